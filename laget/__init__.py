@@ -1,0 +1,1 @@
+"""Laget: a platform for samhandling around one person."""

@@ -1,0 +1,17 @@
+"""Pages that belong to no single domain app: the landing page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from laget.directory import selectors as directory
+
+
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    """Professionals land on their own day (for now: their services and networks);
+    everyone else on the public catalogue's front door."""
+    mine = directory.my_directory(actor=request.user)
+    return render(request, "home.html", {"mine": mine})
