@@ -131,7 +131,8 @@ def catalogue_entry_update(
         raise ValueError(f"not catalogue fields: {sorted(unknown)}")
     with transaction.atomic():
         entry = (
-            CatalogueEntry.objects.select_for_update()
+            # Lock only the entry row (PostgreSQL cannot lock the outer-joined user).
+            CatalogueEntry.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .get(service=service)
         )

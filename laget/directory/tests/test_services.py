@@ -192,3 +192,59 @@ class TestMembership:
         with pytest.raises(ValidationError) as exc:
             professional.full_clean()
         assert "HPR" in exc.value.message_dict["hpr_number"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_edits_never_both_win(world, monkeypatch):
+    """Two admins save at the same moment, both based on version 1: one wins, the other
+    gets a conflict. Without the row lock both could read version 1 and both save."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # SQLite serialises writers on the whole file; row locks between real connections
+        # are PostgreSQL's, and CI runs this suite on PostgreSQL too.
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+    from laget.directory.tests.factories import MembershipFactory
+
+    second_admin = MembershipFactory(service=world.service, role="admin").professional.user
+    # Widen the window between reading the entry and saving it, so that without the row
+    # lock both threads would read version 1 and both save.
+    import time
+
+    full_clean = CatalogueEntry.full_clean
+
+    def slow_full_clean(self, *args, **kwargs):
+        time.sleep(0.3)
+        return full_clean(self, *args, **kwargs)
+
+    monkeypatch.setattr(CatalogueEntry, "full_clean", slow_full_clean)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(actor, text):
+        try:
+            barrier.wait()
+            catalogue_entry_update(
+                actor=actor, service=world.service, based_on_version=1, data={"offer": text}
+            )
+            outcomes.append("saved")
+        except CatalogueEditConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(world.owner, "A")),
+        threading.Thread(target=save, args=(second_admin, "B")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    entry = CatalogueEntry.objects.get(service=world.service)
+    assert entry.version == 2
+    assert ChangeRecord.objects.filter(action="catalogue_entry_update").count() == 1

@@ -1,0 +1,159 @@
+"""Logging in: password then TOTP, mandatory MFA for professionals, throttling, admin."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from laget.accounts.totp import current_code
+from laget.conftest import TEST_TOTP_SECRET
+from laget.directory.tests.factories import ProfessionalFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "riktig-passord-123"
+
+
+def log_in(client, email, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+class TestLoginWithTotp:
+    def test_password_then_code_then_in(self, world, client):
+        response = log_in(client, world.member.email)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_authenticate")
+        # Not logged in yet: the catalogue edit page still sends us to log in.
+        assert client.get(reverse("home")).wsgi_request.user.is_anonymous
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": current_code(TEST_TOTP_SECRET)}
+        )
+        assert response.status_code == 302
+        assert client.get(reverse("home")).wsgi_request.user == world.member
+
+    def test_wrong_code_is_refused_in_norwegian(self, world, client):
+        log_in(client, world.member.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        assert response.status_code == 200
+        assert "Feil kode. Skriv inn de seks sifrene" in response.content.decode()
+        assert client.get(reverse("home")).wsgi_request.user.is_anonymous
+
+    def test_recovery_code_works_once(self, world, client):
+        from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+        codes = RecoveryCodes(
+            Authenticator.objects.get(user=world.member, type=Authenticator.Type.RECOVERY_CODES)
+        ).get_unused_codes()
+        log_in(client, world.member.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+        assert response.status_code == 302
+        client.logout()
+        log_in(client, world.member.email)
+        again = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+        assert again.status_code == 200  # used up
+
+    def test_professional_without_mfa_is_sent_to_set_it_up(self, world, client):
+        response = log_in(client, world.no_mfa.email)
+        assert response.status_code == 302
+        for url in [reverse("home"), reverse("directory:catalogue")]:
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response["Location"] == reverse("mfa_activate_totp")
+        api = client.get("/api/v1/services")
+        assert api.status_code == 403
+        assert "tofaktorinnlogging" in api.json()["detail"]
+
+    def test_setting_up_totp_opens_the_pages(self, world, client):
+        log_in(client, world.no_mfa.email)
+        # allauth asks for the password once more before a new authenticator is added.
+        response = client.get(reverse("mfa_activate_totp"))
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+        client.post(response["Location"], {"password": PASSWORD})
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
+        secret = client.session["mfa.totp.secret"]
+        response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+        assert response.status_code == 302
+        assert Authenticator.objects.filter(user=world.no_mfa, type="totp").exists()
+        assert client.get(reverse("directory:catalogue")).status_code == 200
+
+    def test_professional_cannot_switch_mfa_off_but_a_person_can(self, world):
+        from allauth.mfa.adapter import get_adapter
+
+        from laget.accounts.totp import ensure_totp
+
+        ensure_totp(world.person, TEST_TOTP_SECRET)
+        adapter = get_adapter()
+        professional_totp = Authenticator.objects.get(user=world.member, type="totp")
+        person_totp = Authenticator.objects.get(user=world.person, type="totp")
+        assert not adapter.can_delete_authenticator(professional_totp)
+        assert adapter.can_delete_authenticator(person_totp)
+
+    def test_person_needs_no_mfa(self, world, client):
+        client.force_login(world.person)
+        assert client.get(reverse("directory:catalogue")).status_code == 200
+
+    def test_nobody_can_sign_up(self, client, db):
+        response = client.get(reverse("account_signup"))
+        assert b"password1" not in response.content
+
+
+class TestThrottling:
+    def test_failed_logins_are_throttled_per_account(self, world, client):
+        for _ in range(5):
+            log_in(client, world.member.email, password="feil-passord")
+        response = log_in(client, world.member.email)  # even the right password now waits
+        body = response.content.decode()
+        assert response.status_code in (200, 429)
+        assert "For mange mislykkede innloggingsforsøk. Vent fem minutter" in body
+        assert response.get("Location") != reverse("mfa_authenticate")
+
+
+class TestAdmin:
+    def test_operator_with_mfa_gets_in(self, world, client):
+        client.force_login(world.operator)
+        assert client.get(reverse("admin:index")).status_code == 200
+
+    def test_operator_without_mfa_is_sent_to_set_it_up(self, world, client):
+        Authenticator.objects.filter(user=world.operator).delete()
+        client.force_login(world.operator)
+        response = client.get(reverse("admin:index"))
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+    @pytest.mark.parametrize("actor", ["owner", "person"])
+    def test_others_are_sent_to_the_login_page(self, world, client, actor):
+        client.force_login(world.actor(actor))
+        response = client.get(reverse("admin:index"), follow=False)
+        assert response.status_code == 302
+        follow = client.get(response["Location"])
+        assert follow.status_code == 302
+        assert follow["Location"].startswith(reverse("account_login"))
+
+    def test_catalogue_texts_are_read_only_in_the_admin(self, world, client):
+        client.force_login(world.operator)
+        url = reverse("admin:directory_service_change", args=[world.service.pk])
+        body = client.get(url).content.decode()
+        assert 'name="entry-0-offer"' not in body
+        assert "Samtaler og oppfølging." in body
+
+
+class TestDemoTotp:
+    def test_refused_without_demo_mode(self, settings):
+        settings.LAGET_DEMO = False
+        settings.DEBUG = False
+        with pytest.raises(CommandError):
+            call_command("demo_totp")
+
+    def test_prints_a_six_digit_code_in_demo_mode(self, settings, capsys):
+        settings.LAGET_DEMO = True
+        call_command("demo_totp")
+        code = capsys.readouterr().out.strip()
+        assert len(code) == 6 and code.isdigit()
+
+
+def test_professional_factory_has_no_mfa_by_default(db):
+    user = ProfessionalFactory().user
+    assert user.requires_mfa
+    assert not Authenticator.objects.filter(user=user).exists()

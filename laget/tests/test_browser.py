@@ -1,0 +1,183 @@
+"""Whole user journeys in Debian's Chromium, driven by Playwright, checked with axe-core.
+
+Few tests, each a real journey: they are the slowest in the suite. In CI a missing
+browser is a failure; on a developer machine without Chromium they are skipped with a
+message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from laget.accounts.totp import DEMO_TOTP_SECRET, current_code
+from laget.directory.demo import DEMO_PASSWORD
+from laget.directory.models import CatalogueEntry
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed (apt-get install chromium)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body are still synchronous and safe, so allow them while the browser lives.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.LAGET_DEMO = True
+    call_command("seed_demo")
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, locale="nb-NO", **options)
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.csp_violations = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda msg: (
+                "Content Security Policy" in msg.text and page.csp_violations.append(msg.text)
+            ),  # type: ignore[attr-defined]
+        )
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no serious or critical violation of WCAG 2.1 A/AA on this page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{page.url}: {serious}"
+
+
+def test_service_admin_logs_in_searches_edits_and_is_refused_elsewhere(demo, page_for):
+    page = page_for()
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Logg inn").first.click()
+    assert_accessible(page)
+    page.get_by_label("E-post").fill("eva.moen@fjordvik-kommune.test")
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+    # Second factor: the code from the authenticator app.
+    page.get_by_label("Kode").fill(current_code(DEMO_TOTP_SECRET))
+    assert_accessible(page)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", name="Hei, Eva").wait_for()
+    assert_accessible(page)
+
+    # Search the catalogue: htmx replaces the results while typing.
+    page.get_by_role("link", name="Tjenester").click()
+    page.get_by_label("Hva trenger du hjelp til?").fill("husleie")
+    page.get_by_role("heading", name="1 tjeneste funnet").wait_for()
+    assert page.get_by_role("link", name="Boligkontoret").is_visible()
+    assert "q=husleie" in page.url  # the search is in the address, so it can be shared
+    assert_accessible(page)
+    page.get_by_label("Nivå").select_option("specialist")
+    page.get_by_label("Hva trenger du hjelp til?").fill("")
+    page.get_by_role("heading", name="4 tjenester funnet").wait_for()
+
+    # Edit her own service's entry from her front page.
+    page.get_by_role("link", name="Laget").first.click()
+    page.get_by_role("link", name="Rediger katalogoppføringen").click()
+    assert_accessible(page)
+    page.get_by_label("Åpningstider").fill("Mandag–fredag 09.00–15.00")
+    page.get_by_label("Hva vi tilbyr").fill("<script>alert('x')</script> Kommunal utleiebolig.")
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_text("Katalogoppføringen er lagret.").wait_for()
+    assert page.get_by_text("<script>alert('x')</script> Kommunal utleiebolig.").is_visible()
+    assert_accessible(page)
+    entry = CatalogueEntry.objects.get(service__slug="boligkontoret")
+    assert entry.opening_hours == "Mandag–fredag 09.00–15.00"
+    assert entry.version == 2
+
+    # Bad input is refused with a message that says what to do, and nothing is saved.
+    # (Over-long texts are stopped by the fields' maxlength here; the server's own check is
+    # in test_views.py.)
+    page.goto("/tjenester/boligkontoret/rediger/")
+    page.get_by_label("Telefon").fill("ring meg")
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("heading", name="Oppføringen ble ikke lagret").wait_for()
+    assert page.get_by_text("Skriv telefonnummeret med sifre og mellomrom").first.is_visible()
+    assert_accessible(page)
+    assert CatalogueEntry.objects.get(service__slug="boligkontoret").version == 2
+
+    # Another service's entry is not hers.
+    response = page.goto("/tjenester/dps-poliklinikk/rediger/")
+    assert response is not None and response.status == 403
+    page.get_by_role("heading", name="Du har ikke tilgang til denne siden").wait_for()
+    assert_accessible(page)
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def test_person_on_a_phone_finds_help_with_the_keyboard(demo, page_for):
+    page = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page.goto("/tjenester/")
+    # The first Tab reaches the skip link; Enter moves focus to the main content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Hopp til hovedinnholdet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    search = page.get_by_label("Hva trenger du hjelp til?")
+    search.fill("rus")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Rus-poliklinikken (TSB)").click()
+    page.get_by_role("heading", name="Rus-poliklinikken (TSB)").wait_for()
+    assert page.get_by_text("Logg inn som fagperson for å se hvem som jobber her.").is_visible()
+    assert page.get_by_role("link", name="77 00 02 40").get_attribute("href") == "tel:77000240"
+    # One column on a phone: nothing is wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    response = page.goto("/tjenester/finnes-ikke/")
+    assert response is not None and response.status == 404
+    assert_accessible(page)
+    # English alongside: the language switch in the footer.
+    page.goto("/nettverk/")
+    page.get_by_label("Språk").select_option("en")
+    page.get_by_role("button", name="Bytt").click()
+    page.get_by_role("heading", name="Networks").wait_for()
+    assert_accessible(page)
+    assert page.csp_violations == []  # type: ignore[attr-defined]
