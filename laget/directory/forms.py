@@ -16,6 +16,15 @@ TOO_LONG = _(
 )
 
 
+REQUIRED_MESSAGES = {
+    "summary": _("Write one or two sentences about who you are, so others know what you are for."),
+    "how_to_refer": _(
+        "Write how a person or another service gets in touch with you, such as a phone "
+        "number, a form or a referral route."
+    ),
+}
+
+
 class CatalogueSearchForm(forms.Form):
     q = forms.CharField(
         label=_("What do you need help with?"),
@@ -78,6 +87,10 @@ class CatalogueEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["max_length"] = TOO_LONG
+        # What other services need most: who you are and how to reach you.
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
         self.fields["email"].error_messages["invalid"] = _(
             "Write a whole e-mail address, such as post@fjordvik.kommune.no."
         )

@@ -148,7 +148,12 @@ class TestEditEntry:
 
     def form_data(self, **changes):
         data = dict.fromkeys(CatalogueEntry.EDITABLE_FIELDS, "")
-        data.update(version="1", summary="Vi hjelper voksne.", offer="Samtaler.")
+        data.update(
+            version="1",
+            summary="Vi hjelper voksne.",
+            offer="Samtaler.",
+            how_to_refer="Ring oss.",
+        )
         data.update(changes)
         return data
 
@@ -182,6 +187,15 @@ class TestEditEntry:
         body = response.content.decode()
         assert "Skriv telefonnummeret med sifre og mellomrom" in body
         assert "Skriv en hel e-postadresse" in body
+
+    def test_missing_required_fields_say_what_to_write(self, world, client):
+        client.force_login(world.owner)
+        response = client.post(self.url(world), self.form_data(summary="  ", how_to_refer=""))
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Skriv én eller to setninger om hvem dere er" in body
+        assert "Skriv hvordan en person eller en annen tjeneste tar kontakt" in body
+        assert CatalogueEntry.objects.get(service=world.service).version == 1
 
     def test_missing_version_is_refused(self, world, client):
         client.force_login(world.owner)
