@@ -3,7 +3,7 @@ its record are saved together or not at all."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -39,3 +39,14 @@ def change_record(
         before=before,
         after=after,
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def create_recorded(*, actor: Any, action: str, obj: M, fields: list[str]) -> M:
+    """Validate and save a new object, and record its creation with the named fields."""
+    obj.full_clean()
+    obj.save()
+    change_record(actor=actor, action=action, obj=obj, before=None, after=snapshot(obj, fields))
+    return obj

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
-from laget.audit.services import change_record, snapshot
+from laget.audit.services import change_record, create_recorded, snapshot
 from laget.directory.access import can_edit_catalogue_entry
 from laget.directory.models import (
     CatalogueEntry,
@@ -44,17 +44,12 @@ def profession_codes_ensure() -> dict[str, Profession]:
 
 def organisation_create(*, actor: Any, name: str, kind: str, org_number: str) -> Organisation:
     with transaction.atomic():
-        organisation = Organisation(name=name, kind=kind, org_number=org_number.strip())
-        organisation.full_clean()
-        organisation.save()
-        change_record(
+        return create_recorded(
             actor=actor,
             action="organisation_create",
-            obj=organisation,
-            before=None,
-            after=snapshot(organisation, ["name", "kind", "org_number"]),
+            obj=Organisation(name=name, kind=kind, org_number=org_number.strip()),
+            fields=["name", "kind", "org_number"],
         )
-    return organisation
 
 
 def network_create(
@@ -88,16 +83,19 @@ def service_create(
 ) -> Service:
     """A new service with its (possibly empty) catalogue entry."""
     with transaction.atomic():
-        service = Service(
-            organisation=organisation,
-            name=name,
-            slug=slug,
-            level=level,
-            sector=sector,
-            area_served=area_served,
+        service = create_recorded(
+            actor=actor,
+            action="service_create",
+            obj=Service(
+                organisation=organisation,
+                name=name,
+                slug=slug,
+                level=level,
+                sector=sector,
+                area_served=area_served,
+            ),
+            fields=["name", "slug", "level", "sector", "organisation_id"],
         )
-        service.full_clean()
-        service.save()
         catalogue_entry = CatalogueEntry(service=service, updated_by=_user_or_none(actor))
         for field_name, value in (entry or {}).items():
             if field_name not in CatalogueEntry.EDITABLE_FIELDS:
@@ -105,13 +103,6 @@ def service_create(
             setattr(catalogue_entry, field_name, value)
         catalogue_entry.full_clean(exclude=["service"])
         catalogue_entry.save()
-        change_record(
-            actor=actor,
-            action="service_create",
-            obj=service,
-            before=None,
-            after=snapshot(service, ["name", "slug", "level", "sector", "organisation_id"]),
-        )
     return service
 
 
@@ -176,19 +167,14 @@ def professional_create(
             last_name=last_name,
             kind=User.Kind.PROFESSIONAL,
         )
-        professional = Professional(
-            user=user, profession=profession, hpr_number=hpr_number.strip(), title=title
-        )
-        professional.full_clean()
-        professional.save()
-        change_record(
+        return create_recorded(
             actor=actor,
             action="professional_create",
-            obj=professional,
-            before=None,
-            after={"email": user.email, "profession": profession.code},
+            obj=Professional(
+                user=user, profession=profession, hpr_number=hpr_number.strip(), title=title
+            ),
+            fields=["user_id", "profession_id", "hpr_number"],
         )
-    return professional
 
 
 def membership_add(
