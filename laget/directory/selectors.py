@@ -15,7 +15,7 @@ from operator import and_, or_
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,10 +103,23 @@ def service_get(*, actor: Actor, slug: str) -> Service:
 
 
 def _staff_queryset(services: list[Service] | QuerySet[Service]) -> QuerySet[Membership]:
+    """Active staff of the services, each with all of their active memberships
+    (`professional.active_memberships`), so a cross-level team shows where its people
+    come from. Two queries, whatever the number of people."""
+    today = timezone.localdate()
     return (
-        Membership.objects.active(timezone.localdate())
+        Membership.objects.active(today)
         .filter(service__in=services, professional__user__is_active=True)
         .select_related("professional__user", "professional__profession")
+        .prefetch_related(
+            Prefetch(
+                "professional__memberships",
+                queryset=Membership.objects.active(today)
+                .select_related("service")
+                .order_by("-position_percent"),
+                to_attr="active_memberships",
+            )
+        )
         .order_by("professional__user__last_name", "professional__user__first_name")
     )
 

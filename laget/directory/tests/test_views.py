@@ -134,10 +134,11 @@ class TestServicePage:
         for _ in range(staff):
             MembershipFactory(service=world.service, position_percent=50)
         client.force_login(world.member)
-        # Expect 9 queries: session, user, TOTP authenticator; the service with organisation
-        # and entry; its active staff with user and profession; may this user edit it;
-        # SAVEPOINT, UPDATE session, RELEASE (the session renewal, see above).
-        with django_assert_num_queries(9):
+        # Expect 10 queries: session, user, TOTP authenticator; the service with organisation
+        # and entry; its active staff with user and profession; all their active memberships
+        # (where else they work); may this user edit it; SAVEPOINT, UPDATE session, RELEASE
+        # (the session renewal, see above).
+        with django_assert_num_queries(10):
             response = client.get(reverse("directory:service", kwargs={"slug": world.service.slug}))
         assert response.status_code == 200
 
@@ -232,6 +233,20 @@ class TestEditEntry:
 
 
 class TestWhosWho:
+    def test_shows_where_else_people_work(self, world, client):
+        from laget.directory.services import membership_add
+
+        professional = world.member.professional
+        professional.memberships.update(position_percent=80)
+        membership_add(
+            actor=None, professional=professional, service=world.other_service, position_percent=20
+        )
+        client.force_login(world.owner)
+        response = client.get(reverse("directory:service", kwargs={"slug": world.service.slug}))
+        body = response.content.decode()
+        assert "Jobber også i" in body
+        assert 'Rusteam Testvik</a> <span class="meta">(kommunal, 20 %)' in body
+
     def test_lists_staff_by_organisation_with_fractions(self, world, client):
         client.force_login(world.member)
         response = client.get(reverse("directory:whos_who", kwargs={"slug": "testvik"}))
@@ -246,9 +261,9 @@ class TestWhosWho:
             service = ServiceFactory(organisation=world.service.organisation)
             MembershipFactory(service=service, position_percent=40)
         client.force_login(world.member)
-        # Expect 9: session, user, TOTP authenticator; the network; its services with their
-        # organisations; all their active staff with user and profession; SAVEPOINT,
-        # UPDATE session, RELEASE (the session renewal).
-        with django_assert_num_queries(9):
+        # Expect 10: session, user, TOTP authenticator; the network; its services with their
+        # organisations; all their active staff with user and profession; all those people's
+        # active memberships; SAVEPOINT, UPDATE session, RELEASE (the session renewal).
+        with django_assert_num_queries(10):
             response = client.get(reverse("directory:whos_who", kwargs={"slug": "testvik"}))
         assert response.status_code == 200
