@@ -1,14 +1,52 @@
-"""What changed, who changed it, and what it was before: one row per change, append-only."""
+"""The audit logs: who changed what (ChangeRecord) and who read whose data (AccessLogEntry).
+
+Both are append-only and chained: each row carries the hash of the row before it in the
+same chain, and AuditChain keeps the newest hash, so a removed, altered or truncated row is
+found by `manage.py verify_audit`.
+"""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ChangeRecord(models.Model):
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+class AuditChain(models.Model):
+    """The head of one chain. Appending locks this row, so entries join the chain one at a
+    time and their ids follow the chain's order."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    last_hash = models.CharField(max_length=64)
+    length = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChainedEntry(models.Model):
+    CHAIN: ClassVar[str]
+    # The fields the hash covers, besides the previous hash.
+    HASHED: ClassVar[list[str]]
+
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def payload(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.HASHED}
+
+
+class ChangeRecord(ChainedEntry):
+    CHAIN = "change"
+    HASHED = ["at", "actor_id", "action", "object_type", "object_id", "before", "after"]
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -25,3 +63,58 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class AccessLogEntry(ChainedEntry):
+    """One read, export or print of a person's data: who, whose, what, why, when.
+
+    The actor's name, role and service are copied at the time of reading, so the person's
+    own view of the log stays true when people change jobs.
+    """
+
+    class Purpose(models.TextChoices):
+        CARE = "care", _("care")
+        COORDINATION = "coordination", _("coordination")
+        EMERGENCY = "emergency", _("emergency access")
+        SELF = "self", _("the person themself")
+        RELATIVE = "relative", _("as a relative")
+        EXPORT = "export", _("export or print")
+
+    CHAIN = "access"
+    HASHED = [
+        "at",
+        "actor_id",
+        "actor_name",
+        "actor_role",
+        "actor_service",
+        "person_id",
+        "category",
+        "object_type",
+        "object_id",
+        "purpose",
+        "request_id",
+    ]
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200)
+    actor_role = models.CharField(max_length=100, blank=True)
+    actor_service = models.CharField(max_length=200, blank=True)
+    # The person whose data was read. A plain id, not a foreign key: the log outlives
+    # everything else and must not depend on the domain apps.
+    person_id = models.BigIntegerField(db_index=True)
+    category = models.CharField(_("what"), max_length=32)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(_("why"), max_length=16, choices=Purpose.choices)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["person_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.category} {self.at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,5 @@
-"""Recording changes. Call from inside the writing service's transaction, so a change and
-its record are saved together or not at all."""
+"""Writing to the audit logs. Call from inside the writing (or reading) request's
+transaction, so a change and its record are saved together or not at all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,30 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from laget.audit.models import ChangeRecord
+from laget.audit.chain import GENESIS, entry_hash
+from laget.audit.models import AccessLogEntry, AuditChain, ChainedEntry, ChangeRecord
+
+E = TypeVar("E", bound=ChainedEntry)
+M = TypeVar("M", bound=models.Model)
+
+
+def chain_append(entry: E) -> E:
+    """Link `entry` to the end of its chain and save it.
+
+    The chain's head row is locked until the surrounding transaction ends, so concurrent
+    appends take turns and each one sees the hash written before it.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit entries must be written inside a transaction.")
+    AuditChain.objects.get_or_create(name=entry.CHAIN, defaults={"last_hash": GENESIS})
+    head = AuditChain.objects.select_for_update().get(name=entry.CHAIN)
+    entry.prev_hash = head.last_hash
+    entry.entry_hash = entry_hash(entry.prev_hash, entry.payload())
+    entry.save(force_insert=True)
+    head.last_hash = entry.entry_hash
+    head.length += 1
+    head.save(update_fields=["last_hash", "length"])
+    return entry
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -29,19 +52,16 @@ def change_record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> ChangeRecord:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("change_record must run inside the writing transaction.")
-    return ChangeRecord.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        before=before,
-        after=after,
+    return chain_append(
+        ChangeRecord(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            before=before,
+            after=after,
+        )
     )
-
-
-M = TypeVar("M", bound=models.Model)
 
 
 def create_recorded(*, actor: Any, action: str, obj: M, fields: list[str]) -> M:
@@ -50,3 +70,32 @@ def create_recorded(*, actor: Any, action: str, obj: M, fields: list[str]) -> M:
     obj.save()
     change_record(actor=actor, action=action, obj=obj, before=None, after=snapshot(obj, fields))
     return obj
+
+
+def access_log_write(
+    *,
+    actor: Any,
+    actor_name: str,
+    actor_role: str,
+    actor_service: str,
+    person_id: int,
+    category: str,
+    purpose: str,
+    obj: models.Model | None = None,
+    request_id: str = "",
+) -> AccessLogEntry:
+    """Record one read of a person's data. Selectors call this; nothing else should."""
+    return chain_append(
+        AccessLogEntry(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_name=actor_name,
+            actor_role=actor_role,
+            actor_service=actor_service,
+            person_id=person_id,
+            category=category,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            purpose=purpose,
+            request_id=request_id,
+        )
+    )

@@ -154,3 +154,12 @@ def test_production_refuses_the_demo_shortcuts():
 def test_debug_is_off_by_default():
     result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_every_response_carries_a_request_id(client):
+    first = client.get(reverse("home"))["X-Request-ID"]
+    assert len(first) == 32 and first != client.get(reverse("home"))["X-Request-ID"]
+    kept = client.get(reverse("home"), HTTP_X_REQUEST_ID="proxy-1234abcd")
+    assert kept["X-Request-ID"] == "proxy-1234abcd"
+    junk = client.get(reverse("home"), HTTP_X_REQUEST_ID="<script>")
+    assert junk["X-Request-ID"] != "<script>"

@@ -45,6 +45,7 @@ def test_loads_the_whole_network_once(demo_mode):
     for organisation in Organisation.objects.all():
         organisation.full_clean()
     records = ChangeRecord.objects.count()
+    call_command("verify_audit")  # every creation was recorded in an intact chain
 
     call_command("seed_demo")  # idempotent
     assert Service.objects.count() == len(demo.SERVICES)
