@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "laget.accounts",
     "laget.audit",
     "laget.directory",
+    "laget.plans",
 ]
 
 MIDDLEWARE = [

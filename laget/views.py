@@ -7,11 +7,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from laget.directory import selectors as directory
+from laget.plans import selectors as plans
 
 
 @require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
-    """Professionals land on their own day (for now: their services and networks);
-    everyone else on the public catalogue's front door."""
+    """Professionals land on their own day (their plans, services and networks); the
+    person on their plan; everyone else on the public catalogue's front door."""
     mine = directory.my_directory(actor=request.user)
-    return render(request, "home.html", {"mine": mine})
+    places = plans.my_plans(actor=request.user, request_id=getattr(request, "request_id", ""))
+    return render(request, "home.html", {"mine": mine, "places": places})

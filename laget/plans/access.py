@@ -1,0 +1,119 @@
+"""Who may read and change what in a person's plan. The only place these decisions live.
+
+- The person reads everything in their own plan, and manages their team and consents.
+- The coordinator reads everything the plan holds and manages the team.
+- A professional on the team reads the categories a consent in force gives their service
+  or their organisation: nothing else. Child welfare, NAV and school are no exception and
+  get no default; nor does anyone for health details.
+- A relative on the team reads what a consent in force gives them by name.
+- Nobody else reads anything: not a colleague in the same service, not an operator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+from django.db.models import Q
+from django.utils.translation import gettext
+
+from laget.core.types import Actor
+from laget.plans.models import Category, Consent, Plan, TeamMember
+
+ALL_CATEGORIES = frozenset(Category.values)
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """What one actor may do with one plan, decided once per request."""
+
+    user: Actor
+    plan: Plan
+    member: TeamMember | None
+    categories: frozenset[str]
+    purpose: str  # for the access log: self, coordination, care, relative
+    actor_name: str
+    actor_role: str
+    actor_service: str
+
+    def may_read(self, category: str) -> bool:
+        return category in self.categories
+
+    @property
+    def is_person(self) -> bool:
+        return self.purpose == "self"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.member is not None and self.member.role == TeamMember.Role.COORDINATOR
+
+    @property
+    def is_professional(self) -> bool:
+        return self.member is not None and self.member.is_professional
+
+    @property
+    def may_manage_team(self) -> bool:
+        return self.is_person or self.is_coordinator
+
+    @property
+    def may_edit_plan(self) -> bool:
+        """Goals, measures and plan texts: the person, the coordinator, and professionals
+        who can see the plan; relatives take part through messages."""
+        return self.is_person or (self.is_professional and self.may_read(Category.PLAN))
+
+    @property
+    def may_write_messages(self) -> bool:
+        return self.may_read(Category.MESSAGES)
+
+
+def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:
+    """Decide what `user` may do with `plan` now; None when nothing.
+
+    Two queries at most: the user's active place on the team, and the consents in force
+    that reach it. `plan` must come with its person loaded.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    name = user.get_full_name() or user.email
+    if plan.person.user_id == user.pk:
+        return PlanAccess(user, plan, None, ALL_CATEGORIES, "self", name, gettext("the person"), "")
+    member = (
+        TeamMember.objects.active()
+        .filter(plan=plan, user=user)
+        .select_related("service__organisation")
+        .first()
+    )
+    if member is None:
+        return None
+    service_name = member.service.name if member.service else ""
+    role = member.get_role_display()
+    if member.role == TeamMember.Role.COORDINATOR:
+        return PlanAccess(
+            user, plan, member, ALL_CATEGORIES, "coordination", name, role, service_name
+        )
+    consents = Consent.objects.in_force().filter(person_id=plan.person_id)
+    if member.role == TeamMember.Role.RELATIVE:
+        consents = consents.filter(to_relative=user)
+        purpose = "relative"
+    elif member.role == TeamMember.Role.PERSON:
+        return None  # a person's place on someone else's plan gives nothing
+    elif member.service is None:  # a database constraint rules this out for professionals
+        return None
+    else:
+        consents = consents.filter(
+            Q(to_service=member.service) | Q(to_organisation_id=member.service.organisation_id)
+        )
+        purpose = "care"
+    categories = frozenset(c for consent in consents for c in consent.categories)
+    return PlanAccess(
+        user, plan, member, categories & ALL_CATEGORIES, purpose, name, role, service_name
+    )
+
+
+@rules.predicate
+def may_read_plan(user: Actor, plan: Plan) -> bool:
+    access = plan_access(user, plan)
+    return access is not None and access.may_read(Category.PLAN)
+
+
+rules.add_rule("plans.read_plan", may_read_plan)

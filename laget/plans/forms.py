@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from laget.directory.models import Service
+from laget.plans.models import Goal
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("The goal, in the person's own words"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the goal, in the person's own words.")},
+    )
+    life_area = forms.ChoiceField(label=_("Life area"), choices=Goal.LifeArea.choices)
+
+
+class MeasureForm(forms.Form):
+    title = forms.CharField(
+        label=_("Measure"),
+        max_length=200,
+        error_messages={"required": _("Write what the measure is, such as 'Housing guidance'.")},
+    )
+    responsible_service = forms.ModelChoiceField(
+        label=_("Responsible service"),
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label=_("Not decided yet (flagged)"),
+    )
+    goal = forms.ModelChoiceField(
+        label=_("Goal it serves"), queryset=Goal.objects.none(), required=False
+    )
+    scope = forms.CharField(
+        label=_("Scope"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: two hours a week."),
+    )
+    how = forms.CharField(
+        label=_("How it is carried out"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    starts = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    ends = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, plan=None, services=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["responsible_service"].queryset = services  # type: ignore[attr-defined]
+        if plan is not None:
+            self.fields["goal"].queryset = plan.goals.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", _("The measure cannot end before it starts."))
+        return data
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label=_("Task"), max_length=200, error_messages={"required": _("Write what needs doing.")}
+    )
+    assignee_user = forms.ChoiceField(label=_("Who does it"), required=False)
+    due = forms.DateField(
+        label=_("Due"), widget=DateInput, error_messages={"required": _("Choose a due date.")}
+    )
+
+    def __init__(self, *args, team=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = {str(m.user_id): m for m in (team or [])}
+        choices = [("", str(_("Choose someone on the team")))] + [
+            (key, f"{m.user.get_full_name()} ({m.get_role_display()})")
+            for key, m in self.team.items()
+        ]
+        self.fields["assignee_user"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_assignee_user(self):
+        key = self.cleaned_data["assignee_user"]
+        if not key:
+            raise forms.ValidationError(_("Choose who does the task."))
+        return self.team[key]
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Write a message to the team"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message before you send it.")},
+    )

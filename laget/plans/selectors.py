@@ -1,0 +1,245 @@
+"""Every read of a person's plan: the one door.
+
+Each selector (1) asks access.py what this actor may see, (2) refuses with 404 when the
+answer is nothing, so the plan's existence does not leak, (3) writes exactly one
+access-log entry for the request, and (4) returns only what the consents allow.
+Queries are fixed in number whatever the size of the plan's history; long lists are paged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from laget.audit.models import AccessLogEntry
+from laget.audit.services import access_log_write
+from laget.core.types import Actor
+from laget.plans.access import PlanAccess, plan_access
+from laget.plans.models import (
+    Category,
+    Consent,
+    Measure,
+    Message,
+    Person,
+    Plan,
+    Task,
+    TeamMember,
+)
+
+MESSAGES_PER_PAGE = 20
+TASKS_ON_PLAN_PAGE = 20
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    try:
+        return Plan.objects.select_related("person", "owner").get(pk=plan_id)
+    except Plan.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def access_or_404(*, actor: Actor, plan_id: int, category: str = Category.PLAN) -> PlanAccess:
+    """What the actor may do with the plan; 404 unless they may read `category`."""
+    access = plan_access(actor, _plan_or_404(plan_id))
+    if access is None or not access.may_read(category):
+        raise Http404
+    return access
+
+
+def log_read(access: PlanAccess, *, categories: list[str], request_id: str) -> AccessLogEntry:
+    """One access-log entry for this request: who read which categories of whose plan."""
+    with transaction.atomic():
+        return access_log_write(
+            actor=access.user,
+            actor_name=access.actor_name,
+            actor_role=access.actor_role,
+            actor_service=access.actor_service,
+            person_id=access.plan.person_id,
+            category=",".join(categories),
+            purpose=access.purpose,
+            obj=access.plan,
+            request_id=request_id,
+        )
+
+
+@dataclass
+class MeasureFlags:
+    without_responsible: list[Measure] = field(default_factory=list)
+    duplicated: list[tuple[Measure, Measure]] = field(default_factory=list)
+
+
+def measure_flags(measures: list[Measure]) -> MeasureFlags:
+    """Grey zones: measures nobody owns, and the same help given by two services at once
+    (same title, different responsible services, overlapping periods)."""
+    flags = MeasureFlags()
+    by_title: dict[str, list[Measure]] = defaultdict(list)
+    for measure in measures:
+        if measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
+            continue
+        if measure.responsible_service_id is None:
+            flags.without_responsible.append(measure)
+        by_title[" ".join(measure.title.lower().split())].append(measure)
+    for same in by_title.values():
+        for i, a in enumerate(same):
+            for b in same[i + 1 :]:
+                if (
+                    a.responsible_service_id
+                    and b.responsible_service_id
+                    and a.responsible_service_id != b.responsible_service_id
+                    and _overlap(a, b)
+                ):
+                    flags.duplicated.append((a, b))
+    return flags
+
+
+def _overlap(a: Measure, b: Measure) -> bool:
+    a_start, b_start = a.starts or dt.date.min, b.starts or dt.date.min
+    a_end, b_end = a.ends or dt.date.max, b.ends or dt.date.max
+    return a_start <= b_end and b_start <= a_end
+
+
+@dataclass
+class PlanPage:
+    access: PlanAccess
+    plan: Plan
+    team: list[TeamMember]
+    goals: list
+    measures: list[Measure]
+    flags: MeasureFlags
+    tasks: list[Task] | None  # None: not consented
+    open_tasks: int
+    latest_messages: list[Message] | None
+    consents: list[Consent] | None  # for the person and the coordinator
+    today: object
+
+
+def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
+    """The whole plan as this actor may see it, in a fixed number of queries."""
+    access = access_or_404(actor=actor, plan_id=plan_id)
+    plan = access.plan
+    team = list(
+        TeamMember.objects.active()
+        .filter(plan=plan)
+        .select_related("user", "service__organisation")
+        .order_by("role", "joined_at")
+    )
+    goals = list(plan.goals.all())
+    measures = list(
+        plan.measures.select_related("responsible_service__organisation", "goal").order_by(
+            "status", "starts", "pk"
+        )
+    )
+    tasks = open_tasks = None
+    if access.may_read(Category.TASKS):
+        task_qs = plan.tasks.filter(status=Task.Status.OPEN)
+        open_tasks = task_qs.count()
+        tasks = list(
+            task_qs.select_related("assignee_user", "assignee_service")[:TASKS_ON_PLAN_PAGE]
+        )
+    latest = None
+    if access.may_read(Category.MESSAGES):
+        latest = list(plan.messages.select_related("reply_to")[:5])
+    consents = None
+    if access.may_manage_team:
+        consents = list(
+            Consent.objects.filter(person_id=plan.person_id)
+            .select_related("to_service", "to_organisation", "to_relative")
+            .order_by("-recorded_at")
+        )
+    shown: list[str] = [Category.PLAN]
+    if tasks is not None:
+        shown.append(Category.TASKS)
+    if latest is not None:
+        shown.append(Category.MESSAGES)
+    log_read(access, categories=shown, request_id=request_id)
+    return PlanPage(
+        access=access,
+        plan=plan,
+        team=team,
+        goals=goals,
+        measures=measures,
+        flags=measure_flags(measures),
+        tasks=tasks,
+        open_tasks=open_tasks or 0,
+        latest_messages=latest,
+        consents=consents,
+        today=timezone.localdate(),
+    )
+
+
+@dataclass
+class MessagesPage:
+    access: PlanAccess
+    page: Page
+
+
+def messages_page(
+    *, actor: Actor, plan_id: int, page_number: int | str = 1, request_id: str = ""
+) -> MessagesPage:
+    access = access_or_404(actor=actor, plan_id=plan_id, category=Category.MESSAGES)
+    messages = access.plan.messages.select_related("reply_to", "corrects").prefetch_related(
+        Prefetch("corrections", queryset=Message.objects.only("pk", "corrects_id", "created_at"))
+    )
+    page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+    log_read(access, categories=[Category.MESSAGES], request_id=request_id)
+    return MessagesPage(access=access, page=page)
+
+
+def my_plans(*, actor: Actor, request_id: str = "", limit: int = 200) -> list[TeamMember]:
+    """The actor's places on open plans' teams, with plan and person, by the person's name.
+
+    A list names persons, so it logs one entry per plan shown (one query to read, one
+    transaction to log).
+    """
+    if not actor.is_authenticated:
+        return []
+    places = list(
+        TeamMember.objects.active()
+        .filter(user=actor)
+        .exclude(plan__status=Plan.Status.CLOSED)
+        .select_related("plan__person", "service")
+        .order_by("plan__person__last_name", "plan__person__first_name")[:limit]
+    )
+    if places:
+        with transaction.atomic():
+            for place in places:
+                access_log_write(
+                    actor=actor,
+                    actor_name=actor.get_full_name() or actor.email,
+                    actor_role=place.get_role_display(),
+                    actor_service=place.service.name if place.service else "",
+                    person_id=place.plan.person_id,
+                    category="plan_list",
+                    purpose="self" if place.role == TeamMember.Role.PERSON else "care",
+                    obj=place.plan,
+                    request_id=request_id,
+                )
+    return places
+
+
+def person_access_log(*, actor: Actor, page_number: int | str = 1, request_id: str = "") -> Page:
+    """The person's own log: who has read their plan, newest first (their own reads left
+    out). Only the person themself reaches this."""
+    person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
+    if person is None:
+        raise Http404
+    entries = AccessLogEntry.objects.filter(person_id=person.pk).exclude(purpose="self")
+    page = Paginator(entries.order_by("-at", "-pk"), 25).get_page(page_number)
+    with transaction.atomic():
+        access_log_write(
+            actor=actor,
+            actor_name=actor.get_full_name(),
+            actor_role="",
+            actor_service="",
+            person_id=person.pk,
+            category="access_log",
+            purpose="self",
+            request_id=request_id,
+        )
+    return page

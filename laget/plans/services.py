@@ -1,0 +1,539 @@
+"""Every write to a person's plan: checked against access.py, atomic, recorded (who,
+before, after) in the same transaction, and refused with a Norwegian message that says
+what to do when the input is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laget.accounts.models import User
+from laget.audit.services import change_record, create_recorded, snapshot
+from laget.core.types import Actor
+from laget.directory.models import Organisation, Service
+from laget.plans.access import PlanAccess, plan_access
+from laget.plans.models import (
+    Category,
+    Consent,
+    CrisisPlan,
+    Goal,
+    Measure,
+    Message,
+    Person,
+    Plan,
+    Task,
+    TeamMember,
+)
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the object after the version this edit was based on."""
+
+    current: models.Model
+
+
+def _access(actor: Actor, plan: Plan, *, check: str) -> PlanAccess:
+    access = plan_access(actor, plan)
+    if access is None or not getattr(access, check):
+        raise PermissionDenied
+    return access
+
+
+# --- Person and plan ---------------------------------------------------------------
+
+
+def person_create(
+    *,
+    actor: Actor,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date,
+    national_id: str = "",
+    phone: str = "",
+    email: str = "",
+    user: User | None = None,
+) -> Person:
+    """Register a person. Only professionals register persons (they then create a plan)."""
+    if not (actor.is_authenticated and actor.kind == User.Kind.PROFESSIONAL):
+        raise PermissionDenied
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="person_create",
+            obj=Person(
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                birth_date=birth_date,
+                national_id=national_id.strip() or None,
+                phone=phone,
+                email=email,
+                user=user,
+            ),
+            fields=["first_name", "last_name", "birth_date"],  # never the national id
+        )
+
+
+def plan_create(
+    *,
+    actor: Actor,
+    person: Person,
+    owner: Organisation,
+    coordinator: User,
+    coordinator_service: Service,
+    reason: str,
+) -> Plan:
+    """A draft plan with its coordinator (a professional) and the person on the team."""
+    if not (actor.is_authenticated and actor.kind == User.Kind.PROFESSIONAL):
+        raise PermissionDenied
+    if coordinator.kind != User.Kind.PROFESSIONAL:
+        raise ValidationError(_("The coordinator must be a professional."), code="coordinator")
+    with transaction.atomic():
+        plan = create_recorded(
+            actor=actor,
+            action="plan_create",
+            obj=Plan(person=person, owner=owner),
+            fields=["person_id", "owner_id", "status"],
+        )
+        CrisisPlan.objects.create(plan=plan)
+        _join(plan, coordinator, TeamMember.Role.COORDINATOR, coordinator_service, reason, actor)
+        if person.user is not None:
+            _join(plan, person.user, TeamMember.Role.PERSON, None, reason, actor)
+    return plan
+
+
+def plan_update(*, actor: Actor, plan: Plan, based_on_version: int, data: dict[str, Any]) -> Plan:
+    """Change the plan's texts and dates; a stale version raises EditConflict."""
+    _access(actor, plan, check="may_edit_plan")
+    unknown = set(data) - set(Plan.EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not plan fields: {sorted(unknown)}")
+    with transaction.atomic():
+        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        if current.version != based_on_version:
+            raise EditConflict(current=current)
+        before = snapshot(current, list(data))
+        for name, value in data.items():
+            setattr(current, name, value.strip() if isinstance(value, str) else value)
+        current.full_clean()
+        if (
+            current.period_start
+            and current.period_end
+            and current.period_end < current.period_start
+        ):
+            raise ValidationError(
+                {"period_end": _("The plan period cannot end before it starts. Check the dates.")}
+            )
+        current.version += 1
+        current.save()
+        change_record(
+            actor=actor,
+            action="plan_update",
+            obj=current,
+            before=before,
+            after=snapshot(current, list(data)),
+        )
+    return current
+
+
+def plan_consent_record(*, actor: Actor, plan: Plan, method: str, witness: str = "") -> Plan:
+    """Record the person's consent to the plan itself (content item 8)."""
+    access = _access(actor, plan, check="may_manage_team")
+    if access.is_person:
+        method = Plan.ConsentMethod.DIGITAL
+    if method == Plan.ConsentMethod.VERBAL and not witness.strip():
+        raise ValidationError(
+            {"witness": _("Consent given verbally needs a witness. Write the witness's name.")}
+        )
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked.consent_given_at = timezone.now()
+        locked.consent_method = method
+        locked.consent_witness = witness.strip()
+        locked.version += 1
+        locked.save()
+        change_record(
+            actor=actor,
+            action="plan_consent",
+            obj=locked,
+            before=None,
+            after={"method": method, "witness": locked.consent_witness},
+        )
+    return locked
+
+
+def plan_activate(*, actor: Actor, plan: Plan) -> Plan:
+    """Make a draft plan active. Refused, with everything that is missing, unless the
+    person has consented, a coordinator is on the team, and every measure has a
+    responsible service."""
+    access = _access(actor, plan, check="may_manage_team")
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        problems = []
+        if locked.status != Plan.Status.DRAFT:
+            problems.append(_("Only a draft plan can be activated."))
+        if not locked.consent_given_at:
+            problems.append(
+                _("The person has not consented to the plan. Record the consent first.")
+            )
+        if not TeamMember.objects.active().filter(plan=locked, role="coordinator").exists():
+            problems.append(_("The plan has no coordinator. Add one to the team."))
+        orphans = list(
+            locked.measures.filter(responsible_service__isnull=True)
+            .exclude(status__in=[Measure.Status.DONE, Measure.Status.STOPPED])
+            .values_list("title", flat=True)
+        )
+        levels = set(
+            TeamMember.objects.active()
+            .filter(plan=locked, service__isnull=False)
+            .values_list("service__level", flat=True)
+        )
+        if {"municipal", "specialist"} <= levels and locked.owner.kind != "municipality":
+            problems.append(
+                _(
+                    "When both the municipality and the specialist health service take part, "
+                    "the municipality owns the plan. Change the plan's owner."
+                )
+            )
+        if orphans:
+            problems.append(
+                _("Every measure needs a responsible service. Missing for: %(titles)s.")
+                % {"titles": ", ".join(orphans)}
+            )
+        if problems:
+            raise ValidationError(problems, code="cannot_activate")
+        locked.status = Plan.Status.ACTIVE
+        locked.period_start = locked.period_start or timezone.localdate()
+        locked.version += 1
+        locked.save()
+        change_record(
+            actor=access.user,
+            action="plan_activate",
+            obj=locked,
+            before={"status": "draft"},
+            after={"status": "active"},
+        )
+    return locked
+
+
+# --- Team ------------------------------------------------------------------------
+
+
+def _join(
+    plan: Plan,
+    user: User,
+    role: str,
+    service: Service | None,
+    reason: str,
+    actor: Actor,
+    relation: str = "",
+) -> TeamMember:
+    if not reason.strip():
+        raise ValidationError(
+            {"joined_reason": _("Write why this person joins the team. The reason is logged.")}
+        )
+    if TeamMember.objects.active().filter(plan=plan, user=user).exists():
+        raise ValidationError(_("%(name)s is already on the team.") % {"name": user})
+    return create_recorded(
+        actor=actor,
+        action="team_join",
+        obj=TeamMember(
+            plan=plan,
+            user=user,
+            role=role,
+            service=service,
+            relation=relation,
+            joined_reason=reason.strip(),
+            added_by=actor,
+        ),
+        fields=["user_id", "role", "service_id", "joined_reason"],
+    )
+
+
+def team_member_add(
+    *,
+    actor: Actor,
+    plan: Plan,
+    user: User,
+    role: str,
+    reason: str,
+    service: Service | None = None,
+    relation: str = "",
+) -> TeamMember:
+    """Only the coordinator or the person adds someone, always with a reason."""
+    _access(actor, plan, check="may_manage_team")
+    if role in (TeamMember.Role.COORDINATOR, TeamMember.Role.PERSON):
+        raise ValidationError(_("Use 'change coordinator' to appoint a new coordinator."))
+    professional_role = role in (TeamMember.Role.MEMBER, TeamMember.Role.RESPONSIBILITY_GROUP)
+    if professional_role and (user.kind != User.Kind.PROFESSIONAL or service is None):
+        raise ValidationError(
+            _("A professional takes part for a service. Choose the service they work in.")
+        )
+    if role == TeamMember.Role.RELATIVE and user.kind != User.Kind.RELATIVE:
+        raise ValidationError(_("Only a relative's account can join as a relative."))
+    with transaction.atomic():
+        return _join(plan, user, role, service, reason, actor, relation)
+
+
+def team_member_leave(*, actor: Actor, member: TeamMember, reason: str) -> TeamMember:
+    """The coordinator or the person ends a place on the team (a member may leave too).
+    The coordinator cannot simply leave: a new coordinator is appointed first."""
+    access = plan_access(actor, member.plan)
+    if access is None or not (access.may_manage_team or member.user_id == actor.pk):
+        raise PermissionDenied
+    if member.role == TeamMember.Role.COORDINATOR:
+        raise ValidationError(_("Appoint a new coordinator before the coordinator leaves."))
+    with transaction.atomic():
+        locked = TeamMember.objects.select_for_update().get(pk=member.pk)
+        locked.left_at = timezone.now()
+        locked.left_reason = reason.strip()
+        locked.save(update_fields=["left_at", "left_reason"])
+        change_record(
+            actor=actor,
+            action="team_leave",
+            obj=locked,
+            before=None,
+            after={"left_reason": locked.left_reason},
+        )
+    return locked
+
+
+# --- Consent -----------------------------------------------------------------------
+
+
+def consent_record(
+    *,
+    actor: Actor,
+    plan: Plan,
+    categories: list[str],
+    valid_from: dt.date,
+    valid_to: dt.date,
+    method: str,
+    witness: str = "",
+    to_service: Service | None = None,
+    to_organisation: Organisation | None = None,
+    to_relative: User | None = None,
+) -> Consent:
+    """The person's consent to share categories with one receiver, for a period."""
+    access = _access(actor, plan, check="may_manage_team")
+    errors: dict[str, str] = {}
+    if sum(r is not None for r in (to_service, to_organisation, to_relative)) != 1:
+        errors["to_service"] = _(
+            "Choose who receives: one service, one organisation or one relative."
+        )
+    if not categories or set(categories) - set(Category.values):
+        errors["categories"] = _("Choose at least one kind of information to share.")
+    if valid_to < valid_from:
+        errors["valid_to"] = _(
+            "The consent cannot end before it starts. Check the dates: 'valid to' must be "
+            "the same day as 'valid from' or later."
+        )
+    if method == Consent.Method.VERBAL and not witness.strip():
+        errors["witness"] = _("Consent given verbally needs a witness. Write the witness's name.")
+    if errors:
+        raise ValidationError(errors)
+    if access.is_person:
+        method = Consent.Method.DIGITAL
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="consent_record",
+            obj=Consent(
+                person=plan.person,
+                to_service=to_service,
+                to_organisation=to_organisation,
+                to_relative=to_relative,
+                categories=sorted(set(categories)),
+                valid_from=valid_from,
+                valid_to=valid_to,
+                method=method,
+                witness=witness.strip(),
+                recorded_by=actor,
+            ),
+            fields=[
+                "to_service_id",
+                "to_organisation_id",
+                "to_relative_id",
+                "categories",
+                "valid_from",
+                "valid_to",
+                "method",
+            ],
+        )
+
+
+def consent_withdraw(*, actor: Actor, plan: Plan, consent: Consent) -> Consent:
+    """Withdrawal acts at once: the next request of the receiver sees nothing it covered."""
+    _access(actor, plan, check="may_manage_team")
+    if consent.person_id != plan.person_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_at is None:
+            locked.withdrawn_at = timezone.now()
+            locked.withdrawn_by = actor
+            locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+            change_record(
+                actor=actor, action="consent_withdraw", obj=locked, before=None, after=None
+            )
+    return locked
+
+
+# --- Goals, measures, tasks -------------------------------------------------------------
+
+
+def goal_add(*, actor: Actor, plan: Plan, text: str, life_area: str) -> Goal:
+    _access(actor, plan, check="may_edit_plan")
+    if not text.strip():
+        raise ValidationError({"text": _("Write the goal, in the person's own words.")})
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="goal_add",
+            obj=Goal(plan=plan, text=text.strip(), life_area=life_area, created_by=actor),
+            fields=["text", "life_area"],
+        )
+
+
+def measure_add(
+    *,
+    actor: Actor,
+    plan: Plan,
+    title: str,
+    responsible_service: Service | None,
+    goal: Goal | None = None,
+    scope: str = "",
+    how: str = "",
+    starts: dt.date | None = None,
+    ends: dt.date | None = None,
+) -> Measure:
+    """A measure; a missing responsible service is allowed in a draft and flagged."""
+    _access(actor, plan, check="may_edit_plan")
+    if goal is not None and goal.plan_id != plan.pk:
+        raise PermissionDenied
+    if starts and ends and ends < starts:
+        raise ValidationError({"ends": _("The measure cannot end before it starts.")})
+    if responsible_service is None and plan.status == Plan.Status.ACTIVE:
+        raise ValidationError(
+            {"responsible_service": _("Choose the service responsible for the measure.")}
+        )
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="measure_add",
+            obj=Measure(
+                plan=plan,
+                goal=goal,
+                title=title.strip(),
+                responsible_service=responsible_service,
+                scope=scope.strip(),
+                how=how.strip(),
+                starts=starts,
+                ends=ends,
+            ),
+            fields=["title", "responsible_service_id", "goal_id", "scope", "starts", "ends"],
+        )
+
+
+def task_add(
+    *,
+    actor: Actor,
+    plan: Plan,
+    title: str,
+    due: dt.date,
+    assignee_user: User | None = None,
+    assignee_service: Service | None = None,
+) -> Task:
+    access = _access(actor, plan, check="may_edit_plan")
+    if not access.may_read(Category.TASKS):
+        raise PermissionDenied
+    if assignee_user is None and assignee_service is None:
+        raise ValidationError(
+            {"assignee_user": _("Choose who does the task: a person or a service.")}
+        )
+    if (
+        assignee_user is not None
+        and not TeamMember.objects.active().filter(plan=plan, user=assignee_user).exists()
+        and plan.person.user_id != assignee_user.pk
+    ):
+        raise ValidationError({"assignee_user": _("Tasks go to people on the team.")})
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="task_add",
+            obj=Task(
+                plan=plan,
+                title=title.strip(),
+                due=due,
+                assignee_user=assignee_user,
+                assignee_service=assignee_service,
+                created_by=actor,
+            ),
+            fields=["title", "due", "assignee_user_id", "assignee_service_id"],
+        )
+
+
+def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
+    access = _access(actor, task.plan, check="may_edit_plan")
+    if not access.may_read(Category.TASKS):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.version != based_on_version:
+            raise EditConflict(current=locked)
+        locked.status = Task.Status.DONE
+        locked.version += 1
+        locked.save(update_fields=["status", "version"])
+        change_record(
+            actor=actor,
+            action="task_complete",
+            obj=locked,
+            before={"status": "open"},
+            after={"status": "done"},
+        )
+    return locked
+
+
+# --- Messages ----------------------------------------------------------------------
+
+
+def message_post(
+    *,
+    actor: Actor,
+    plan: Plan,
+    body: str,
+    reply_to: Message | None = None,
+    corrects: Message | None = None,
+) -> Message:
+    """A message on the wall, with the sender's name, role and service as they are now.
+    Corrections are new messages; only the author corrects their own message."""
+    access = _access(actor, plan, check="may_write_messages")
+    if not body.strip():
+        raise ValidationError({"body": _("Write a message before you send it.")})
+    for other in (reply_to, corrects):
+        if other is not None and other.plan_id != plan.pk:
+            raise PermissionDenied
+    if corrects is not None and corrects.author_id != actor.pk:
+        raise ValidationError(_("You can only correct your own messages."))
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="message_post",
+            obj=Message(
+                plan=plan,
+                author=actor,
+                author_name=access.actor_name,
+                author_role=access.actor_role,
+                author_service=access.actor_service,
+                body=body.strip(),
+                reply_to=reply_to,
+                corrects=corrects,
+            ),
+            fields=["reply_to_id", "corrects_id"],  # not the text: the message itself is kept
+        )

@@ -1,0 +1,176 @@
+"""Every plan route × every kind of actor in security.md.
+
+Denied means 403 or 404 with no personal data in the body and no access-log row claiming
+a read. Allowed reads write exactly one access-log row per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from laget.audit.models import AccessLogEntry
+from laget.plans.tests.conftest import PLAN_ACTORS
+
+pytestmark = pytest.mark.django_db
+
+NOBODY = dict.fromkeys(PLAN_ACTORS, 404) | {"anonymous": 302}
+READ_PLAN = NOBODY | {
+    "coordinator": 200,
+    "team_professional": 200,
+    "person": 200,
+    "relative_with_consent": 200,
+}
+# Writes that succeed redirect (302); a reader who may not write gets 403.
+EDIT_PLAN = READ_PLAN | {
+    "coordinator": 302,
+    "team_professional": 302,
+    "person": 302,
+    "relative_with_consent": 403,
+}
+# Activation is for the coordinator and the person; here it is refused (400) because the
+# person has not yet consented to the plan.
+ACTIVATE = READ_PLAN | {
+    "coordinator": 400,
+    "person": 400,
+    "team_professional": 403,
+    "relative_with_consent": 403,
+}
+
+
+def goal(w):
+    return {"text": "Jeg vil bo i egen leilighet", "life_area": "housing"}
+
+
+def measure(w):
+    return {"title": "Boveiledning", "responsible_service": w.municipal.pk}
+
+
+def task(w):
+    return {"title": "Søke bostøtte", "assignee_user": w.coordinator.pk, "due": "2030-01-01"}
+
+
+def nothing(w):
+    return {}
+
+
+def message(w):
+    return {"body": "Hei alle sammen"}
+
+
+# route name -> (method, data builder or None, expected status per actor, logs a read)
+PLAN_MATRIX = {
+    "plans:my_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
+    "plans:plan": ("get", None, READ_PLAN, True),
+    "plans:messages": ("get", None, READ_PLAN, True),
+    "plans:goal_add": ("post", goal, EDIT_PLAN, False),
+    "plans:measure_add": ("post", measure, EDIT_PLAN, False),
+    "plans:task_add": ("post", task, EDIT_PLAN, False),
+    "plans:activate": ("post", nothing, ACTIVATE, False),
+    "plans:my_access_log": ("get", None, NOBODY | {"person": 200}, True),
+}
+# Message posting shares the messages route (POST); checked separately below.
+
+
+def url_for(route: str, w) -> str:
+    if route in ("plans:my_plans", "plans:my_access_log"):
+        return reverse(route)
+    return reverse(route, kwargs={"plan_id": w.plan.pk})
+
+
+@pytest.mark.parametrize("route", sorted(PLAN_MATRIX))
+def test_plan_route_for_every_actor(route, plan_world, plan_client):
+    method, data_for, expected, logs = PLAN_MATRIX[route]
+    assert set(expected) == set(PLAN_ACTORS)
+    url = url_for(route, plan_world)
+    for actor in PLAN_ACTORS:
+        before = AccessLogEntry.objects.count()
+        client = plan_client(actor)
+        post = method == "post"
+        response = client.post(url, data_for(plan_world)) if post else client.get(url)
+        status = response.status_code
+        assert status == expected[actor], (route, actor, status)
+        written = AccessLogEntry.objects.count() - before
+        if status in (302, 403, 404) and method == "get":
+            assert written == 0, (route, actor)
+        if status in (403, 404):
+            assert b"Testesen" not in response.content, (route, actor)
+        if logs and status == 200:
+            assert written == 1, (route, actor, written)
+
+
+def test_posting_a_message(plan_world, plan_client):
+    url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
+    expected = READ_PLAN | {
+        "coordinator": 302,
+        "team_professional": 302,
+        "person": 302,
+        "relative_with_consent": 302,
+    }
+    for actor in PLAN_ACTORS:
+        response = plan_client(actor).post(url, {"body": f"Hilsen fra {actor}"})
+        assert response.status_code == expected[actor], actor
+    bodies = set(plan_world.plan.messages.values_list("body", flat=True))
+    assert bodies == {
+        "Hilsen fra coordinator",
+        "Hilsen fra team_professional",
+        "Hilsen fra person",
+        "Hilsen fra relative_with_consent",
+    }
+
+
+def test_withdrawn_consent_closes_the_door_at_once(plan_world, plan_client):
+    from laget.plans import services
+    from laget.plans.models import Consent
+
+    url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    client = plan_client("team_professional")
+    assert client.get(url).status_code == 200
+    consent = Consent.objects.get(to_service=plan_world.dps)
+    services.consent_withdraw(actor=plan_world.person, plan=plan_world.plan, consent=consent)
+    assert client.get(url).status_code == 404
+
+
+def test_expired_consent_gives_nothing(plan_world, plan_client):
+    from laget.plans.models import Consent
+
+    Consent.objects.filter(to_relative=plan_world.relative_with_consent).update(
+        valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2021, 1, 1)
+    )
+    url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    assert plan_client("relative_with_consent").get(url).status_code == 404
+
+
+def test_consent_for_the_child_welfare_organisation_opens_only_what_it_names(
+    plan_world, plan_client
+):
+    from laget.plans import services
+
+    today = dt.date.today()
+    services.consent_record(
+        actor=plan_world.person,
+        plan=plan_world.plan,
+        to_organisation=plan_world.child_welfare_service.organisation,
+        categories=["plan"],
+        valid_from=today,
+        valid_to=today + dt.timedelta(days=30),
+        method="digital",
+    )
+    client = plan_client("child_welfare")
+    plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    messages_url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
+    page = client.get(plan_url)
+    assert page.status_code == 200
+    assert "Meldinger" not in page.content.decode()  # messages were not consented
+    assert client.get(messages_url).status_code == 404
+
+
+def test_the_person_sees_who_read_the_plan_in_plain_words(plan_world, plan_client):
+    plan_client("team_professional").get(
+        reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    )
+    body = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
+    name = plan_world.team_professional.get_full_name()
+    assert f"{name}, ansvarsgruppemedlem ved DPS poliklinikk, leste planen din" in body

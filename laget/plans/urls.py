@@ -1,0 +1,16 @@
+from django.urls import path
+
+from laget.plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("planer/", views.my_plans, name="my_plans"),
+    path("planer/<int:plan_id>/", views.plan_detail, name="plan"),
+    path("planer/<int:plan_id>/meldinger/", views.plan_messages, name="messages"),
+    path("planer/<int:plan_id>/mal/", views.goal_add, name="goal_add"),
+    path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
+    path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
+    path("planer/<int:plan_id>/aktiver/", views.plan_activate, name="activate"),
+    path("min-plan/logg/", views.my_access_log, name="my_access_log"),
+]

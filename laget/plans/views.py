@@ -1,0 +1,162 @@
+"""Plan pages. Thin: every read goes through plans.selectors (which logs it), every write
+through plans.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from laget.directory.selectors import CatalogueFilters, service_queryset
+from laget.plans import selectors, services
+from laget.plans.forms import GoalForm, MeasureForm, MessageForm, TaskForm
+
+
+def _request_id(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+def _render_plan(
+    request: HttpRequest, plan_id: int, status: int = 200, **forms: Any
+) -> HttpResponse:
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
+    context = {
+        "p": page,
+        "plan": page.plan,
+        "goal_form": forms.get("goal_form") or GoalForm(),
+        "measure_form": forms.get("measure_form")
+        or MeasureForm(plan=page.plan, services=services_qs),
+        "task_form": forms.get("task_form") or TaskForm(team=page.team),
+        "message_form": MessageForm(),
+        "activate_errors": forms.get("activate_errors"),
+    }
+    return render(request, "plans/plan.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _render_plan(request, plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def my_plans(request: HttpRequest) -> HttpResponse:
+    places = selectors.my_plans(actor=request.user, request_id=_request_id(request))
+    return render(request, "plans/my_plans.html", {"places": places})
+
+
+@login_required
+@require_POST
+def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_add(actor=request.user, plan=access.plan, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The goal is added."))
+            return redirect("plans:plan", plan_id=plan_id)
+    return _render_plan(request, plan_id, status=400, goal_form=form)
+
+
+@login_required
+@require_POST
+def measure_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
+    form = MeasureForm(request.POST, plan=access.plan, services=services_qs)
+    if form.is_valid():
+        try:
+            services.measure_add(actor=request.user, plan=access.plan, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The measure is added."))
+            return redirect("plans:plan", plan_id=plan_id)
+    return _render_plan(request, plan_id, status=400, measure_form=form)
+
+
+@login_required
+@require_POST
+def task_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    form = TaskForm(request.POST, team=page.team)
+    if form.is_valid():
+        member = form.cleaned_data["assignee_user"]
+        try:
+            services.task_add(
+                actor=request.user,
+                plan=page.plan,
+                title=form.cleaned_data["title"],
+                due=form.cleaned_data["due"],
+                assignee_user=member.user,
+                assignee_service=member.service,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The task is added."))
+            return redirect("plans:plan", plan_id=plan_id)
+    return _render_plan(request, plan_id, status=400, task_form=form)
+
+
+@login_required
+@require_POST
+def plan_activate(request: HttpRequest, plan_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    try:
+        services.plan_activate(actor=request.user, plan=access.plan)
+    except ValidationError as exc:
+        return _render_plan(request, plan_id, status=400, activate_errors=exc.messages)
+    messages.success(request, _("The plan is active."))
+    return redirect("plans:plan", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="messages")
+        if form.is_valid():
+            try:
+                services.message_post(
+                    actor=request.user, plan=access.plan, body=form.cleaned_data["body"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your message is sent to the team."))
+                return redirect("plans:messages", plan_id=plan_id)
+    result = selectors.messages_page(
+        actor=request.user,
+        plan_id=plan_id,
+        page_number=request.GET.get("side", 1),
+        request_id=_request_id(request),
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "plans/messages.html",
+        {"m": result, "plan": result.access.plan, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def my_access_log(request: HttpRequest) -> HttpResponse:
+    page = selectors.person_access_log(
+        actor=request.user, page_number=request.GET.get("side", 1), request_id=_request_id(request)
+    )
+    return render(request, "plans/access_log.html", {"page": page})
