@@ -22,8 +22,12 @@ def chain_append(entry: E) -> E:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit entries must be written inside a transaction.")
-    AuditChain.objects.get_or_create(name=entry.CHAIN, defaults={"last_hash": GENESIS})
-    head = AuditChain.objects.select_for_update().get(name=entry.CHAIN)
+    try:
+        head = AuditChain.objects.select_for_update().get(name=entry.CHAIN)
+    except AuditChain.DoesNotExist:
+        # First entry ever: create the head (safe if two writers race), then lock it.
+        AuditChain.objects.get_or_create(name=entry.CHAIN, defaults={"last_hash": GENESIS})
+        head = AuditChain.objects.select_for_update().get(name=entry.CHAIN)
     entry.prev_hash = head.last_hash
     entry.entry_hash = entry_hash(entry.prev_hash, entry.payload())
     entry.save(force_insert=True)

@@ -1,0 +1,60 @@
+"""The demo persons: plans in every state, and consent limits that show."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from laget.accounts.models import User
+from laget.plans.access import plan_access
+from laget.plans.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.LAGET_DEMO = True
+    call_command("seed_demo")
+
+
+def plan_of(first: str) -> Plan:
+    return Plan.objects.select_related("person").get(person__first_name=first)
+
+
+def user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def test_twelve_plans_in_every_state(demo):
+    states = list(Plan.objects.values_list("status", flat=True))
+    assert len(states) == 12
+    assert {"draft", "active", "closed"} == set(states)
+
+
+def test_rop_case_spans_dps_municipality_nav_and_gp(demo):
+    plan = plan_of("Jonas")
+    levels = set(plan.team.active().exclude(service=None).values_list("service__level", flat=True))
+    assert {"municipal", "specialist", "state"} <= levels
+    nav = plan_access(user("thomas.ruud@nav-fjordvik.test"), plan)
+    assert nav is not None
+    assert nav.categories == {"plan", "tasks"}  # not messages, not health details
+
+
+def test_child_welfare_on_the_team_sees_nothing_without_consent(demo):
+    plan = plan_of("Emma")
+    child_welfare = plan_access(user("ole.brekke@fjordvik-kommune.test"), plan)
+    assert child_welfare is not None and child_welfare.categories == frozenset()
+    school = plan_access(user("siri.nygard@fjordvik-ungdomsskole.test"), plan)
+    assert school is not None and school.categories == {"plan", "tasks"}
+
+
+def test_the_draft_with_an_unowned_measure_cannot_be_activated(demo):
+    plan = plan_of("Rune")
+    assert plan.status == "draft"
+    assert plan.measures.filter(responsible_service=None).exists()
+
+
+def test_the_audit_chains_are_intact_after_loading(demo, capsys):
+    call_command("verify_audit")
+    assert "change:" in capsys.readouterr().out

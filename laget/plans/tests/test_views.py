@@ -1,0 +1,166 @@
+"""Plan pages through the test client: content, bad input, pinned query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from laget.audit.models import AccessLogEntry
+from laget.plans import services
+from laget.plans.models import Goal, Message, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def grow_history(w, n: int) -> None:
+    """n goals, n measures, n open tasks and 10n messages on the plan."""
+    Goal.objects.bulk_create(
+        Goal(plan=w.plan, text=f"Mål {i}", life_area="other", created_by=w.person) for i in range(n)
+    )
+    for i in range(n):
+        services.measure_add(
+            actor=w.coordinator, plan=w.plan, title=f"Tiltak {i}", responsible_service=w.dps
+        )
+    Task.objects.bulk_create(
+        Task(
+            plan=w.plan,
+            title=f"Oppgave {i}",
+            assignee_user=w.person,
+            due=dt.date(2030, 1, 1),
+            created_by=w.coordinator,
+        )
+        for i in range(n)
+    )
+    Message.objects.bulk_create(
+        Message(
+            plan=w.plan,
+            author=w.person,
+            author_name="Lise",
+            author_role="personen selv",
+            body=f"Melding {i}",
+        )
+        for i in range(10 * n)
+    )
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_plan_page_queries_stay_the_same_as_history_grows(
+    plan_world, plan_client, django_assert_num_queries, n
+):
+    grow_history(plan_world, n)
+    client = plan_client("team_professional")
+    url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    client.get(url)  # the access-log chain's head row exists from here on
+    # Expect 22 queries:
+    #   1-3   session, user, TOTP authenticator (the MFA rule)
+    #   4     the plan with person and owner
+    #   5-6   access: this user's place on the team; the consents in force that reach it
+    #   7-12  team (with services), goals, measures (with services and goals), open tasks
+    #         COUNT and first page, the latest messages
+    #   13-17 the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
+    #         RELEASE
+    #   18-19 the forms' drop-downs: services for a measure, the plan's goals
+    #   20-22 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
+    with django_assert_num_queries(22):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_message_page_queries_stay_the_same(plan_world, plan_client, django_assert_num_queries, n):
+    grow_history(plan_world, n)
+    client = plan_client("person")
+    url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
+    client.get(url)
+    # Expect 14 queries (the person: no MFA rule, no team lookup):
+    #   1-2   session, user
+    #   3     the plan with person and owner
+    #   4     COUNT of messages (the pager)
+    #   5-9   the access-log entry (SAVEPOINT, lock head, INSERT, UPDATE head, RELEASE)
+    #   10    one page of messages with what they reply to and correct
+    #   11    which of them have been corrected (prefetch)
+    #   12-14 SAVEPOINT, UPDATE session, RELEASE
+    with django_assert_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_plan_page_shows_goals_measures_tasks_and_flags(plan_world, plan_client):
+    services.goal_add(
+        actor=plan_world.person,
+        plan=plan_world.plan,
+        text="Bo i egen leilighet",
+        life_area="housing",
+    )
+    services.measure_add(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        title="Boveiledning",
+        responsible_service=None,
+    )
+    task = services.task_add(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        title="Søke bostøtte",
+        due=dt.date(2020, 1, 1),
+        assignee_user=plan_world.person,
+    )
+    body = (
+        plan_client("person")
+        .get(reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk}))
+        .content.decode()
+    )
+    assert "Bo i egen leilighet" in body
+    assert "Ingen tjeneste har ansvaret for «Boveiledning»." in body
+    assert task.title in body and "forfalt" in body
+
+
+def test_script_in_a_message_is_shown_as_text(plan_world, plan_client):
+    client = plan_client("person")
+    url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
+    client.post(url, {"body": "<script>alert('x')</script>Hei"})
+    body = client.get(url).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;Hei" in body
+
+
+def test_empty_message_gets_a_norwegian_message(plan_world, plan_client):
+    url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
+    response = plan_client("person").post(url, {"body": "  "})
+    assert response.status_code == 400
+    assert "Skriv en melding før du sender." in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_bad_measure_input_is_refused_and_nothing_saved(plan_world, plan_client):
+    url = reverse("plans:measure_add", kwargs={"plan_id": plan_world.plan.pk})
+    response = plan_client("coordinator").post(
+        url, {"title": "Samtaler", "starts": "2030-02-01", "ends": "2030-01-01"}
+    )
+    assert response.status_code == 400
+    assert "Tiltaket kan ikke slutte før det begynner" in response.content.decode()
+    assert not plan_world.plan.measures.exists()
+
+
+def test_coordinator_adds_a_task_for_someone_on_the_team(plan_world, plan_client):
+    url = reverse("plans:task_add", kwargs={"plan_id": plan_world.plan.pk})
+    response = plan_client("coordinator").post(
+        url, {"title": "Ringe NAV", "assignee_user": plan_world.person.pk, "due": "2030-03-01"}
+    )
+    assert response.status_code == 302
+    assert plan_world.plan.tasks.get().assignee_user == plan_world.person
+    outsider = plan_client("coordinator").post(
+        url, {"title": "x", "assignee_user": plan_world.other_org.pk, "due": "2030-03-01"}
+    )
+    assert outsider.status_code == 400
+
+
+def test_each_plan_page_view_is_logged_with_purpose(plan_world, plan_client):
+    plan_client("coordinator").get(reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk}))
+    entry = AccessLogEntry.objects.latest("pk")
+    assert entry.person_id == plan_world.person_record.pk
+    assert entry.purpose == "coordination"
+    assert entry.category == "plan,tasks,messages"
+    assert entry.request_id
