@@ -336,12 +336,12 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
             services.goal_add(actor=actor_for_consent, plan=plan, text=text, life_area=area)
             for text, area in p.goals
         ]
-        for i, (title, service, scope) in enumerate(p.measures):
+        for i, (title, owner, scope) in enumerate(p.measures):
             services.measure_add(
                 actor=coordinator,
                 plan=plan,
                 title=title,
-                responsible_service=directory.services[service] if service else None,
+                responsible_service=directory.services[owner] if owner else None,
                 goal=goals[min(i, len(goals) - 1)] if goals else None,
                 scope=scope,
                 starts=today - dt.timedelta(days=45),
