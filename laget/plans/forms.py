@@ -11,7 +11,19 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class GoalForm(forms.Form):
+class PlanPageForm(forms.Form):
+    """Several forms share the plan page: each gets its own id prefix, so every label
+    points at its own field."""
+
+    id_prefix = "plan"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class GoalForm(PlanPageForm):
+    id_prefix = "goal"
     text = forms.CharField(
         label=_("The goal, in the person's own words"),
         max_length=1000,
@@ -21,7 +33,8 @@ class GoalForm(forms.Form):
     life_area = forms.ChoiceField(label=_("Life area"), choices=Goal.LifeArea.choices)
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(PlanPageForm):
+    id_prefix = "measure"
     title = forms.CharField(
         label=_("Measure"),
         max_length=200,
@@ -65,7 +78,8 @@ class MeasureForm(forms.Form):
         return data
 
 
-class TaskForm(forms.Form):
+class TaskForm(PlanPageForm):
+    id_prefix = "task"
     title = forms.CharField(
         label=_("Task"), max_length=200, error_messages={"required": _("Write what needs doing.")}
     )
@@ -90,7 +104,8 @@ class TaskForm(forms.Form):
         return self.team[key]
 
 
-class MessageForm(forms.Form):
+class MessageForm(PlanPageForm):
+    id_prefix = "message"
     body = forms.CharField(
         label=_("Write a message to the team"),
         max_length=4000,

@@ -181,3 +181,62 @@ def test_person_on_a_phone_finds_help_with_the_keyboard(demo, page_for):
     page.get_by_role("heading", name="Networks").wait_for()
     assert_accessible(page)
     assert page.csp_violations == []  # type: ignore[attr-defined]
+
+
+def log_in(page, email: str, code: bool) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    if code:
+        page.get_by_label("Kode").fill(current_code(DEMO_TOTP_SECRET))
+        page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("heading", level=1).first.wait_for()
+
+
+def test_coordinator_adds_measure_and_task_then_the_person_reads_writes_and_sees_the_log(
+    demo, page_for
+):
+    # The coordinator opens Jonas's plan, adds a measure and a task.
+    coordinator = page_for()
+    log_in(coordinator, "ahmed.rahimi@fjordvik-kommune.test", code=True)
+    coordinator.get_by_role("link", name="Jonas Eriksen").first.click()
+    coordinator.get_by_role("heading", name="Plan for Jonas Eriksen").wait_for()
+    assert_accessible(coordinator)
+    coordinator.get_by_text("Legg til et tiltak").click()
+    coordinator.get_by_role("textbox", name="Tiltak", exact=True).fill("Støttekontakt")
+    coordinator.get_by_label("Ansvarlig tjeneste").select_option(label="Hjemmetjenesten")
+    coordinator.get_by_label("Omfang").fill("4 timer per uke")
+    coordinator.get_by_role("button", name="Legg til tiltaket").click()
+    coordinator.get_by_text("Tiltaket er lagt til.").wait_for()
+    assert coordinator.get_by_role("cell", name="Hjemmetjenesten").is_visible()
+    coordinator.get_by_text("Legg til en oppgave").click()
+    coordinator.get_by_label("Oppgave", exact=True).fill("Bestille time hos fastlegen")
+    coordinator.get_by_label("Hvem gjør det").select_option(label="Jonas Eriksen (personen selv)")
+    coordinator.get_by_label("Frist").fill("2030-01-15")
+    coordinator.get_by_role("button", name="Legg til oppgaven").click()
+    coordinator.get_by_text("Oppgaven er lagt til.").wait_for()
+    assert coordinator.get_by_text("Bestille time hos fastlegen").is_visible()
+    assert_accessible(coordinator)
+
+    # Jonas, on his phone: his plan, a message to the team, and who has read his plan.
+    phone = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    log_in(phone, "jonas.eriksen@person.test", code=False)
+    phone.get_by_role("link", name="Min plan").click()
+    phone.locator("blockquote", has_text="Jeg vil ha min egen leilighet").wait_for()
+    assert phone.get_by_text("Bestille time hos fastlegen").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Alle meldinger, og skriv en melding").click()
+    phone.get_by_label("Skriv en melding til teamet").fill("Jeg kan komme på møtet på fredag.")
+    phone.get_by_role("button", name="Send").click()
+    phone.get_by_text("Meldingen din er sendt til teamet.").wait_for()
+    assert phone.get_by_text("Jeg kan komme på møtet på fredag.").is_visible()
+    assert_accessible(phone)
+    phone.goto("/")
+    phone.get_by_role("link", name="Hvem har lest planen min").click()
+    phone.get_by_text(
+        "Ahmed Rahimi, koordinator ved Psykisk helse- og rustjenesten"
+    ).first.wait_for()
+    assert_accessible(phone)
+    assert coordinator.csp_violations == [] and phone.csp_violations == []  # type: ignore[attr-defined]

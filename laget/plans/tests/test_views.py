@@ -164,3 +164,20 @@ def test_each_plan_page_view_is_logged_with_purpose(plan_world, plan_client):
     assert entry.purpose == "coordination"
     assert entry.category == "plan,tasks,messages"
     assert entry.request_id
+
+
+def test_plan_pages_carry_no_inline_code(plan_world, plan_client):
+    from laget.core.tests.test_security import EVENT_HANDLER, INLINE_SCRIPT, INLINE_STYLE
+
+    pid = plan_world.plan.pk
+    for actor, url in [
+        ("coordinator", reverse("plans:plan", kwargs={"plan_id": pid})),
+        ("person", reverse("plans:messages", kwargs={"plan_id": pid})),
+        ("person", reverse("plans:my_access_log")),
+        ("coordinator", reverse("plans:my_plans")),
+    ]:
+        response = plan_client(actor).get(url)
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        body = response.content.decode()
+        for pattern in (INLINE_SCRIPT, EVENT_HANDLER, INLINE_STYLE):
+            assert not pattern.search(body), (url, pattern.pattern)
