@@ -6,6 +6,8 @@
   or their organisation: nothing else. Child welfare, NAV and school are no exception and
   get no default; nor does anyone for health details.
 - A relative on the team reads what a consent in force gives them by name.
+- A health professional outside the team may open emergency access: a stated reason,
+  24 hours, everything, logged as such and flagged to the coordinator.
 - Nobody else reads anything: not a colleague in the same service, not an operator.
 """
 
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 
 import rules
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from laget.core.types import Actor
-from laget.plans.models import Category, Consent, Plan, TeamMember
+from laget.plans.models import Category, Consent, EmergencyAccess, Plan, TeamMember
 
 ALL_CATEGORIES = frozenset(Category.values)
 
@@ -84,7 +87,7 @@ def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:
         .first()
     )
     if member is None:
-        return None
+        return _emergency_access(user, plan, name)
     service_name = member.service.name if member.service else ""
     role = member.get_role_display()
     if member.role == TeamMember.Role.COORDINATOR:
@@ -108,6 +111,29 @@ def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:
     return PlanAccess(
         user, plan, member, categories & ALL_CATEGORIES, purpose, name, role, service_name
     )
+
+
+def _emergency_access(user: Actor, plan: Plan, name: str) -> PlanAccess | None:
+    """Everything, for the 24 hours of an emergency access this user opened (logged with
+    purpose 'emergency', flagged to the coordinator)."""
+    now = timezone.now()
+    emergency = (
+        EmergencyAccess.objects.filter(plan=plan, user=user, starts_at__lte=now, ends_at__gt=now)
+        .select_related("service")
+        .first()
+    )
+    if emergency is None:
+        return None
+    role = gettext("emergency access")
+    return PlanAccess(
+        user, plan, None, ALL_CATEGORIES, "emergency", name, role, emergency.service.name
+    )
+
+
+def may_open_emergency_access(user: Actor) -> bool:
+    """Authorised health personnel only: child welfare, NAV and school never get it."""
+    professional = getattr(user, "professional", None) if user.is_authenticated else None
+    return bool(professional and professional.profession.is_health_personnel)
 
 
 @rules.predicate

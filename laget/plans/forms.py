@@ -112,3 +112,25 @@ class MessageForm(PlanPageForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a message before you send it.")},
     )
+
+
+class EmergencyAccessForm(PlanPageForm):
+    id_prefix = "emergency"
+
+    national_id = forms.CharField(
+        label=_("The person's national identity number"),
+        max_length=11,
+        min_length=11,
+        help_text=_("11 digits."),
+        error_messages={
+            "required": _("Write the person's national identity number."),
+            "min_length": _("The number must have 11 digits."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why you need the plan now"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The coordinator and the person will read this."),
+        error_messages={"required": _("Write why you need access.")},
+    )

@@ -473,3 +473,33 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
+
+
+class EmergencyAccess(models.Model):
+    """A professional outside the team opens a plan in an emergency: a stated reason,
+    24 hours, flagged to the coordinator until reviewed, shown in the person's log."""
+
+    DURATION = dt.timedelta(hours=24)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), max_length=1000, validators=[MaxLengthValidator(1000)])
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [models.Index(fields=["plan", "user", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.starts_at <= timezone.now() < self.ends_at

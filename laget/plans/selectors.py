@@ -25,6 +25,7 @@ from laget.plans.access import PlanAccess, plan_access
 from laget.plans.models import (
     Category,
     Consent,
+    EmergencyAccess,
     Measure,
     Message,
     Person,
@@ -116,6 +117,7 @@ class PlanPage:
     open_tasks: int
     latest_messages: list[Message] | None
     consents: list[Consent] | None  # for the person and the coordinator
+    emergencies: list[EmergencyAccess] | None  # not yet reviewed; for the same two
     today: object
 
 
@@ -145,6 +147,13 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
     latest = None
     if access.may_read(Category.MESSAGES):
         latest = list(plan.messages.select_related("reply_to")[:5])
+    emergencies = None
+    if access.may_manage_team:
+        emergencies = list(
+            EmergencyAccess.objects.filter(plan=plan, reviewed_at__isnull=True)
+            .select_related("user", "service")
+            .order_by("starts_at")
+        )
     consents = None
     if access.may_manage_team:
         consents = list(
@@ -169,6 +178,7 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
         open_tasks=open_tasks or 0,
         latest_messages=latest,
         consents=consents,
+        emergencies=emergencies,
         today=timezone.localdate(),
     )
 

@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
 from laget.audit.services import change_record, create_recorded, snapshot
+from laget.core.identifiers import is_valid_national_id
 from laget.core.types import Actor
 from laget.directory.models import Organisation, Service
-from laget.plans.access import PlanAccess, plan_access
+from laget.plans.access import PlanAccess, may_open_emergency_access, plan_access
 from laget.plans.models import (
     Category,
     Consent,
     CrisisPlan,
+    EmergencyAccess,
     Goal,
     Measure,
     Message,
@@ -537,3 +539,71 @@ def message_post(
             ),
             fields=["reply_to_id", "corrects_id"],  # not the text: the message itself is kept
         )
+
+
+# --- Emergency access ----------------------------------------------------------------
+
+
+def emergency_access_open(*, actor: Actor, national_id: str, reason: str) -> EmergencyAccess:
+    """Open a person's plan for 24 hours in an emergency. Needs authorised health
+    personnel, the person's national identity number, and a reason of some substance."""
+    if not may_open_emergency_access(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if len(reason.strip()) < 20:
+        errors["reason"] = _(
+            "Describe the emergency in at least a full sentence. The reason is shown to the "
+            "coordinator and to the person."
+        )
+    person = None
+    if not is_valid_national_id(national_id.strip()):
+        errors["national_id"] = _(
+            "This is not a valid national identity number. Check all 11 digits."
+        )
+    else:
+        person = Person.objects.filter(national_id=national_id.strip()).first()
+    plan = None
+    if person is not None:
+        plan = person.plans.exclude(status=Plan.Status.CLOSED).first()
+    if not errors and plan is None:
+        errors["national_id"] = _("No open plan was found for this number in Laget.")
+    if errors:
+        raise ValidationError(errors)
+    if plan is None:  # for the type checker: the errors above cover it
+        raise ValidationError(errors)
+    membership = (
+        actor.professional.memberships.active()
+        .select_related("service")
+        .order_by("-position_percent")
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="emergency_access_open",
+            obj=EmergencyAccess(
+                plan=plan,
+                user=actor,
+                service=membership.service,
+                reason=reason.strip(),
+                ends_at=timezone.now() + EmergencyAccess.DURATION,
+            ),
+            fields=["plan_id", "user_id", "service_id", "reason", "ends_at"],
+        )
+
+
+def emergency_access_review(*, actor: Actor, emergency: EmergencyAccess) -> EmergencyAccess:
+    """The coordinator (or the person) has seen the emergency access and why."""
+    _access(actor, emergency.plan, check="may_manage_team")
+    with transaction.atomic():
+        locked = EmergencyAccess.objects.select_for_update().get(pk=emergency.pk)
+        if locked.reviewed_at is None:
+            locked.reviewed_at = timezone.now()
+            locked.reviewed_by = actor
+            locked.save(update_fields=["reviewed_at", "reviewed_by"])
+            change_record(
+                actor=actor, action="emergency_access_review", obj=locked, before=None, after=None
+            )
+    return locked

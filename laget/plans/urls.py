@@ -12,5 +12,11 @@ urlpatterns = [
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
     path("planer/<int:plan_id>/aktiver/", views.plan_activate, name="activate"),
+    path(
+        "planer/<int:plan_id>/nodtilgang/<int:emergency_id>/sett/",
+        views.emergency_review,
+        name="emergency_review",
+    ),
+    path("nodtilgang/", views.emergency_access, name="emergency"),
     path("min-plan/logg/", views.my_access_log, name="my_access_log"),
 ]

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans import selectors, services
-from laget.plans.forms import GoalForm, MeasureForm, MessageForm, TaskForm
+from laget.plans.access import may_open_emergency_access
+from laget.plans.forms import EmergencyAccessForm, GoalForm, MeasureForm, MessageForm, TaskForm
+from laget.plans.models import EmergencyAccess
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -160,3 +162,37 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
         actor=request.user, page_number=request.GET.get("side", 1), request_id=_request_id(request)
     )
     return render(request, "plans/access_log.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    """A health professional outside the team opens a plan in an emergency."""
+    if not may_open_emergency_access(request.user):
+        raise PermissionDenied
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            emergency = services.emergency_access_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field_name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field_name, error)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access is open for 24 hours. The coordinator and the person see it."),
+            )
+            return redirect("plans:plan", plan_id=emergency.plan_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/emergency.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def emergency_review(request: HttpRequest, plan_id: int, emergency_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    emergency = get_object_or_404(EmergencyAccess, pk=emergency_id, plan=access.plan)
+    services.emergency_access_review(actor=request.user, emergency=emergency)
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("plans:plan", plan_id=plan_id)

@@ -13,9 +13,13 @@ from laget.accounts.models import User
 from laget.accounts.totp import ensure_totp
 from laget.conftest import TEST_TOTP_SECRET, make_professional
 from laget.directory.models import Membership, Organisation, Service
+from laget.directory.services import profession_codes_ensure
 from laget.directory.tests.factories import OrganisationFactory, ServiceFactory, UserFactory
 from laget.plans import services
+from laget.plans.demo import synthetic_national_id
 from laget.plans.models import Category, Person, Plan
+
+PERSON_NATIONAL_ID = synthetic_national_id(dt.date(1990, 5, 17))
 
 PLAN_ACTORS = [
     "coordinator",
@@ -67,6 +71,8 @@ def plan_world(db) -> PlanWorld:
     colleague = make_professional(dps, Membership.Role.MEMBER)
     other_org = make_professional(elsewhere, Membership.Role.MEMBER)
     child_welfare = make_professional(child_welfare_service, Membership.Role.MEMBER)
+    child_welfare.professional.profession = profession_codes_ensure()["child-welfare-worker"]
+    child_welfare.professional.save()
     person_user = UserFactory(kind=User.Kind.PERSON, first_name="Lise", last_name="Testesen")
     relative_with = UserFactory(kind=User.Kind.RELATIVE, first_name="Mor")
     relative_without = UserFactory(kind=User.Kind.RELATIVE, first_name="Bror")
@@ -78,6 +84,7 @@ def plan_world(db) -> PlanWorld:
         first_name="Lise",
         last_name="Testesen",
         birth_date=dt.date(1990, 5, 17),
+        national_id=PERSON_NATIONAL_ID,
         user=person_user,
     )
     plan = services.plan_create(

@@ -10,9 +10,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from laget.audit.models import AccessLogEntry
-from laget.plans.tests.conftest import PLAN_ACTORS
+from laget.plans.tests.conftest import PERSON_NATIONAL_ID, PLAN_ACTORS
+
+EMERGENCY_REASON = "Innlagt akutt på legevakten, trenger kriseplanen nå."
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +73,49 @@ PLAN_MATRIX = {
     "plans:task_add": ("post", task, EDIT_PLAN, False),
     "plans:activate": ("post", nothing, ACTIVATE, False),
     "plans:my_access_log": ("get", None, NOBODY | {"person": 200}, True),
+    # Health personnel only; the matrix's professionals are nurses, child welfare is not.
+    "plans:emergency": (
+        "get",
+        None,
+        dict.fromkeys(PLAN_ACTORS, 200)
+        | {
+            "anonymous": 302,
+            "person": 403,
+            "relative_with_consent": 403,
+            "relative_without": 403,
+            "child_welfare": 403,
+            "operator": 403,
+        },
+        False,
+    ),
+    "plans:emergency_review": (
+        "post",
+        nothing,
+        # other_org holds the emergency access being reviewed: it reads, but may not review.
+        READ_PLAN
+        | {
+            "team_professional": 403,
+            "relative_with_consent": 403,
+            "other_org": 403,
+            "coordinator": 302,
+            "person": 302,
+        },
+        False,
+    ),
 }
 # Message posting shares the messages route (POST); checked separately below.
 
 
 def url_for(route: str, w) -> str:
-    if route in ("plans:my_plans", "plans:my_access_log"):
+    if route in ("plans:my_plans", "plans:my_access_log", "plans:emergency"):
         return reverse(route)
+    if route == "plans:emergency_review":
+        from laget.plans import services
+
+        emergency = services.emergency_access_open(
+            actor=w.other_org, national_id=PERSON_NATIONAL_ID, reason=EMERGENCY_REASON
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "emergency_id": emergency.pk})
     return reverse(route, kwargs={"plan_id": w.plan.pk})
 
 
@@ -174,3 +213,48 @@ def test_the_person_sees_who_read_the_plan_in_plain_words(plan_world, plan_clien
     body = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
     name = plan_world.team_professional.get_full_name()
     assert f"{name}, ansvarsgruppemedlem ved DPS poliklinikk, leste planen din" in body
+
+
+def test_emergency_access_for_24_hours_flagged_and_logged(plan_world, plan_client):
+    from laget.plans.models import EmergencyAccess
+
+    client = plan_client("other_org")
+    plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    assert client.get(plan_url).status_code == 404
+    short = client.post(
+        reverse("plans:emergency"), {"national_id": PERSON_NATIONAL_ID, "reason": "trenger"}
+    )
+    assert short.status_code == 400
+    assert "minst en hel setning" in short.content.decode()
+    response = client.post(
+        reverse("plans:emergency"),
+        {"national_id": PERSON_NATIONAL_ID, "reason": EMERGENCY_REASON},
+    )
+    assert response.status_code == 302
+    assert client.get(plan_url).status_code == 200
+    entry = AccessLogEntry.objects.latest("pk")
+    assert (entry.purpose, entry.actor_role) == ("emergency", "nødtilgang")
+    # The coordinator sees it on the plan, and the person in their log.
+    coordinator_view = plan_client("coordinator").get(plan_url).content.decode()
+    assert "Nødtilgang til denne planen" in coordinator_view
+    assert EMERGENCY_REASON in coordinator_view
+    log = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
+    assert "(nødtilgang)" in log
+    # After 24 hours the door is shut again.
+    EmergencyAccess.objects.update(ends_at=timezone.now() - dt.timedelta(minutes=1))
+    assert client.get(plan_url).status_code == 404
+
+
+def test_emergency_access_needs_a_known_valid_number(plan_world, plan_client):
+    from laget.plans.demo import synthetic_national_id
+
+    client = plan_client("other_org")
+    unknown = synthetic_national_id(dt.date(1950, 1, 1))
+    response = client.post(
+        reverse("plans:emergency"), {"national_id": unknown, "reason": EMERGENCY_REASON}
+    )
+    assert "Fant ingen åpen plan for dette nummeret i Laget." in response.content.decode()
+    invalid = client.post(
+        reverse("plans:emergency"), {"national_id": "12345678901", "reason": EMERGENCY_REASON}
+    )
+    assert "Dette er ikke et gyldig fødselsnummer" in invalid.content.decode()
