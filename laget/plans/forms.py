@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laget.directory.models import Service
-from laget.plans.models import Goal
+from laget.plans.models import Category, Consent, Goal
 
 
 class DateInput(forms.DateInput):
@@ -134,3 +136,69 @@ class EmergencyAccessForm(PlanPageForm):
         help_text=_("The coordinator and the person will read this."),
         error_messages={"required": _("Write why you need access.")},
     )
+
+
+class ConsentForm(PlanPageForm):
+    """The person's consent to share with one service or one relative on the team."""
+
+    id_prefix = "consent"
+
+    receiver = forms.ChoiceField(
+        label=_("Who may receive the information"),
+        error_messages={"required": _("Choose who receives the information.")},
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one kind of information to share.")},
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
+    valid_to = forms.DateField(label=_("Valid to"), widget=DateInput)
+    method = forms.ChoiceField(label=_("How the consent was given"), choices=Consent.Method.choices)
+    witness = forms.CharField(
+        label=_("Witness"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the consent was given verbally."),
+    )
+
+    def __init__(self, *args, team=None, services=None, is_person=False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # key -> (the consent_record argument, the receiver); labels for the drop-down
+        self.receivers: dict[str, tuple[str, Any]] = {}
+        labels = [("", str(_("Choose")))]
+        for service in services or []:
+            self.receivers[f"s{service.pk}"] = ("to_service", service)
+            labels.append((f"s{service.pk}", service.name))
+        for member in team or []:
+            if member.role == "relative":
+                self.receivers[f"r{member.user_id}"] = ("to_relative", member.user)
+                name = member.user.get_full_name()
+                labels.append(
+                    (f"r{member.user_id}", str(_("%(name)s (relative)") % {"name": name}))
+                )
+        self.fields["receiver"].choices = labels  # type: ignore[attr-defined]
+        if is_person:
+            # The person gives consent themself, digitally, in Laget.
+            del self.fields["method"]
+            del self.fields["witness"]
+
+    def clean_receiver(self):
+        return self.receivers[self.cleaned_data["receiver"]]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if (
+            data.get("valid_from")
+            and data.get("valid_to")
+            and data["valid_to"] < data["valid_from"]
+        ):
+            self.add_error(
+                "valid_to",
+                _(
+                    "The consent cannot end before it starts. Check the dates: 'valid to' must "
+                    "be the same day as 'valid from' or later."
+                ),
+            )
+        return data

@@ -17,6 +17,12 @@ urlpatterns = [
         views.emergency_review,
         name="emergency_review",
     ),
+    path("planer/<int:plan_id>/samtykker/", views.consents, name="consents"),
+    path(
+        "planer/<int:plan_id>/samtykker/<int:consent_id>/trekk-tilbake/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("nodtilgang/", views.emergency_access, name="emergency"),
     path("min-plan/logg/", views.my_access_log, name="my_access_log"),
 ]

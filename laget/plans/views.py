@@ -16,8 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans import selectors, services
 from laget.plans.access import may_open_emergency_access
-from laget.plans.forms import EmergencyAccessForm, GoalForm, MeasureForm, MessageForm, TaskForm
-from laget.plans.models import EmergencyAccess
+from laget.plans.forms import (
+    ConsentForm,
+    EmergencyAccessForm,
+    GoalForm,
+    MeasureForm,
+    MessageForm,
+    TaskForm,
+)
+from laget.plans.models import Consent, EmergencyAccess
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -196,3 +203,53 @@ def emergency_review(request: HttpRequest, plan_id: int, emergency_id: int) -> H
     services.emergency_access_review(actor=request.user, emergency=emergency)
     messages.success(request, _("Marked as reviewed."))
     return redirect("plans:plan", plan_id=plan_id)
+
+
+def _consent_form(request: HttpRequest, page: selectors.PlanPage, data=None) -> ConsentForm:
+    team_services = [m.service for m in page.team if m.service is not None]
+    unique_services = list({s.pk: s for s in team_services}.values())
+    return ConsentForm(
+        data, team=page.team, services=unique_services, is_person=page.access.is_person
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The person's consents: who may see what, until when; record and withdraw."""
+    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
+        raise PermissionDenied  # before anything is read, so nothing is logged
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    form = _consent_form(request, page, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kind, receiver = form.cleaned_data["receiver"]
+        try:
+            services.consent_record(
+                actor=request.user,
+                plan=page.plan,
+                categories=form.cleaned_data["categories"],
+                valid_from=form.cleaned_data["valid_from"],
+                valid_to=form.cleaned_data["valid_to"],
+                method=form.cleaned_data.get("method", Consent.Method.DIGITAL),
+                witness=form.cleaned_data.get("witness", ""),
+                **{kind: receiver},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("plans:consents", plan_id=plan_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "plans/consents.html", {"p": page, "plan": page.plan, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, plan_id: int, consent_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    consent = get_object_or_404(Consent, pk=consent_id, person_id=access.plan.person_id)
+    services.consent_withdraw(actor=request.user, plan=access.plan, consent=consent)
+    messages.success(request, _("The consent is withdrawn. It applies from now on."))
+    return redirect("plans:consents", plan_id=plan_id)

@@ -43,6 +43,10 @@ ACTIVATE = READ_PLAN | {
 }
 
 
+# Managing team and consents: the person and the coordinator; readers of the plan get 403.
+MANAGE = READ_PLAN | {"team_professional": 403, "relative_with_consent": 403}
+
+
 def goal(w):
     return {"text": "Jeg vil bo i egen leilighet", "life_area": "housing"}
 
@@ -102,6 +106,13 @@ PLAN_MATRIX = {
         },
         False,
     ),
+    "plans:consents": ("get", None, MANAGE, True),
+    "plans:consent_withdraw": (
+        "post",
+        nothing,
+        MANAGE | {"coordinator": 302, "person": 302},
+        False,
+    ),
 }
 # Message posting shares the messages route (POST); checked separately below.
 
@@ -116,6 +127,20 @@ def url_for(route: str, w) -> str:
             actor=w.other_org, national_id=PERSON_NATIONAL_ID, reason=EMERGENCY_REASON
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "emergency_id": emergency.pk})
+    if route == "plans:consent_withdraw":
+        from laget.plans import services
+
+        # A consent whose withdrawal changes no other actor's access in the matrix.
+        consent = services.consent_record(
+            actor=w.person,
+            plan=w.plan,
+            to_service=w.municipal,
+            categories=["plan"],
+            valid_from=dt.date.today(),
+            valid_to=dt.date.today(),
+            method="digital",
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "consent_id": consent.pk})
     return reverse(route, kwargs={"plan_id": w.plan.pk})
 
 
@@ -258,3 +283,51 @@ def test_emergency_access_needs_a_known_valid_number(plan_world, plan_client):
         reverse("plans:emergency"), {"national_id": "12345678901", "reason": EMERGENCY_REASON}
     )
     assert "Dette er ikke et gyldig fødselsnummer" in invalid.content.decode()
+
+
+def test_the_person_withdraws_a_consent_on_the_page_and_it_acts_at_once(plan_world, plan_client):
+    from laget.plans.models import Consent
+
+    person = plan_client("person")
+    consents_url = reverse("plans:consents", kwargs={"plan_id": plan_world.plan.pk})
+    page = person.get(consents_url).content.decode()
+    assert "Hvem kan se hva" in page and "DPS poliklinikk" in page
+    consent = Consent.objects.get(to_service=plan_world.dps)
+    person.post(
+        reverse(
+            "plans:consent_withdraw",
+            kwargs={"plan_id": plan_world.plan.pk, "consent_id": consent.pk},
+        )
+    )
+    plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    assert plan_client("team_professional").get(plan_url).status_code == 404
+
+
+def test_the_person_gives_a_consent_and_bad_dates_are_refused(plan_world, plan_client):
+    person = plan_client("person")
+    url = reverse("plans:consents", kwargs={"plan_id": plan_world.plan.pk})
+    receiver = f"r{plan_world.relative_without.pk}"
+    bad = person.post(
+        url,
+        {
+            "receiver": receiver,
+            "categories": ["plan"],
+            "valid_from": "2030-02-01",
+            "valid_to": "2030-01-01",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Samtykket kan ikke slutte før det begynner" in bad.content.decode()
+    today = dt.date.today()
+    good = person.post(
+        url,
+        {
+            "receiver": receiver,
+            "categories": ["plan", "messages"],
+            "valid_from": today.isoformat(),
+            "valid_to": (today + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert good.status_code == 302
+    plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    assert plan_client("relative_without").get(plan_url).status_code == 200
