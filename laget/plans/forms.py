@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laget.directory.models import Service
+from laget.accounts.models import User
+from laget.directory.models import Membership, Service
 from laget.plans.models import Category, Consent, Goal
 
 
@@ -202,3 +203,79 @@ class ConsentForm(PlanPageForm):
                 ),
             )
         return data
+
+
+class TeamAddForm(PlanPageForm):
+    id_prefix = "team"
+
+    email = forms.EmailField(
+        label=_("Their e-mail address in Laget"),
+        error_messages={"required": _("Write the e-mail address they log in with.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("group", _("responsibility group member")),
+            ("member", _("team member")),
+            ("relative", _("relative")),
+        ],
+    )
+    service = forms.ModelChoiceField(
+        label=_("The service they take part for"),
+        queryset=Service.objects.none(),
+        required=False,
+        help_text=_("For professionals. Leave empty for a relative."),
+    )
+    relation = forms.CharField(
+        label=_("Relation to the person"),
+        max_length=100,
+        required=False,
+        help_text=_("For relatives, such as 'mother'."),
+    )
+    reason = forms.CharField(
+        label=_("Why they join"),
+        max_length=300,
+        error_messages={
+            "required": _("Write why this person joins the team. The reason is logged.")
+        },
+    )
+
+    def __init__(self, *args, services=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        email = data.get("email")
+        if email:
+            user = User.objects.filter(email__iexact=email, is_active=True).first()
+            if user is None:
+                self.add_error(
+                    "email", _("Nobody with this e-mail address has an account in Laget.")
+                )
+            data["user"] = user
+        if data.get("role") in ("group", "member") and not data.get("service"):
+            self.add_error("service", _("Choose the service the professional takes part for."))
+        if data.get("user") and data.get("service") and data["role"] != "relative":
+            works_there = (
+                data["user"].kind == User.Kind.PROFESSIONAL
+                and Membership.objects.active()
+                .filter(professional__user=data["user"], service=data["service"])
+                .exists()
+            )
+            if not works_there:
+                self.add_error(
+                    "service", _("They do not work in this service. Choose one they work in.")
+                )
+        return data
+
+
+class LeaveForm(PlanPageForm):
+    id_prefix = "leave"
+
+    reason = forms.CharField(
+        label=_("Why they leave"),
+        max_length=300,
+        error_messages={"required": _("Write why they leave the team.")},
+    )

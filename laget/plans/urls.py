@@ -17,6 +17,8 @@ urlpatterns = [
         views.emergency_review,
         name="emergency_review",
     ),
+    path("planer/<int:plan_id>/team/", views.team, name="team"),
+    path("planer/<int:plan_id>/team/<int:member_id>/ut/", views.team_leave, name="team_leave"),
     path("planer/<int:plan_id>/samtykker/", views.consents, name="consents"),
     path(
         "planer/<int:plan_id>/samtykker/<int:consent_id>/trekk-tilbake/",

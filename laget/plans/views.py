@@ -20,11 +20,13 @@ from laget.plans.forms import (
     ConsentForm,
     EmergencyAccessForm,
     GoalForm,
+    LeaveForm,
     MeasureForm,
     MessageForm,
     TaskForm,
+    TeamAddForm,
 )
-from laget.plans.models import Consent, EmergencyAccess
+from laget.plans.models import Consent, EmergencyAccess, TeamMember
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -253,3 +255,57 @@ def consent_withdraw(request: HttpRequest, plan_id: int, consent_id: int) -> Htt
     services.consent_withdraw(actor=request.user, plan=access.plan, consent=consent)
     messages.success(request, _("The consent is withdrawn. It applies from now on."))
     return redirect("plans:consents", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def team(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The responsibility group: who is on it, for which service; add and remove members
+    (the coordinator and the person only, always with a reason)."""
+    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
+        raise PermissionDenied  # before anything is read, so nothing is logged
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
+    form = TeamAddForm(request.POST or None, services=services_qs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.team_member_add(
+                actor=request.user,
+                plan=page.plan,
+                user=data["user"],
+                role=data["role"],
+                reason=data["reason"],
+                service=data["service"] if data["role"] != "relative" else None,
+                relation=data["relation"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s has joined the team.") % {"name": data["user"]})
+            return redirect("plans:team", plan_id=plan_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"p": page, "plan": page.plan, "form": form}
+    return render(request, "plans/team.html", context, status=status)
+
+
+@login_required
+@require_POST
+def team_leave(request: HttpRequest, plan_id: int, member_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    member = get_object_or_404(TeamMember.objects.active(), pk=member_id, plan=access.plan)
+    if not (access.may_manage_team or member.user_id == request.user.pk):
+        raise PermissionDenied
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write why they leave the team."))
+    else:
+        try:
+            services.team_member_leave(
+                actor=request.user, member=member, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s has left the team.") % {"name": member.user})
+    return redirect("plans:team", plan_id=plan_id)

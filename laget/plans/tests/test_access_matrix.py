@@ -107,6 +107,9 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:consents": ("get", None, MANAGE, True),
+    "plans:team": ("get", None, MANAGE, True),
+    # Without a reason nobody is removed: the manager is sent back with a message.
+    "plans:team_leave": ("post", nothing, MANAGE | {"coordinator": 302, "person": 302}, False),
     "plans:consent_withdraw": (
         "post",
         nothing,
@@ -127,6 +130,11 @@ def url_for(route: str, w) -> str:
             actor=w.other_org, national_id=PERSON_NATIONAL_ID, reason=EMERGENCY_REASON
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "emergency_id": emergency.pk})
+    if route == "plans:team_leave":
+        from laget.plans.models import TeamMember
+
+        member = TeamMember.objects.get(plan=w.plan, user=w.relative_without)
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "member_id": member.pk})
     if route == "plans:consent_withdraw":
         from laget.plans import services
 
@@ -331,3 +339,41 @@ def test_the_person_gives_a_consent_and_bad_dates_are_refused(plan_world, plan_c
     assert good.status_code == 302
     plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
     assert plan_client("relative_without").get(plan_url).status_code == 200
+
+
+def test_the_coordinator_adds_and_removes_a_member_with_reasons(plan_world, plan_client):
+    from laget.audit.models import ChangeRecord
+    from laget.plans.models import TeamMember
+
+    client = plan_client("coordinator")
+    url = reverse("plans:team", kwargs={"plan_id": plan_world.plan.pk})
+    wrong_service = client.post(
+        url,
+        {
+            "email": plan_world.colleague.email,
+            "role": "member",
+            "service": plan_world.municipal.pk,
+            "reason": "Skal ha samtaler",
+        },
+    )
+    assert wrong_service.status_code == 400
+    assert "jobber ikke i denne tjenesten" in wrong_service.content.decode()
+    added = client.post(
+        url,
+        {
+            "email": plan_world.colleague.email,
+            "role": "member",
+            "service": plan_world.dps.pk,
+            "reason": "Skal ha samtaler",
+        },
+    )
+    assert added.status_code == 302
+    place = TeamMember.objects.active().get(plan=plan_world.plan, user=plan_world.colleague)
+    assert place.joined_reason == "Skal ha samtaler"
+    leave_url = reverse(
+        "plans:team_leave", kwargs={"plan_id": plan_world.plan.pk, "member_id": place.pk}
+    )
+    client.post(leave_url, {"reason": "Behandlingen er avsluttet"})
+    place.refresh_from_db()
+    assert place.left_reason == "Behandlingen er avsluttet"
+    assert ChangeRecord.objects.filter(action="team_leave").exists()
