@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.models import User
 from laget.directory.models import Membership, Service
-from laget.plans.models import Category, Consent, Goal
+from laget.plans.models import Category, Consent, Goal, Plan
 
 
 class DateInput(forms.DateInput):
@@ -278,4 +278,48 @@ class LeaveForm(PlanPageForm):
         label=_("Why they leave"),
         max_length=300,
         error_messages={"required": _("Write why they leave the team.")},
+    )
+
+
+class PlanEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Plan
+        fields = Plan.EDITABLE_FIELDS
+        widgets = {
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "person_contribution": forms.Textarea(attrs={"rows": 3}),
+            "relatives_contribution": forms.Textarea(attrs={"rows": 3}),
+            "cooperation": forms.Textarea(attrs={"rows": 3}),
+            "period_start": DateInput,
+            "period_end": DateInput,
+            "next_revision": DateInput,
+        }
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if (
+            data.get("period_start")
+            and data.get("period_end")
+            and data["period_end"] < data["period_start"]
+        ):
+            self.add_error(
+                "period_end", _("The plan period cannot end before it starts. Check the dates.")
+            )
+        return data
+
+
+class PlanConsentForm(PlanPageForm):
+    id_prefix = "plan_consent"
+
+    method = forms.ChoiceField(
+        label=_("How the consent was given"), choices=Plan.ConsentMethod.choices
+    )
+    witness = forms.CharField(
+        label=_("Witness"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the consent was given verbally."),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ from laget.plans.models import (
 class EditConflict(Exception):
     """Someone saved the object after the version this edit was based on."""
 
-    current: models.Model
+    current: Any
 
 
 def _access(actor: Actor, plan: Plan, *, check: str) -> PlanAccess:
@@ -149,6 +149,8 @@ def plan_consent_record(*, actor: Actor, plan: Plan, method: str, witness: str =
     access = _access(actor, plan, check="may_manage_team")
     if access.is_person:
         method = Plan.ConsentMethod.DIGITAL
+    if method not in Plan.ConsentMethod.values:
+        raise ValidationError({"method": _("Choose how the person gave their consent.")})
     if method == Plan.ConsentMethod.VERBAL and not witness.strip():
         raise ValidationError(
             {"witness": _("Consent given verbally needs a witness. Write the witness's name.")}

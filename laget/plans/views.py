@@ -23,10 +23,12 @@ from laget.plans.forms import (
     LeaveForm,
     MeasureForm,
     MessageForm,
+    PlanConsentForm,
+    PlanEditForm,
     TaskForm,
     TeamAddForm,
 )
-from laget.plans.models import Consent, EmergencyAccess, TeamMember
+from laget.plans.models import Consent, EmergencyAccess, Plan, TeamMember
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -46,6 +48,7 @@ def _render_plan(
         or MeasureForm(plan=page.plan, services=services_qs),
         "task_form": forms.get("task_form") or TaskForm(team=page.team),
         "message_form": MessageForm(),
+        "plan_consent_form": PlanConsentForm(),
         "activate_errors": forms.get("activate_errors"),
     }
     return render(request, "plans/plan.html", context, status=status)
@@ -309,3 +312,62 @@ def team_leave(request: HttpRequest, plan_id: int, member_id: int) -> HttpRespon
         else:
             messages.success(request, _("%(name)s has left the team.") % {"name": member.user})
     return redirect("plans:team", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's texts and dates. A save based on an older version shows the other change
+    and keeps what was typed."""
+    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_edit_plan:
+        raise PermissionDenied
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    plan, conflict = page.plan, None
+    if request.method == "POST":
+        form = PlanEditForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
+        if form.is_valid():
+            try:
+                services.plan_update(
+                    actor=request.user,
+                    plan=plan,
+                    based_on_version=form.cleaned_data["version"],
+                    data={f: form.cleaned_data[f] for f in Plan.EDITABLE_FIELDS},
+                )
+            except services.EditConflict as exc:
+                conflict = exc.current
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form = PlanEditForm(data, instance=Plan.objects.get(pk=plan.pk))
+                form.is_valid()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The plan is saved."))
+                return redirect("plans:plan", plan_id=plan_id)
+    else:
+        form = PlanEditForm(instance=plan, initial={"version": plan.version})
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    context = {"p": page, "plan": plan, "form": form, "conflict": conflict}
+    return render(request, "plans/plan_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def plan_consent(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The person consents to the plan (digitally), or the coordinator records how the
+    person consented."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    form = PlanConsentForm(request.POST)
+    method = form.data.get("method", "") if not access.is_person else Plan.ConsentMethod.DIGITAL
+    try:
+        services.plan_consent_record(
+            actor=request.user,
+            plan=access.plan,
+            method=method,
+            witness=form.data.get("witness", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The consent to the plan is recorded."))
+    return redirect("plans:plan", plan_id=plan_id)

@@ -108,6 +108,8 @@ PLAN_MATRIX = {
     ),
     "plans:consents": ("get", None, MANAGE, True),
     "plans:team": ("get", None, MANAGE, True),
+    "plans:edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
+    "plans:plan_consent": ("post", nothing, MANAGE | {"coordinator": 302, "person": 302}, False),
     # Without a reason nobody is removed: the manager is sent back with a message.
     "plans:team_leave": ("post", nothing, MANAGE | {"coordinator": 302, "person": 302}, False),
     "plans:consent_withdraw": (
@@ -377,3 +379,45 @@ def test_the_coordinator_adds_and_removes_a_member_with_reasons(plan_world, plan
     place.refresh_from_db()
     assert place.left_reason == "Behandlingen er avsluttet"
     assert ChangeRecord.objects.filter(action="team_leave").exists()
+
+
+def test_plan_edit_conflict_shows_the_other_change_and_keeps_mine(plan_world, plan_client):
+    url = reverse("plans:edit", kwargs={"plan_id": plan_world.plan.pk})
+    fields = {
+        "version": "1",
+        "resources": "",
+        "needs": "",
+        "person_contribution": "",
+        "relatives_contribution": "",
+        "cooperation": "",
+        "period_start": "",
+        "period_end": "",
+        "next_revision": "",
+    }
+    first = plan_client("coordinator").post(url, fields | {"needs": "Bolig først"})
+    assert first.status_code == 302
+    second = plan_client("person").post(url, fields | {"needs": "Jobb først"})
+    assert second.status_code == 409
+    body = second.content.decode()
+    assert "Bolig først" in body and "Jobb først" in body
+    assert 'name="version" value="2"' in body
+    bad_dates = plan_client("person").post(
+        url, fields | {"version": "2", "period_start": "2030-02-01", "period_end": "2030-01-01"}
+    )
+    assert bad_dates.status_code == 400
+    assert "Planperioden kan ikke slutte før den begynner" in bad_dates.content.decode()
+
+
+def test_the_person_consents_to_the_plan_and_the_coordinator_activates_it(plan_world, plan_client):
+    from laget.plans.models import Plan
+
+    plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    assert "Jeg samtykker til planen" in plan_client("person").get(plan_url).content.decode()
+    plan_client("person").post(
+        reverse("plans:plan_consent", kwargs={"plan_id": plan_world.plan.pk})
+    )
+    plan = Plan.objects.get(pk=plan_world.plan.pk)
+    assert plan.consent_given_at is not None and plan.consent_method == "digital"
+    activate = reverse("plans:activate", kwargs={"plan_id": plan_world.plan.pk})
+    assert plan_client("coordinator").post(activate).status_code == 302
+    assert Plan.objects.get(pk=plan_world.plan.pk).status == "active"

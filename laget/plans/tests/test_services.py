@@ -151,7 +151,9 @@ class TestActivation:
             title="Samtaler",
             responsible_service=plan_world.dps,
         )
-        services.plan_consent_record(actor=plan_world.person, plan=plan_world.plan, method="")
+        services.plan_consent_record(
+            actor=plan_world.person, plan=plan_world.plan, method="digital"
+        )
         plan = services.plan_activate(actor=plan_world.person, plan=plan_world.plan)
         assert plan.status == Plan.Status.ACTIVE
         assert plan.period_start == timezone.localdate()
@@ -160,7 +162,9 @@ class TestActivation:
         dps_org = plan_world.dps.organisation
         Plan.objects.filter(pk=plan_world.plan.pk).update(owner=dps_org)
         plan_world.plan.refresh_from_db()
-        services.plan_consent_record(actor=plan_world.person, plan=plan_world.plan, method="")
+        services.plan_consent_record(
+            actor=plan_world.person, plan=plan_world.plan, method="digital"
+        )
         with override("nb"), pytest.raises(ValidationError) as exc:
             services.plan_activate(actor=plan_world.coordinator, plan=plan_world.plan)
         assert "er det kommunen som eier planen" in messages_of(exc.value)
