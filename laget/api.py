@@ -13,6 +13,7 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from laget.directory.api import router as directory_router
+from laget.plans.api import router as plans_router
 
 api = NinjaAPI(
     title="Laget API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
     docs_url=None,  # Swagger UI needs inline script; the OpenAPI document is enough.
 )
 api.add_router("/", directory_router)
+api.add_router("/", plans_router)
 
 
 @api.exception_handler(PermissionDenied)

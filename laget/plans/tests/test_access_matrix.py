@@ -118,12 +118,29 @@ PLAN_MATRIX = {
         MANAGE | {"coordinator": 302, "person": 302},
         False,
     ),
+    # The JSON API: the same doors; anonymous gets 401.
+    "api-v1:list_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 401}, False),
+    "api-v1:get_plan": ("get", None, READ_PLAN | {"anonymous": 401}, True),
+    "api-v1:list_messages": ("get", None, READ_PLAN | {"anonymous": 401}, True),
+    "api-v1:post_message": (
+        "json",
+        message,
+        READ_PLAN
+        | {
+            "anonymous": 401,
+            "coordinator": 201,
+            "team_professional": 201,
+            "person": 201,
+            "relative_with_consent": 201,
+        },
+        False,
+    ),
 }
-# Message posting shares the messages route (POST); checked separately below.
+# Message posting on the page shares the messages route (POST); checked separately below.
 
 
 def url_for(route: str, w) -> str:
-    if route in ("plans:my_plans", "plans:my_access_log", "plans:emergency"):
+    if route in ("plans:my_plans", "plans:my_access_log", "plans:emergency", "api-v1:list_plans"):
         return reverse(route)
     if route == "plans:emergency_review":
         from laget.plans import services
@@ -162,14 +179,18 @@ def test_plan_route_for_every_actor(route, plan_world, plan_client):
     for actor in PLAN_ACTORS:
         before = AccessLogEntry.objects.count()
         client = plan_client(actor)
-        post = method == "post"
-        response = client.post(url, data_for(plan_world)) if post else client.get(url)
+        if method == "json":
+            response = client.post(url, data_for(plan_world), content_type="application/json")
+        elif method == "post":
+            response = client.post(url, data_for(plan_world))
+        else:
+            response = client.get(url)
         status = response.status_code
         assert status == expected[actor], (route, actor, status)
         written = AccessLogEntry.objects.count() - before
-        if status in (302, 403, 404) and method == "get":
+        if status in (302, 401, 403, 404) and method == "get":
             assert written == 0, (route, actor)
-        if status in (403, 404):
+        if status in (401, 403, 404):
             assert b"Testesen" not in response.content, (route, actor)
         if logs and status == 200:
             assert written == 1, (route, actor, written)

@@ -181,3 +181,28 @@ def test_plan_pages_carry_no_inline_code(plan_world, plan_client):
         body = response.content.decode()
         for pattern in (INLINE_SCRIPT, EVENT_HANDLER, INLINE_STYLE):
             assert not pattern.search(body), (url, pattern.pattern)
+
+
+def test_api_plan_has_the_same_content_and_limits(plan_world, plan_client):
+    url = reverse("api-v1:get_plan", kwargs={"plan_id": plan_world.plan.pk})
+    services.goal_add(
+        actor=plan_world.person, plan=plan_world.plan, text="Egen leilighet", life_area="housing"
+    )
+    data = plan_client("relative_with_consent").get(url).json()
+    assert data["goals"][0]["text"] == "Egen leilighet"
+    assert data["tasks"] is None  # the relative's consent does not cover tasks
+    assert plan_client("child_welfare").get(url).status_code == 404
+
+
+def test_api_message_post_refuses_script_free_empty_and_foreign_replies(plan_world, plan_client):
+    client = plan_client("person")
+    url = reverse("api-v1:post_message", kwargs={"plan_id": plan_world.plan.pk})
+    empty = client.post(url, {"body": "   "}, content_type="application/json")
+    assert empty.status_code == 422
+    assert "Skriv en melding før du sender." in empty.json()["detail"]
+    foreign = client.post(url, {"body": "Hei", "reply_to": 999999}, content_type="application/json")
+    assert foreign.status_code == 422
+    ok = client.post(url, {"body": "<b>Hei</b>"}, content_type="application/json")
+    assert ok.status_code == 201
+    listed = client.get(reverse("api-v1:list_messages", kwargs={"plan_id": plan_world.plan.pk}))
+    assert listed.json()["items"][0]["body"] == "<b>Hei</b>"  # stored as typed; pages escape it

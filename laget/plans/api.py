@@ -1,0 +1,220 @@
+"""The plan under /api/v1/plans: the same selectors and services as the pages, so the same
+access rules and the same access log (one entry per request). Refusals are 404."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from laget.plans import selectors, services
+from laget.plans.models import Category
+
+router = Router(tags=["plans"], auth=django_auth)
+
+
+class PlanListItem(Schema):
+    id: int
+    person: str
+    status: str
+    my_role: str
+
+
+class GoalOut(Schema):
+    id: int
+    text: str
+    life_area: str
+    achieved: bool
+
+
+class MeasureOut(Schema):
+    id: int
+    title: str
+    responsible_service: str | None
+    scope: str
+    how: str
+    starts: dt.date | None
+    ends: dt.date | None
+    status: str
+    goal_id: int | None
+
+
+class TeamMemberOut(Schema):
+    name: str
+    role: str
+    service: str | None
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    assignee: str | None
+    assignee_service: str | None
+    due: dt.date
+    status: str
+    overdue: bool
+
+
+class MessageOut(Schema):
+    id: int
+    author_name: str
+    author_role: str
+    author_service: str
+    body: str
+    created_at: dt.datetime
+    reply_to_id: int | None
+    corrects_id: int | None
+
+
+class PlanOut(Schema):
+    id: int
+    person: str
+    status: str
+    owner: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    next_revision: dt.date | None
+    resources: str
+    needs: str
+    person_contribution: str
+    relatives_contribution: str
+    cooperation: str
+    consent_given: bool
+    goals: list[GoalOut]
+    measures: list[MeasureOut]
+    team: list[TeamMemberOut]
+    tasks: list[TaskOut] | None = Field(None, description="Absent without consent for tasks")
+
+
+class MessagePage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[MessageOut]
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=4000)
+    reply_to: int | None = None
+
+
+def _rid(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+def _measure(m) -> MeasureOut:
+    return MeasureOut(
+        id=m.pk,
+        title=m.title,
+        responsible_service=m.responsible_service.name if m.responsible_service else None,
+        scope=m.scope,
+        how=m.how,
+        starts=m.starts,
+        ends=m.ends,
+        status=m.status,
+        goal_id=m.goal_id,
+    )
+
+
+def _task(t) -> TaskOut:
+    return TaskOut(
+        id=t.pk,
+        title=t.title,
+        assignee=t.assignee_user.get_full_name() if t.assignee_user else None,
+        assignee_service=t.assignee_service.name if t.assignee_service else None,
+        due=t.due,
+        status=t.status,
+        overdue=t.overdue,
+    )
+
+
+def _message(m) -> MessageOut:
+    return MessageOut(
+        id=m.pk,
+        author_name=m.author_name,
+        author_role=m.author_role,
+        author_service=m.author_service,
+        body=m.body,
+        created_at=m.created_at,
+        reply_to_id=m.reply_to_id,
+        corrects_id=m.corrects_id,
+    )
+
+
+@router.get("/plans", response=list[PlanListItem])
+def list_plans(request: HttpRequest):
+    return [
+        PlanListItem(
+            id=place.plan_id,
+            person=str(place.plan.person),
+            status=place.plan.status,
+            my_role=place.role,
+        )
+        for place in selectors.my_plans(actor=request.user, request_id=_rid(request))
+    ]
+
+
+@router.get("/plans/{plan_id}", response=PlanOut)
+def get_plan(request: HttpRequest, plan_id: int):
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_rid(request))
+    plan = page.plan
+    return PlanOut(
+        id=plan.pk,
+        person=str(plan.person),
+        status=plan.status,
+        owner=plan.owner.name,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        next_revision=plan.next_revision,
+        resources=plan.resources,
+        needs=plan.needs,
+        person_contribution=plan.person_contribution,
+        relatives_contribution=plan.relatives_contribution,
+        cooperation=plan.cooperation,
+        consent_given=plan.consent_given_at is not None,
+        goals=[GoalOut.from_orm(g) for g in page.goals],
+        measures=[_measure(m) for m in page.measures],
+        team=[
+            TeamMemberOut(
+                name=m.user.get_full_name(),
+                role=m.role,
+                service=m.service.name if m.service else None,
+            )
+            for m in page.team
+        ],
+        tasks=[_task(t) for t in page.tasks] if page.tasks is not None else None,
+    )
+
+
+@router.get("/plans/{plan_id}/messages", response=MessagePage)
+def list_messages(request: HttpRequest, plan_id: int, page: int = 1):
+    result = selectors.messages_page(
+        actor=request.user, plan_id=plan_id, page_number=page, request_id=_rid(request)
+    )
+    return MessagePage(
+        count=result.page.paginator.count,
+        page=result.page.number,
+        pages=result.page.paginator.num_pages,
+        items=[_message(m) for m in result.page.object_list],
+    )
+
+
+@router.post("/plans/{plan_id}/messages", response={201: MessageOut})
+def post_message(request: HttpRequest, plan_id: int, payload: MessageIn):
+    access = selectors.access_or_404(
+        actor=request.user, plan_id=plan_id, category=Category.MESSAGES
+    )
+    reply_to = None
+    if payload.reply_to is not None:
+        reply_to = access.plan.messages.filter(pk=payload.reply_to).first()
+        if reply_to is None:
+            raise HttpError(422, "Meldingen du svarer på, finnes ikke i denne planen.")
+    try:
+        message = services.message_post(
+            actor=request.user, plan=access.plan, body=payload.body, reply_to=reply_to
+        )
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return Status(201, _message(message))
