@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -73,13 +72,12 @@ def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:
     """Decide what `user` may do with `plan` now; None when nothing.
 
     Two queries at most: the user's active place on the team, and the consents in force
-    that reach it. `plan` must come with its person loaded.
+    for the person. `plan` must come with its person loaded.
     """
     if not user.is_authenticated or not user.is_active:
         return None
-    name = user.get_full_name() or user.email
     if plan.person.user_id == user.pk:
-        return PlanAccess(user, plan, None, ALL_CATEGORIES, "self", name, gettext("the person"), "")
+        return access_from(user, plan, None, [])
     member = (
         TeamMember.objects.active()
         .filter(plan=plan, user=user)
@@ -87,30 +85,69 @@ def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:
         .first()
     )
     if member is None:
-        return _emergency_access(user, plan, name)
+        return _emergency_access(user, plan, _name(user))
+    consents = []
+    if member.role != TeamMember.Role.COORDINATOR:
+        consents = list(Consent.objects.in_force().filter(person_id=plan.person_id))
+    return access_from(user, plan, member, consents)
+
+
+def access_from(
+    user: Actor, plan: Plan, member: TeamMember | None, consents: list[Consent]
+) -> PlanAccess | None:
+    """The decision itself, without queries: `member` is the user's active place on the
+    plan's team (None for the person), `consents` those in force for the person."""
+    name = _name(user)
+    if plan.person.user_id == user.pk:
+        return PlanAccess(user, plan, None, ALL_CATEGORIES, "self", name, gettext("the person"), "")
+    if member is None or member.role == TeamMember.Role.PERSON:
+        return None  # a person's place on someone else's plan gives nothing
     service_name = member.service.name if member.service else ""
     role = member.get_role_display()
     if member.role == TeamMember.Role.COORDINATOR:
         return PlanAccess(
             user, plan, member, ALL_CATEGORIES, "coordination", name, role, service_name
         )
-    consents = Consent.objects.in_force().filter(person_id=plan.person_id)
     if member.role == TeamMember.Role.RELATIVE:
-        consents = consents.filter(to_relative=user)
+        reaching = [c for c in consents if c.to_relative_id == user.pk]
         purpose = "relative"
-    elif member.role == TeamMember.Role.PERSON:
-        return None  # a person's place on someone else's plan gives nothing
     elif member.service is None:  # a database constraint rules this out for professionals
         return None
     else:
-        consents = consents.filter(
-            Q(to_service=member.service) | Q(to_organisation_id=member.service.organisation_id)
-        )
+        service = member.service
+        reaching = [
+            c
+            for c in consents
+            if c.to_service_id == service.pk or c.to_organisation_id == service.organisation_id
+        ]
         purpose = "care"
-    categories = frozenset(c for consent in consents for c in consent.categories)
+    categories = frozenset(c for consent in reaching for c in consent.categories)
     return PlanAccess(
         user, plan, member, categories & ALL_CATEGORIES, purpose, name, role, service_name
     )
+
+
+def team_accesses(user: Actor) -> list[PlanAccess]:
+    """What the user may do on each open plan they have a place on: two queries in all,
+    for lists across plans ("my tasks")."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    places = list(
+        TeamMember.objects.active()
+        .filter(user=user)
+        .exclude(plan__status=Plan.Status.CLOSED)
+        .select_related("plan__person", "service__organisation")
+    )
+    person_ids = {p.plan.person_id for p in places}
+    consents: dict[int, list[Consent]] = {}
+    for consent in Consent.objects.in_force().filter(person_id__in=person_ids):
+        consents.setdefault(consent.person_id, []).append(consent)
+    accesses = [access_from(user, p.plan, p, consents.get(p.plan.person_id, [])) for p in places]
+    return [a for a in accesses if a is not None]
+
+
+def _name(user: Actor) -> str:
+    return user.get_full_name() or user.email
 
 
 def _emergency_access(user: Actor, plan: Plan, name: str) -> PlanAccess | None:

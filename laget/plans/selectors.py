@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from laget.audit.models import AccessLogEntry
 from laget.audit.services import access_log_write
 from laget.core.types import Actor
-from laget.plans.access import PlanAccess, plan_access
+from laget.plans.access import PlanAccess, plan_access, team_accesses
 from laget.plans.models import (
     Category,
     Consent,
@@ -253,3 +253,46 @@ def person_access_log(*, actor: Actor, page_number: int | str = 1, request_id: s
             request_id=request_id,
         )
     return page
+
+
+@dataclass
+class MyTasks:
+    overdue: list[Task]
+    upcoming: list[Task]
+
+
+def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks:
+    """Open tasks across all plans, assigned to the actor or to a service they take part
+    for, where a consent lets them see tasks. One access-log entry per person shown."""
+    allowed = {a.plan.pk: a for a in team_accesses(actor) if a.may_read(Category.TASKS)}
+    if not allowed:
+        return MyTasks([], [])
+    my_services = [
+        a.member.service_id for a in allowed.values() if a.member and a.member.service_id
+    ]
+    tasks = list(
+        Task.objects.filter(plan_id__in=allowed, status=Task.Status.OPEN)
+        .filter(Q(assignee_user=actor) | Q(assignee_service_id__in=my_services))
+        .select_related("plan__person", "assignee_service")
+        .order_by("due", "pk")[:limit]
+    )
+    shown = {t.plan_id for t in tasks}
+    if shown:
+        with transaction.atomic():
+            for plan_id in sorted(shown):
+                access = allowed[plan_id]
+                access_log_write(
+                    actor=actor,
+                    actor_name=access.actor_name,
+                    actor_role=access.actor_role,
+                    actor_service=access.actor_service,
+                    person_id=access.plan.person_id,
+                    category=Category.TASKS,
+                    purpose=access.purpose,
+                    obj=access.plan,
+                    request_id=request_id,
+                )
+    today = timezone.localdate()
+    return MyTasks(
+        overdue=[t for t in tasks if t.due < today], upcoming=[t for t in tasks if t.due >= today]
+    )

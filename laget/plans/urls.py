@@ -13,6 +13,8 @@ urlpatterns = [
     path("planer/<int:plan_id>/mal/", views.goal_add, name="goal_add"),
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
+    path("planer/<int:plan_id>/oppgaver/<int:task_id>/ferdig/", views.task_done, name="task_done"),
+    path("oppgaver/", views.my_tasks, name="my_tasks"),
     path("planer/<int:plan_id>/aktiver/", views.plan_activate, name="activate"),
     path(
         "planer/<int:plan_id>/nodtilgang/<int:emergency_id>/sett/",

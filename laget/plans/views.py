@@ -28,7 +28,7 @@ from laget.plans.forms import (
     TaskForm,
     TeamAddForm,
 )
-from laget.plans.models import Consent, EmergencyAccess, Plan, TeamMember
+from laget.plans.models import Consent, EmergencyAccess, Plan, Task, TeamMember
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -370,4 +370,31 @@ def plan_consent(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The consent to the plan is recorded."))
+    return redirect("plans:plan", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = selectors.my_tasks(actor=request.user, request_id=_request_id(request))
+    return render(request, "plans/my_tasks.html", {"tasks": tasks})
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="tasks")
+    task = get_object_or_404(Task, pk=task_id, plan=access.plan)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        services.task_complete(actor=request.user, task=task, based_on_version=version)
+    except services.EditConflict:
+        messages.error(request, _("Someone changed the task before you. Look at it again."))
+    else:
+        messages.success(request, _("The task is marked as done."))
+    if request.POST.get("from") == "my_tasks":
+        return redirect("plans:my_tasks")
     return redirect("plans:plan", plan_id=plan_id)

@@ -216,7 +216,7 @@ def test_coordinator_adds_measure_and_task_then_the_person_reads_writes_and_sees
     coordinator.get_by_label("Frist").fill("2030-01-15")
     coordinator.get_by_role("button", name="Legg til oppgaven").click()
     coordinator.get_by_text("Oppgaven er lagt til.").wait_for()
-    assert coordinator.get_by_text("Bestille time hos fastlegen").is_visible()
+    assert coordinator.get_by_text("Bestille time hos fastlegen", exact=True).is_visible()
     assert_accessible(coordinator)
 
     # Jonas, on his phone: his plan, a message to the team, and who has read his plan.
@@ -224,7 +224,7 @@ def test_coordinator_adds_measure_and_task_then_the_person_reads_writes_and_sees
     log_in(phone, "jonas.eriksen@person.test", code=False)
     phone.get_by_role("link", name="Min plan").click()
     phone.locator("blockquote", has_text="Jeg vil ha min egen leilighet").wait_for()
-    assert phone.get_by_text("Bestille time hos fastlegen").is_visible()
+    assert phone.get_by_text("Bestille time hos fastlegen", exact=True).is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(phone)
     phone.get_by_role("link", name="Alle meldinger, og skriv en melding").click()

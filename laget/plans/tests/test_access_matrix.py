@@ -118,6 +118,20 @@ PLAN_MATRIX = {
         MANAGE | {"coordinator": 302, "person": 302},
         False,
     ),
+    "plans:my_tasks": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
+    # Without a version the task is not changed; the reader is sent back with a message.
+    "plans:task_done": (
+        "post",
+        nothing,
+        READ_PLAN
+        | {
+            "coordinator": 302,
+            "team_professional": 302,
+            "person": 302,
+            "relative_with_consent": 404,
+        },
+        False,
+    ),
     # The JSON API: the same doors; anonymous gets 401.
     "api-v1:list_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 401}, False),
     "api-v1:get_plan": ("get", None, READ_PLAN | {"anonymous": 401}, True),
@@ -140,7 +154,13 @@ PLAN_MATRIX = {
 
 
 def url_for(route: str, w) -> str:
-    if route in ("plans:my_plans", "plans:my_access_log", "plans:emergency", "api-v1:list_plans"):
+    if route in (
+        "plans:my_plans",
+        "plans:my_access_log",
+        "plans:emergency",
+        "plans:my_tasks",
+        "api-v1:list_plans",
+    ):
         return reverse(route)
     if route == "plans:emergency_review":
         from laget.plans import services
@@ -149,6 +169,17 @@ def url_for(route: str, w) -> str:
             actor=w.other_org, national_id=PERSON_NATIONAL_ID, reason=EMERGENCY_REASON
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "emergency_id": emergency.pk})
+    if route == "plans:task_done":
+        from laget.plans import services
+
+        task = services.task_add(
+            actor=w.coordinator,
+            plan=w.plan,
+            title="Ringe",
+            due=dt.date.today(),
+            assignee_user=w.person,
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "task_id": task.pk})
     if route == "plans:team_leave":
         from laget.plans.models import TeamMember
 
@@ -442,3 +473,29 @@ def test_the_person_consents_to_the_plan_and_the_coordinator_activates_it(plan_w
     activate = reverse("plans:activate", kwargs={"plan_id": plan_world.plan.pk})
     assert plan_client("coordinator").post(activate).status_code == 302
     assert Plan.objects.get(pk=plan_world.plan.pk).status == "active"
+
+
+def test_my_tasks_across_plans_respect_consent_and_log_each_person(plan_world, plan_client):
+    from laget.plans import services
+    from laget.plans.models import Task
+
+    services.task_add(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        title="Henvise til gruppe",
+        due=dt.date.today() - dt.timedelta(days=2),
+        assignee_service=plan_world.dps,
+    )
+    before = AccessLogEntry.objects.count()
+    body = plan_client("team_professional").get(reverse("plans:my_tasks")).content.decode()
+    assert "Henvise til gruppe" in body and "Forfalt" in body
+    assert AccessLogEntry.objects.count() - before == 1
+    # The colleague in the same service is not on the team: nothing.
+    assert (
+        "Henvise til gruppe"
+        not in plan_client("colleague").get(reverse("plans:my_tasks")).content.decode()
+    )
+    task = Task.objects.get(title="Henvise til gruppe")
+    done = reverse("plans:task_done", kwargs={"plan_id": plan_world.plan.pk, "task_id": task.pk})
+    plan_client("team_professional").post(done, {"version": "1", "from": "my_tasks"})
+    assert Task.objects.get(pk=task.pk).status == "done"
