@@ -107,8 +107,31 @@ class TaskForm(PlanPageForm):
         return self.team[key]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class MessageForm(PlanPageForm):
     id_prefix = "message"
+
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or plain text, at most 10 MB each and 5 files."),
+    )
     body = forms.CharField(
         label=_("Write a message to the team"),
         max_length=4000,

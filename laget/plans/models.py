@@ -503,3 +503,38 @@ class EmergencyAccess(models.Model):
     @property
     def in_force(self) -> bool:
         return self.starts_at <= timezone.now() < self.ends_at
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name on disk: the original name is kept in the row, never in a path.
+    import uuid
+
+    return f"attachments/{instance.message.plan_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file on a message. Stored outside the static and media URLs: it is only ever
+    served by plans.views.attachment_download, after the access check and the log."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+    # The kinds people send a team: documents and photos of letters. Checked by content.
+    KINDS = {
+        "application/pdf": (b"%PDF-",),
+        "image/png": (b"\x89PNG\r\n\x1a\n",),
+        "image/jpeg": (b"\xff\xd8\xff",),
+        "text/plain": (),
+    }
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -23,6 +23,7 @@ from laget.audit.services import access_log_write
 from laget.core.types import Actor
 from laget.plans.access import PlanAccess, plan_access, team_accesses
 from laget.plans.models import (
+    Attachment,
     Category,
     Consent,
     EmergencyAccess,
@@ -146,7 +147,12 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
         )
     latest = None
     if access.may_read(Category.MESSAGES):
-        latest = list(plan.messages.select_related("reply_to")[:5])
+        latest = list(
+            plan.messages.select_related("reply_to").prefetch_related(
+                Prefetch("corrections", queryset=Message.objects.only("pk", "corrects_id")),
+                "attachments",
+            )[:5]
+        )
     emergencies = None
     if access.may_manage_team:
         emergencies = list(
@@ -194,7 +200,8 @@ def messages_page(
 ) -> MessagesPage:
     access = access_or_404(actor=actor, plan_id=plan_id, category=Category.MESSAGES)
     messages = access.plan.messages.select_related("reply_to", "corrects").prefetch_related(
-        Prefetch("corrections", queryset=Message.objects.only("pk", "corrects_id", "created_at"))
+        Prefetch("corrections", queryset=Message.objects.only("pk", "corrects_id", "created_at")),
+        "attachments",
     )
     page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
     log_read(access, categories=[Category.MESSAGES], request_id=request_id)
@@ -296,3 +303,15 @@ def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks
     return MyTasks(
         overdue=[t for t in tasks if t.due < today], upcoming=[t for t in tasks if t.due >= today]
     )
+
+
+def attachment_get(
+    *, actor: Actor, plan_id: int, attachment_id: int, request_id: str = ""
+) -> Attachment:
+    """An attachment on the plan's messages, for someone who may read the messages."""
+    access = access_or_404(actor=actor, plan_id=plan_id, category=Category.MESSAGES)
+    attachment = Attachment.objects.filter(pk=attachment_id, message__plan=access.plan).first()
+    if attachment is None:
+        raise Http404
+    log_read(access, categories=[Category.MESSAGES, "attachment"], request_id=request_id)
+    return attachment

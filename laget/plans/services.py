@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from laget.core.types import Actor
 from laget.directory.models import Organisation, Service
 from laget.plans.access import PlanAccess, may_open_emergency_access, plan_access
 from laget.plans.models import (
+    Attachment,
     Category,
     Consent,
     CrisisPlan,
@@ -507,6 +509,58 @@ def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
 # --- Messages ----------------------------------------------------------------------
 
 
+MAX_ATTACHMENTS = 5
+
+
+def attachment_kind(upload: UploadedFile) -> str | None:
+    """The content type of an upload judged by its first bytes, not by its name; None if
+    it is not a kind Laget takes."""
+    head = upload.read(2048)
+    upload.seek(0)
+    for kind, signatures in Attachment.KINDS.items():
+        if signatures and any(head.startswith(sig) for sig in signatures):
+            return kind
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return "text/plain"
+    return None
+
+
+def _check_attachments(uploads: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "attachments": _("Attach at most %(n)d files to one message.")
+                % {"n": MAX_ATTACHMENTS}
+            }
+        )
+    checked, errors = [], []
+    for upload in uploads:
+        if upload.size is None or upload.size > Attachment.MAX_BYTES:
+            errors.append(
+                _("%(name)s is too large (%(mb).1f MB). Attachments can be at most 10 MB.")
+                % {"name": upload.name, "mb": (upload.size or 0) / 1024 / 1024}
+            )
+            continue
+        kind = attachment_kind(upload)
+        if kind is None:
+            errors.append(
+                _(
+                    "%(name)s is a kind of file Laget does not take. "
+                    "Send PDF, PNG, JPEG or plain text."
+                )
+                % {"name": upload.name}
+            )
+            continue
+        checked.append((upload, kind))
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return checked
+
+
 def message_post(
     *,
     actor: Actor,
@@ -514,10 +568,13 @@ def message_post(
     body: str,
     reply_to: Message | None = None,
     corrects: Message | None = None,
+    attachments: list[UploadedFile] | None = None,
 ) -> Message:
     """A message on the wall, with the sender's name, role and service as they are now.
-    Corrections are new messages; only the author corrects their own message."""
+    Corrections are new messages; only the author corrects their own message. Attachments
+    are checked by size and content before anything is saved."""
     access = _access(actor, plan, check="may_write_messages")
+    files = _check_attachments(attachments or [])
     if not body.strip():
         raise ValidationError({"body": _("Write a message before you send it.")})
     for other in (reply_to, corrects):
@@ -526,7 +583,7 @@ def message_post(
     if corrects is not None and corrects.author_id != actor.pk:
         raise ValidationError(_("You can only correct your own messages."))
     with transaction.atomic():
-        return create_recorded(
+        message = create_recorded(
             actor=actor,
             action="message_post",
             obj=Message(
@@ -541,6 +598,15 @@ def message_post(
             ),
             fields=["reply_to_id", "corrects_id"],  # not the text: the message itself is kept
         )
+        for upload, kind in files:
+            Attachment.objects.create(
+                message=message,
+                file=upload,
+                name=upload.name[:200] if upload.name else "vedlegg",
+                size=upload.size or 0,
+                content_type=kind,
+            )
+    return message
 
 
 # --- Emergency access ----------------------------------------------------------------

@@ -10,6 +10,11 @@ urlpatterns = [
     path("planer/<int:plan_id>/rediger/", views.plan_edit, name="edit"),
     path("planer/<int:plan_id>/samtykke/", views.plan_consent, name="plan_consent"),
     path("planer/<int:plan_id>/meldinger/", views.plan_messages, name="messages"),
+    path(
+        "planer/<int:plan_id>/vedlegg/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("planer/<int:plan_id>/mal/", views.goal_add, name="goal_add"),
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),

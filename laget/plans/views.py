@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +28,7 @@ from laget.plans.forms import (
     TaskForm,
     TeamAddForm,
 )
-from laget.plans.models import Consent, EmergencyAccess, Plan, Task, TeamMember
+from laget.plans.models import Consent, EmergencyAccess, Message, Plan, Task, TeamMember
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -139,13 +139,18 @@ def plan_activate(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="messages")
         if form.is_valid():
             try:
                 services.message_post(
-                    actor=request.user, plan=access.plan, body=form.cleaned_data["body"]
+                    actor=request.user,
+                    plan=access.plan,
+                    body=form.cleaned_data["body"],
+                    reply_to=_message_of(access.plan, request.POST.get("reply_to")),
+                    corrects=_message_of(access.plan, request.POST.get("corrects")),
+                    attachments=form.cleaned_data["attachments"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -165,6 +170,32 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
         {"m": result, "plan": result.access.plan, "form": form},
         status=status,
     )
+
+
+def _message_of(plan: Plan, message_id: str | None) -> Message | None:
+    """A message on this plan named by a form field, or None (unknown ids are ignored)."""
+    if not message_id or not message_id.isdigit():
+        return None
+    return plan.messages.filter(pk=int(message_id)).first()
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def attachment_download(request: HttpRequest, plan_id: int, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_get(
+        actor=request.user,
+        plan_id=plan_id,
+        attachment_id=attachment_id,
+        request_id=_request_id(request),
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

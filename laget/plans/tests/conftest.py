@@ -56,6 +56,12 @@ class PlanWorld:
         return None if name == "anonymous" else getattr(self, name)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Attachments written by tests go to a throwaway folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def plan_world(db) -> PlanWorld:
     kommune = OrganisationFactory(name="Testvik kommune", kind=Organisation.Kind.MUNICIPALITY)

@@ -118,6 +118,7 @@ PLAN_MATRIX = {
         MANAGE | {"coordinator": 302, "person": 302},
         False,
     ),
+    "plans:attachment": ("get", None, READ_PLAN, True),
     "plans:my_tasks": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     # Without a version the task is not changed; the reader is sent back with a message.
     "plans:task_done": (
@@ -169,6 +170,19 @@ def url_for(route: str, w) -> str:
             actor=w.other_org, national_id=PERSON_NATIONAL_ID, reason=EMERGENCY_REASON
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "emergency_id": emergency.pk})
+    if route == "plans:attachment":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from laget.plans import services
+
+        message = services.message_post(
+            actor=w.coordinator,
+            plan=w.plan,
+            body="Vedlagt",
+            attachments=[SimpleUploadedFile("referat.pdf", b"%PDF-1.4 referat")],
+        )
+        attachment = message.attachments.get()
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "attachment_id": attachment.pk})
     if route == "plans:task_done":
         from laget.plans import services
 

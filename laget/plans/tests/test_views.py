@@ -53,17 +53,18 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     client = plan_client("team_professional")
     url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)  # the access-log chain's head row exists from here on
-    # Expect 22 queries:
+    # Expect 24 queries:
     #   1-3   session, user, TOTP authenticator (the MFA rule)
     #   4     the plan with person and owner
-    #   5-6   access: this user's place on the team; the consents in force that reach it
-    #   7-12  team (with services), goals, measures (with services and goals), open tasks
-    #         COUNT and first page, the latest messages
-    #   13-17 the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
+    #   5-6   access: this user's place on the team; the consents in force for the person
+    #   7-14  team (with services), goals, measures (with services and goals), open tasks
+    #         COUNT and first page, the latest messages, which of them were corrected,
+    #         their attachments
+    #   15-19 the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
     #         RELEASE
-    #   18-19 the forms' drop-downs: services for a measure, the plan's goals
-    #   20-22 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
-    with django_assert_num_queries(22):
+    #   20-21 the forms' drop-downs: services for a measure, the plan's goals
+    #   22-24 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
+    with django_assert_num_queries(24):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -74,15 +75,15 @@ def test_message_page_queries_stay_the_same(plan_world, plan_client, django_asse
     client = plan_client("person")
     url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)
-    # Expect 14 queries (the person: no MFA rule, no team lookup):
+    # Expect 15 queries (the person: no MFA rule, no team lookup):
     #   1-2   session, user
     #   3     the plan with person and owner
     #   4     COUNT of messages (the pager)
     #   5-9   the access-log entry (SAVEPOINT, lock head, INSERT, UPDATE head, RELEASE)
     #   10    one page of messages with what they reply to and correct
-    #   11    which of them have been corrected (prefetch)
-    #   12-14 SAVEPOINT, UPDATE session, RELEASE
-    with django_assert_num_queries(14):
+    #   11-12 which of them have been corrected; their attachments (prefetches)
+    #   13-15 SAVEPOINT, UPDATE session, RELEASE
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -206,3 +207,75 @@ def test_api_message_post_refuses_script_free_empty_and_foreign_replies(plan_wor
     assert ok.status_code == 201
     listed = client.get(reverse("api-v1:list_messages", kwargs={"plan_id": plan_world.plan.pk}))
     assert listed.json()["items"][0]["body"] == "<b>Hei</b>"  # stored as typed; pages escape it
+
+
+class TestAttachmentsRepliesCorrections:
+    def url(self, w):
+        return reverse("plans:messages", kwargs={"plan_id": w.plan.pk})
+
+    def test_a_pdf_is_attached_and_downloaded_with_a_log_entry(self, plan_world, plan_client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client = plan_client("person")
+        pdf = SimpleUploadedFile("brev fra NAV.pdf", b"%PDF-1.7 innhold", "application/pdf")
+        response = client.post(
+            self.url(plan_world), {"body": "Her er brevet", "attachments": [pdf]}
+        )
+        assert response.status_code == 302
+        attachment = Message.objects.get().attachments.get()
+        assert (attachment.name, attachment.content_type) == ("brev fra NAV.pdf", "application/pdf")
+        before = AccessLogEntry.objects.count()
+        download = plan_client("team_professional").get(
+            reverse(
+                "plans:attachment",
+                kwargs={"plan_id": plan_world.plan.pk, "attachment_id": attachment.pk},
+            )
+        )
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == b"%PDF-1.7 innhold"
+        assert "attachment;" in download["Content-Disposition"]
+        assert AccessLogEntry.objects.count() == before + 1
+
+    def test_an_oversized_attachment_is_refused_and_nothing_is_saved(
+        self, plan_world, plan_client, settings
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from laget.plans.models import Attachment
+
+        big = SimpleUploadedFile("skann.pdf", b"%PDF-" + b"0" * (Attachment.MAX_BYTES + 1))
+        response = plan_client("person").post(
+            self.url(plan_world), {"body": "Stor fil", "attachments": [big]}
+        )
+        assert response.status_code == 400
+        assert "skann.pdf er for stor" in response.content.decode()
+        assert not Message.objects.exists() and not Attachment.objects.exists()
+
+    def test_a_program_disguised_as_a_pdf_is_refused(self, plan_world, plan_client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        exe = SimpleUploadedFile("faktura.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00")
+        response = plan_client("person").post(
+            self.url(plan_world), {"body": "Se vedlegg", "attachments": [exe]}
+        )
+        assert response.status_code == 400
+        assert "Send PDF, PNG, JPEG eller ren tekst" in response.content.decode()
+        assert not Message.objects.exists()
+
+    def test_reply_and_correction_keep_the_original(self, plan_world, plan_client):
+        client = plan_client("person")
+        client.post(self.url(plan_world), {"body": "Møtet er tirsdag"})
+        original = Message.objects.get()
+        client.post(
+            self.url(plan_world),
+            {"body": "Onsdag, ikke tirsdag", "reply_to": original.pk, "corrects": original.pk},
+        )
+        plan_client("coordinator").post(
+            self.url(plan_world), {"body": "Takk", "reply_to": original.pk}
+        )
+        correction = Message.objects.get(body="Onsdag, ikke tirsdag")
+        assert correction.corrects == original
+        assert Message.objects.get(pk=original.pk).body == "Møtet er tirsdag"
+        page = client.get(self.url(plan_world)).content.decode()
+        assert "Denne meldingen er rettet" in page
+        assert Message.objects.get(body="Takk").reply_to == original
