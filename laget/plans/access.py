@@ -1,7 +1,8 @@
 """Who may read and change what in a person's plan. The only place these decisions live.
 
 - The person reads everything in their own plan, and manages their team and consents.
-- The coordinator reads everything the plan holds and manages the team.
+- The coordinator reads everything the plan holds and manages the team; so does the
+  stand-in the coordinator names, until the date given.
 - A professional on the team reads the categories a consent in force gives their service
   or their organisation: nothing else. Child welfare, NAV and school are no exception and
   get no default; nor does anyone for health details.
@@ -47,7 +48,12 @@ class PlanAccess:
 
     @property
     def is_coordinator(self) -> bool:
-        return self.member is not None and self.member.role == TeamMember.Role.COORDINATOR
+        """The coordinator, or the stand-in while they cover."""
+        if self.member is None:
+            return False
+        return self.member.role == TeamMember.Role.COORDINATOR or self.plan.stand_in_covers(
+            self.member.user_id
+        )
 
     @property
     def is_professional(self) -> bool:
@@ -87,7 +93,7 @@ def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:
     if member is None:
         return _emergency_access(user, plan, _name(user))
     consents = []
-    if member.role != TeamMember.Role.COORDINATOR:
+    if member.role != TeamMember.Role.COORDINATOR and not plan.stand_in_covers(user.pk):
         consents = list(Consent.objects.in_force().filter(person_id=plan.person_id))
     return access_from(user, plan, member, consents)
 
@@ -104,7 +110,9 @@ def access_from(
         return None  # a person's place on someone else's plan gives nothing
     service_name = member.service.name if member.service else ""
     role = member.get_role_display()
-    if member.role == TeamMember.Role.COORDINATOR:
+    if member.role == TeamMember.Role.COORDINATOR or (
+        member.is_professional and plan.stand_in_covers(user.pk)
+    ):
         return PlanAccess(
             user, plan, member, ALL_CATEGORIES, "coordination", name, role, service_name
         )

@@ -346,3 +346,24 @@ class PlanConsentForm(PlanPageForm):
         required=False,
         help_text=_("Needed when the consent was given verbally."),
     )
+
+
+class StandInForm(PlanPageForm):
+    id_prefix = "stand_in"
+
+    user = forms.ChoiceField(label=_("Who covers while you are away"), required=False)
+    until = forms.DateField(label=_("Until and including"), required=False, widget=DateInput)
+
+    def __init__(self, *args, team=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {
+            str(m.user_id): m.user for m in (team or []) if m.role in ("group", "member")
+        }
+        choices = [("", str(_("Nobody (end the cover)")))] + [
+            (key, user.get_full_name()) for key, user in self.members.items()
+        ]
+        self.fields["user"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_user(self):
+        key = self.cleaned_data["user"]
+        return self.members.get(key) if key else None

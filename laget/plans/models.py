@@ -107,6 +107,17 @@ class Plan(models.Model):
         _("how consent was given"), max_length=16, choices=ConsentMethod.choices, blank=True
     )
     consent_witness = models.CharField(_("witness"), max_length=200, blank=True)
+    # While the coordinator is away, a professional on the team covers: their inbox and
+    # the coordinator's rights, until the date given.
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stand-in for the coordinator"),
+    )
+    stand_in_until = models.DateField(_("stand-in until"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -140,6 +151,12 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return str(_("Plan for %(person)s") % {"person": self.person})
+
+    def stand_in_covers(self, user_id: int, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.stand_in_id == user_id and self.stand_in_until and self.stand_in_until >= today
+        )
 
     def revision_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -315,3 +315,32 @@ def attachment_get(
         raise Http404
     log_read(access, categories=[Category.MESSAGES, "attachment"], request_id=request_id)
     return attachment
+
+
+@dataclass
+class InboxItem:
+    message: Message
+    covering: bool  # shown because the actor stands in for the coordinator
+
+
+def coordinator_inbox(*, actor: Actor, request_id: str = "", days: int = 30) -> list[InboxItem]:
+    """Messages of the last `days` days on the plans the actor coordinates, or covers as
+    stand-in, newest first; the actor's own messages left out. One log entry per person."""
+    mine = {a.plan.pk: a for a in team_accesses(actor) if a.member is not None and a.is_coordinator}
+    if not mine:
+        return []
+    since = timezone.now() - dt.timedelta(days=days)
+    messages = list(
+        Message.objects.filter(plan_id__in=mine, created_at__gte=since)
+        .exclude(author=actor)
+        .select_related("plan__person")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-pk")[:200]
+    )
+    with transaction.atomic():
+        for plan_id in sorted({m.plan_id for m in messages}):
+            log_read(mine[plan_id], categories=[Category.MESSAGES], request_id=request_id)
+    return [
+        InboxItem(m, covering=mine[m.plan_id].member.role != TeamMember.Role.COORDINATOR)  # type: ignore[union-attr]
+        for m in messages
+    ]

@@ -675,3 +675,41 @@ def emergency_access_review(*, actor: Actor, emergency: EmergencyAccess) -> Emer
                 actor=actor, action="emergency_access_review", obj=locked, before=None, after=None
             )
     return locked
+
+
+# --- Stand-in ------------------------------------------------------------------------
+
+
+def stand_in_set(*, actor: Actor, plan: Plan, user: User | None, until: dt.date | None) -> Plan:
+    """The coordinator names a professional on the team to cover until a date (or ends it
+    with user=None). The stand-in gets the coordinator's inbox and rights meanwhile."""
+    access = _access(actor, plan, check="may_manage_team")
+    if not access.is_coordinator or (access.member and access.member.role != "coordinator"):
+        raise PermissionDenied  # only the coordinator names a stand-in
+    if user is not None:
+        on_team = (
+            TeamMember.objects.active()
+            .filter(plan=plan, user=user, role__in=["group", "member"])
+            .exists()
+        )
+        if not on_team:
+            raise ValidationError({"user": _("The stand-in must be a professional on the team.")})
+        if until is None or until < timezone.localdate():
+            raise ValidationError(
+                {"until": _("Choose the last day the stand-in covers: today or later.")}
+            )
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        before = snapshot(locked, ["stand_in_id", "stand_in_until"])
+        locked.stand_in = user
+        locked.stand_in_until = until if user is not None else None
+        locked.version += 1
+        locked.save()
+        change_record(
+            actor=actor,
+            action="stand_in_set",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ["stand_in_id", "stand_in_until"]),
+        )
+    return locked

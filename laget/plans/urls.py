@@ -27,6 +27,8 @@ urlpatterns = [
         name="emergency_review",
     ),
     path("planer/<int:plan_id>/team/", views.team, name="team"),
+    path("planer/<int:plan_id>/stedfortreder/", views.stand_in, name="stand_in"),
+    path("innboks/", views.inbox, name="inbox"),
     path("planer/<int:plan_id>/team/<int:member_id>/ut/", views.team_leave, name="team_leave"),
     path("planer/<int:plan_id>/samtykker/", views.consents, name="consents"),
     path(

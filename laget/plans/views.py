@@ -25,6 +25,7 @@ from laget.plans.forms import (
     MessageForm,
     PlanConsentForm,
     PlanEditForm,
+    StandInForm,
     TaskForm,
     TeamAddForm,
 )
@@ -319,8 +320,41 @@ def team(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("%(name)s has joined the team.") % {"name": data["user"]})
             return redirect("plans:team", plan_id=plan_id)
     status = 400 if request.method == "POST" else 200
-    context = {"p": page, "plan": page.plan, "form": form}
+    stand_in_form = StandInForm(
+        initial={"user": page.plan.stand_in_id, "until": page.plan.stand_in_until}, team=page.team
+    )
+    context = {"p": page, "plan": page.plan, "form": form, "stand_in_form": stand_in_form}
     return render(request, "plans/team.html", context, status=status)
+
+
+@login_required
+@require_POST
+def stand_in(request: HttpRequest, plan_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    team = list(TeamMember.objects.active().filter(plan=access.plan).select_related("user"))
+    form = StandInForm(request.POST, team=team)
+    if form.is_valid():
+        try:
+            services.stand_in_set(
+                actor=request.user,
+                plan=access.plan,
+                user=form.cleaned_data["user"],
+                until=form.cleaned_data["until"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The stand-in is saved."))
+    else:
+        messages.error(request, _("Choose a stand-in on the team and a date."))
+    return redirect("plans:team", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = selectors.coordinator_inbox(actor=request.user, request_id=_request_id(request))
+    return render(request, "plans/inbox.html", {"items": items})
 
 
 @login_required

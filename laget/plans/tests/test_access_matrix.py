@@ -119,6 +119,9 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:attachment": ("get", None, READ_PLAN, True),
+    "plans:inbox": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
+    # Only the coordinator names a stand-in (here: ends the cover, as the form is empty).
+    "plans:stand_in": ("post", nothing, MANAGE | {"coordinator": 302, "person": 403}, False),
     "plans:my_tasks": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     # Without a version the task is not changed; the reader is sent back with a message.
     "plans:task_done": (
@@ -160,6 +163,7 @@ def url_for(route: str, w) -> str:
         "plans:my_access_log",
         "plans:emergency",
         "plans:my_tasks",
+        "plans:inbox",
         "api-v1:list_plans",
     ):
         return reverse(route)
@@ -513,3 +517,30 @@ def test_my_tasks_across_plans_respect_consent_and_log_each_person(plan_world, p
     done = reverse("plans:task_done", kwargs={"plan_id": plan_world.plan.pk, "task_id": task.pk})
     plan_client("team_professional").post(done, {"version": "1", "from": "my_tasks"})
     assert Task.objects.get(pk=task.pk).status == "done"
+
+
+def test_a_stand_in_covers_the_coordinator_until_the_date(plan_world, plan_client):
+    from laget.plans import services
+    from laget.plans.access import plan_access
+    from laget.plans.models import Plan
+
+    stand_in_url = reverse("plans:stand_in", kwargs={"plan_id": plan_world.plan.pk})
+    until = dt.date.today() + dt.timedelta(days=7)
+    response = plan_client("coordinator").post(
+        stand_in_url, {"user": plan_world.team_professional.pk, "until": until.isoformat()}
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.select_related("person").get(pk=plan_world.plan.pk)
+    covering = plan_access(plan_world.team_professional, plan)
+    assert covering is not None and covering.may_read("health") and covering.may_manage_team
+    services.message_post(actor=plan_world.person, plan=plan, body="Jeg trenger å snakke med noen")
+    inbox = plan_client("team_professional").get(reverse("plans:inbox")).content.decode()
+    assert "Jeg trenger å snakke med noen" in inbox and "du er stedfortreder" in inbox
+    Plan.objects.filter(pk=plan.pk).update(stand_in_until=dt.date.today() - dt.timedelta(days=1))
+    plan.refresh_from_db()
+    after = plan_access(plan_world.team_professional, plan)
+    assert after is not None and not after.may_read("health") and not after.may_manage_team
+    assert (
+        "Jeg trenger"
+        not in plan_client("team_professional").get(reverse("plans:inbox")).content.decode()
+    )
