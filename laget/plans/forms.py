@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.models import User
 from laget.directory.models import Membership, Service
-from laget.plans.models import Category, Consent, Goal, Plan
+from laget.plans.models import Category, Consent, CrisisPlan, Goal, Plan
 
 
 class DateInput(forms.DateInput):
@@ -367,3 +367,12 @@ class StandInForm(PlanPageForm):
     def clean_user(self):
         key = self.cleaned_data["user"]
         return self.members.get(key) if key else None
+
+
+class CrisisPlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = CrisisPlan
+        fields = ["warning_signs", "what_helps", "what_to_avoid", "who_to_contact"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}

@@ -26,6 +26,7 @@ from laget.plans.models import (
     Attachment,
     Category,
     Consent,
+    CrisisPlan,
     EmergencyAccess,
     Measure,
     Message,
@@ -54,7 +55,9 @@ def access_or_404(*, actor: Actor, plan_id: int, category: str = Category.PLAN) 
     return access
 
 
-def log_read(access: PlanAccess, *, categories: list[str], request_id: str) -> AccessLogEntry:
+def log_read(
+    access: PlanAccess, *, categories: list[str], request_id: str, purpose: str = ""
+) -> AccessLogEntry:
     """One access-log entry for this request: who read which categories of whose plan."""
     with transaction.atomic():
         return access_log_write(
@@ -64,7 +67,7 @@ def log_read(access: PlanAccess, *, categories: list[str], request_id: str) -> A
             actor_service=access.actor_service,
             person_id=access.plan.person_id,
             category=",".join(categories),
-            purpose=access.purpose,
+            purpose=purpose or access.purpose,
             obj=access.plan,
             request_id=request_id,
         )
@@ -119,11 +122,13 @@ class PlanPage:
     latest_messages: list[Message] | None
     consents: list[Consent] | None  # for the person and the coordinator
     emergencies: list[EmergencyAccess] | None  # not yet reviewed; for the same two
+    crisis_plan: CrisisPlan | None  # None: health details not consented
     today: object
 
 
-def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
-    """The whole plan as this actor may see it, in a fixed number of queries."""
+def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str = "") -> PlanPage:
+    """The whole plan as this actor may see it, in a fixed number of queries. `purpose`
+    'export' marks a printout or PDF in the access log."""
     access = access_or_404(actor=actor, plan_id=plan_id)
     plan = access.plan
     team = list(
@@ -172,7 +177,11 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
         shown.append(Category.TASKS)
     if latest is not None:
         shown.append(Category.MESSAGES)
-    log_read(access, categories=shown, request_id=request_id)
+    crisis = None
+    if access.may_read(Category.HEALTH):
+        crisis = CrisisPlan.objects.filter(plan=plan).first()
+        shown.append(Category.HEALTH)
+    log_read(access, categories=shown, request_id=request_id, purpose=purpose)
     return PlanPage(
         access=access,
         plan=plan,
@@ -185,6 +194,7 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanPage:
         latest_messages=latest,
         consents=consents,
         emergencies=emergencies,
+        crisis_plan=crisis,
         today=timezone.localdate(),
     )
 

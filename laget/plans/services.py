@@ -713,3 +713,37 @@ def stand_in_set(*, actor: Actor, plan: Plan, user: User | None, until: dt.date 
             after=snapshot(locked, ["stand_in_id", "stand_in_until"]),
         )
     return locked
+
+
+# --- Crisis plan ---------------------------------------------------------------------
+
+
+def crisis_plan_update(
+    *, actor: Actor, plan: Plan, based_on_version: int, data: dict[str, str]
+) -> CrisisPlan:
+    """The crisis plan is a health detail: only those who may read health details and
+    change the plan may write it. A stale version raises EditConflict."""
+    access = _access(actor, plan, check="may_edit_plan")
+    if not access.may_read(Category.HEALTH):
+        raise PermissionDenied
+    fields = ["warning_signs", "what_helps", "what_to_avoid", "who_to_contact"]
+    if set(data) - set(fields):
+        raise ValueError("not crisis plan fields")
+    with transaction.atomic():
+        current = CrisisPlan.objects.select_for_update().get(plan=plan)
+        if current.version != based_on_version:
+            raise EditConflict(current=current)
+        before = snapshot(current, list(data))
+        for name, value in data.items():
+            setattr(current, name, value.strip())
+        current.full_clean()
+        current.version += 1
+        current.save()
+        change_record(
+            actor=actor,
+            action="crisis_plan_update",
+            obj=current,
+            before=before,
+            after=snapshot(current, list(data)),
+        )
+    return current

@@ -8,6 +8,9 @@ urlpatterns = [
     path("planer/", views.my_plans, name="my_plans"),
     path("planer/<int:plan_id>/", views.plan_detail, name="plan"),
     path("planer/<int:plan_id>/rediger/", views.plan_edit, name="edit"),
+    path("planer/<int:plan_id>/kriseplan/", views.crisis_plan, name="crisis_plan"),
+    path("planer/<int:plan_id>/utskrift/", views.plan_print, name="print"),
+    path("planer/<int:plan_id>/pdf/", views.plan_pdf, name="pdf"),
     path("planer/<int:plan_id>/samtykke/", views.plan_consent, name="plan_consent"),
     path("planer/<int:plan_id>/meldinger/", views.plan_messages, name="messages"),
     path(

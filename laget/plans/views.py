@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from laget.plans import selectors, services
 from laget.plans.access import may_open_emergency_access
 from laget.plans.forms import (
     ConsentForm,
+    CrisisPlanForm,
     EmergencyAccessForm,
     GoalForm,
     LeaveForm,
@@ -29,7 +31,16 @@ from laget.plans.forms import (
     TaskForm,
     TeamAddForm,
 )
-from laget.plans.models import Consent, EmergencyAccess, Message, Plan, Task, TeamMember
+from laget.plans.models import (
+    Consent,
+    CrisisPlan,
+    EmergencyAccess,
+    Message,
+    Plan,
+    Task,
+    TeamMember,
+)
+from laget.plans.pdf import render_pdf
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -463,3 +474,71 @@ def task_done(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
     if request.POST.get("from") == "my_tasks":
         return redirect("plans:my_tasks")
     return redirect("plans:plan", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def crisis_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """What to do when it gets hard: for those who may read health details."""
+    selectors.access_or_404(actor=request.user, plan_id=plan_id, category="health")
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    current = page.crisis_plan
+    conflict = None
+    if request.method == "POST":
+        if not page.access.may_edit_plan:
+            raise PermissionDenied
+        form = CrisisPlanForm(request.POST, instance=CrisisPlan.objects.get(plan=page.plan))
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in CrisisPlanForm.Meta.fields}
+            try:
+                services.crisis_plan_update(
+                    actor=request.user,
+                    plan=page.plan,
+                    based_on_version=form.cleaned_data["version"],
+                    data=data,
+                )
+            except services.EditConflict as exc:
+                conflict = exc.current
+                posted = request.POST.copy()
+                posted["version"] = str(conflict.version)
+                # Bind to a fresh copy: validating the form must not alter the conflict shown.
+                form = CrisisPlanForm(posted, instance=CrisisPlan.objects.get(plan=page.plan))
+                form.is_valid()
+            else:
+                messages.success(request, _("The crisis plan is saved."))
+                return redirect("plans:crisis_plan", plan_id=plan_id)
+    else:
+        form = CrisisPlanForm(
+            instance=current, initial={"version": current.version if current else 1}
+        )
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    context = {"p": page, "plan": page.plan, "form": form, "conflict": conflict}
+    return render(request, "plans/crisis_plan.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The person's copy: a clean page for printing (logged as export or print)."""
+    page = selectors.plan_page(
+        actor=request.user, plan_id=plan_id, request_id=_request_id(request), purpose="export"
+    )
+    return render(request, "plans/plan_print.html", {"p": page, "plan": page.plan, "pdf": False})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The person's copy as a PDF, from the same template as the print page."""
+    page = selectors.plan_page(
+        actor=request.user, plan_id=plan_id, request_id=_request_id(request), purpose="export"
+    )
+    html = render_to_string(
+        "plans/plan_print.html", {"p": page, "plan": page.plan, "pdf": True}, request=request
+    )
+    pdf = render_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"plan-{page.plan.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -119,6 +119,15 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:attachment": ("get", None, READ_PLAN, True),
+    # Health details: the DPS's consent in the matrix does not cover them.
+    "plans:crisis_plan": (
+        "get",
+        None,
+        READ_PLAN | {"team_professional": 404, "relative_with_consent": 404},
+        True,
+    ),
+    "plans:print": ("get", None, READ_PLAN, True),
+    "plans:pdf": ("get", None, READ_PLAN, True),
     "plans:inbox": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     # Only the coordinator names a stand-in (here: ends the cover, as the form is empty).
     "plans:stand_in": ("post", nothing, MANAGE | {"coordinator": 302, "person": 403}, False),
@@ -544,3 +553,36 @@ def test_a_stand_in_covers_the_coordinator_until_the_date(plan_world, plan_clien
         "Jeg trenger"
         not in plan_client("team_professional").get(reverse("plans:inbox")).content.decode()
     )
+
+
+def test_the_person_downloads_their_plan_as_a_pdf_and_it_is_logged_as_export(
+    plan_world, plan_client
+):
+    response = plan_client("person").get(
+        reverse("plans:pdf", kwargs={"plan_id": plan_world.plan.pk})
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert AccessLogEntry.objects.latest("pk").purpose == "export"
+    printed = (
+        plan_client("coordinator")
+        .get(reverse("plans:print", kwargs={"plan_id": plan_world.plan.pk}))
+        .content.decode()
+    )
+    assert "Individuell plan: Lise Testesen" in printed and "Kriseplan" in printed
+
+
+def test_crisis_plan_edit_with_conflict(plan_world, plan_client):
+    url = reverse("plans:crisis_plan", kwargs={"plan_id": plan_world.plan.pk})
+    fields = {
+        "version": "1",
+        "warning_signs": "",
+        "what_helps": "",
+        "what_to_avoid": "",
+        "who_to_contact": "",
+    }
+    assert plan_client("person").post(url, fields | {"what_helps": "Gå tur"}).status_code == 302
+    conflict = plan_client("coordinator").post(url, fields | {"what_helps": "Musikk"})
+    assert conflict.status_code == 409
+    assert "Gå tur" in conflict.content.decode()

@@ -163,7 +163,7 @@ def test_each_plan_page_view_is_logged_with_purpose(plan_world, plan_client):
     entry = AccessLogEntry.objects.latest("pk")
     assert entry.person_id == plan_world.person_record.pk
     assert entry.purpose == "coordination"
-    assert entry.category == "plan,tasks,messages"
+    assert entry.category == "plan,tasks,messages,health"
     assert entry.request_id
 
 
