@@ -9,6 +9,8 @@
 - A relative on the team reads what a consent in force gives them by name.
 - A health professional outside the team may open emergency access: a stated reason,
   24 hours, everything, logged as such and flagged to the coordinator.
+- The person may block single goals and measures from a service or from every
+  professional; the coordinator still sees them.
 - Nobody else reads anything: not a colleague in the same service, not an operator.
 """
 
@@ -21,7 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from laget.core.types import Actor
-from laget.plans.models import Category, Consent, EmergencyAccess, Plan, TeamMember
+from laget.plans.models import (
+    Category,
+    Consent,
+    EmergencyAccess,
+    ItemBlock,
+    Plan,
+    TeamMember,
+)
 
 ALL_CATEGORIES = frozenset(Category.values)
 
@@ -72,6 +81,20 @@ class PlanAccess:
     @property
     def may_write_messages(self) -> bool:
         return self.may_read(Category.MESSAGES)
+
+    @property
+    def sees_blocked_items(self) -> bool:
+        """The person's blocks hide items from professionals and relatives; the person and
+        the coordinator (who keeps the plan together) still see them."""
+        return self.is_person or self.is_coordinator
+
+    def visible(self, items: list, kind: str, blocks: list[ItemBlock]) -> list:
+        """`items` of `kind` without those the person has blocked from this actor."""
+        if self.sees_blocked_items:
+            return items
+        service_id = self.member.service_id if self.member else None
+        hidden = {b.object_id for b in blocks if b.kind == kind and b.hides_from(service_id)}
+        return [item for item in items if item.pk not in hidden]
 
 
 def plan_access(user: Actor, plan: Plan) -> PlanAccess | None:

@@ -67,12 +67,12 @@ class MeasureForm(PlanPageForm):
     starts = forms.DateField(label=_("From"), required=False, widget=DateInput)
     ends = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
-    def __init__(self, *args, plan=None, services=None, **kwargs) -> None:
+    def __init__(self, *args, goals=None, services=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if services is not None:
             self.fields["responsible_service"].queryset = services  # type: ignore[attr-defined]
-        if plan is not None:
-            self.fields["goal"].queryset = plan.goals.all()  # type: ignore[attr-defined]
+        if goals is not None:
+            self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -376,3 +376,30 @@ class CrisisPlanForm(forms.ModelForm):
         model = CrisisPlan
         fields = ["warning_signs", "what_helps", "what_to_avoid", "who_to_contact"]
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in fields}
+
+
+class ItemBlockForm(PlanPageForm):
+    id_prefix = "block"
+
+    item = forms.ChoiceField(label=_("What to hide"))
+    hidden_from = forms.ChoiceField(label=_("Hide it from"), required=False)
+
+    def __init__(self, *args, goals=(), measures=(), services=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        items = [("", str(_("Choose a goal or a measure")))]
+        items += [(f"goal:{g.pk}", str(_("Goal: %(text)s") % {"text": str(g)})) for g in goals]
+        items += [
+            (f"measure:{m.pk}", str(_("Measure: %(text)s") % {"text": m.title})) for m in measures
+        ]
+        self.fields["item"].choices = items  # type: ignore[attr-defined]
+        self.services = {str(s.pk): s for s in services}
+        self.fields["hidden_from"].choices = [  # type: ignore[attr-defined]
+            ("", str(_("Every professional except the coordinator")))
+        ] + [(key, s.name) for key, s in self.services.items()]
+
+    def clean_item(self) -> tuple[str, int]:
+        kind, _sep, pk = self.cleaned_data["item"].partition(":")
+        return kind, int(pk)
+
+    def clean_hidden_from(self):
+        return self.services.get(self.cleaned_data["hidden_from"])

@@ -555,3 +555,34 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ItemBlock(models.Model):
+    """The person blocks one goal or measure from a service, or from every professional
+    but the coordinator (sperring, pbrl. § 5-3). Removing the block shows it again."""
+
+    class Kind(models.TextChoices):
+        GOAL = "goal", _("goal")
+        MEASURE = "measure", _("measure")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="blocks")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    # Empty: hidden from every professional on the team except the coordinator.
+    hidden_from = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocked item")
+        verbose_name_plural = _("blocked items")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+    def hides_from(self, access_service_id: int | None) -> bool:
+        return self.hidden_from_id is None or self.hidden_from_id == access_service_id

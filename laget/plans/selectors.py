@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +28,8 @@ from laget.plans.models import (
     Consent,
     CrisisPlan,
     EmergencyAccess,
+    Goal,
+    ItemBlock,
     Measure,
     Message,
     Person,
@@ -123,6 +125,7 @@ class PlanPage:
     consents: list[Consent] | None  # for the person and the coordinator
     emergencies: list[EmergencyAccess] | None  # not yet reviewed; for the same two
     crisis_plan: CrisisPlan | None  # None: health details not consented
+    blocks: list[ItemBlock]  # the person's own blocks, for the person only
     today: object
 
 
@@ -137,11 +140,16 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
         .select_related("user", "service__organisation")
         .order_by("role", "joined_at")
     )
-    goals = list(plan.goals.all())
-    measures = list(
-        plan.measures.select_related("responsible_service__organisation", "goal").order_by(
-            "status", "starts", "pk"
-        )
+    blocks = list(plan.blocks.all())
+    goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
+    measures = access.visible(
+        list(
+            plan.measures.select_related("responsible_service__organisation", "goal").order_by(
+                "status", "starts", "pk"
+            )
+        ),
+        ItemBlock.Kind.MEASURE,
+        blocks,
     )
     tasks = open_tasks = None
     if access.may_read(Category.TASKS):
@@ -195,6 +203,7 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
         consents=consents,
         emergencies=emergencies,
         crisis_plan=crisis,
+        blocks=blocks if access.is_person else [],
         today=timezone.localdate(),
     )
 
@@ -354,3 +363,17 @@ def coordinator_inbox(*, actor: Actor, request_id: str = "", days: int = 30) -> 
         InboxItem(m, covering=mine[m.plan_id].member.role != TeamMember.Role.COORDINATOR)  # type: ignore[union-attr]
         for m in messages
     ]
+
+
+def visible_goals(access: PlanAccess) -> QuerySet[Goal]:
+    """The plan's goals this actor may see (for drop-downs), after the person's blocks."""
+    goals = access.plan.goals.all()
+    if access.sees_blocked_items:
+        return goals
+    service_id = access.member.service_id if access.member else None
+    hidden = [
+        b.object_id
+        for b in access.plan.blocks.filter(kind=ItemBlock.Kind.GOAL)
+        if b.hides_from(service_id)
+    ]
+    return goals.exclude(pk__in=hidden)

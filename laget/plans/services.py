@@ -27,6 +27,7 @@ from laget.plans.models import (
     CrisisPlan,
     EmergencyAccess,
     Goal,
+    ItemBlock,
     Measure,
     Message,
     Person,
@@ -747,3 +748,43 @@ def crisis_plan_update(
             after=snapshot(current, list(data)),
         )
     return current
+
+
+# --- Blocking single items -------------------------------------------------------------
+
+
+def item_block_add(
+    *, actor: Actor, plan: Plan, kind: str, object_id: int, hidden_from: Service | None
+) -> ItemBlock:
+    """Only the person blocks their own items (pbrl. § 5-3)."""
+    access = _access(actor, plan, check="may_manage_team")
+    if not access.is_person:
+        raise PermissionDenied
+    models_by_kind: dict[str, Any] = {"goal": Goal, "measure": Measure}
+    model = models_by_kind.get(kind)
+    if model is None or not model.objects.filter(plan=plan, pk=object_id).exists():
+        raise ValidationError({"item": _("Choose one of the goals or measures in your plan.")})
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="item_block_add",
+            obj=ItemBlock(
+                plan=plan, kind=kind, object_id=object_id, hidden_from=hidden_from, created_by=actor
+            ),
+            fields=["kind", "object_id", "hidden_from_id"],
+        )
+
+
+def item_block_remove(*, actor: Actor, block: ItemBlock) -> None:
+    access = _access(actor, block.plan, check="may_manage_team")
+    if not access.is_person:
+        raise PermissionDenied
+    with transaction.atomic():
+        change_record(
+            actor=actor,
+            action="item_block_remove",
+            obj=block,
+            before=snapshot(block, ["kind", "object_id", "hidden_from_id"]),
+            after=None,
+        )
+        block.delete()

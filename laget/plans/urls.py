@@ -39,6 +39,8 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("planer/<int:plan_id>/skjul/", views.item_block, name="item_block"),
+    path("planer/<int:plan_id>/skjul/<int:block_id>/vis/", views.item_unblock, name="item_unblock"),
     path("nodtilgang/", views.emergency_access, name="emergency"),
     path("min-plan/logg/", views.my_access_log, name="my_access_log"),
 ]

@@ -22,6 +22,7 @@ from laget.plans.forms import (
     CrisisPlanForm,
     EmergencyAccessForm,
     GoalForm,
+    ItemBlockForm,
     LeaveForm,
     MeasureForm,
     MessageForm,
@@ -35,6 +36,7 @@ from laget.plans.models import (
     Consent,
     CrisisPlan,
     EmergencyAccess,
+    ItemBlock,
     Message,
     Plan,
     Task,
@@ -57,7 +59,7 @@ def _render_plan(
         "plan": page.plan,
         "goal_form": forms.get("goal_form") or GoalForm(),
         "measure_form": forms.get("measure_form")
-        or MeasureForm(plan=page.plan, services=services_qs),
+        or MeasureForm(goals=selectors.visible_goals(page.access), services=services_qs),
         "task_form": forms.get("task_form") or TaskForm(team=page.team),
         "message_form": MessageForm(),
         "plan_consent_form": PlanConsentForm(),
@@ -100,7 +102,7 @@ def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 def measure_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
     services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
-    form = MeasureForm(request.POST, plan=access.plan, services=services_qs)
+    form = MeasureForm(request.POST, goals=selectors.visible_goals(access), services=services_qs)
     if form.is_valid():
         try:
             services.measure_add(actor=request.user, plan=access.plan, **form.cleaned_data)
@@ -288,9 +290,61 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The consent is recorded."))
             return redirect("plans:consents", plan_id=plan_id)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "plans/consents.html", {"p": page, "plan": page.plan, "form": form}, status=status
+    context = {"p": page, "plan": page.plan, "form": form}
+    if page.access.is_person:
+        context["block_form"] = _block_form(page)
+        goals = {g.pk: g for g in page.goals}
+        measures = {m.pk: m for m in page.measures}
+        context["blocked"] = [
+            (b, goals.get(b.object_id) if b.kind == "goal" else measures.get(b.object_id))
+            for b in page.blocks
+        ]
+    return render(request, "plans/consents.html", context, status=status)
+
+
+def _block_form(page: selectors.PlanPage, data=None) -> ItemBlockForm:
+    team_services = {m.service.pk: m.service for m in page.team if m.service is not None}
+    return ItemBlockForm(
+        data, goals=page.goals, measures=page.measures, services=team_services.values()
     )
+
+
+@login_required
+@require_POST
+def item_block(request: HttpRequest, plan_id: int) -> HttpResponse:
+    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).is_person:
+        raise PermissionDenied  # only the person blocks their own items
+    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    form = _block_form(page, request.POST)
+    if form.is_valid():
+        kind, object_id = form.cleaned_data["item"]
+        try:
+            services.item_block_add(
+                actor=request.user,
+                plan=page.plan,
+                kind=kind,
+                object_id=object_id,
+                hidden_from=form.cleaned_data["hidden_from"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("It is hidden from now on."))
+    else:
+        messages.error(request, _("Choose a goal or a measure to hide."))
+    return redirect("plans:consents", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def item_unblock(request: HttpRequest, plan_id: int, block_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    if not access.is_person:
+        raise PermissionDenied
+    block = get_object_or_404(ItemBlock, pk=block_id, plan=access.plan)
+    services.item_block_remove(actor=request.user, block=block)
+    messages.success(request, _("It is shown again."))
+    return redirect("plans:consents", plan_id=plan_id)
 
 
 @login_required

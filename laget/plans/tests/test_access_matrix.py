@@ -47,6 +47,14 @@ ACTIVATE = READ_PLAN | {
 MANAGE = READ_PLAN | {"team_professional": 403, "relative_with_consent": 403}
 
 
+PERSON_ONLY = READ_PLAN | {
+    "coordinator": 403,
+    "team_professional": 403,
+    "relative_with_consent": 403,
+    "person": 302,
+}
+
+
 def goal(w):
     return {"text": "Jeg vil bo i egen leilighet", "life_area": "housing"}
 
@@ -119,6 +127,9 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:attachment": ("get", None, READ_PLAN, True),
+    # Blocking single items: the person only.
+    "plans:item_block": ("post", nothing, PERSON_ONLY, False),
+    "plans:item_unblock": ("post", nothing, PERSON_ONLY, False),
     # Health details: the DPS's consent in the matrix does not cover them.
     "plans:crisis_plan": (
         "get",
@@ -196,6 +207,14 @@ def url_for(route: str, w) -> str:
         )
         attachment = message.attachments.get()
         return reverse(route, kwargs={"plan_id": w.plan.pk, "attachment_id": attachment.pk})
+    if route == "plans:item_unblock":
+        from laget.plans import services
+
+        goal = services.goal_add(actor=w.person, plan=w.plan, text="Privat mål", life_area="other")
+        block = services.item_block_add(
+            actor=w.person, plan=w.plan, kind="goal", object_id=goal.pk, hidden_from=None
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "block_id": block.pk})
     if route == "plans:task_done":
         from laget.plans import services
 
@@ -586,3 +605,32 @@ def test_crisis_plan_edit_with_conflict(plan_world, plan_client):
     conflict = plan_client("coordinator").post(url, fields | {"what_helps": "Musikk"})
     assert conflict.status_code == 409
     assert "Gå tur" in conflict.content.decode()
+
+
+def test_a_blocked_goal_is_hidden_from_the_service_but_not_the_coordinator(plan_world, plan_client):
+    from laget.plans import services
+
+    goal = services.goal_add(
+        actor=plan_world.person,
+        plan=plan_world.plan,
+        text="Slutte med piller",
+        life_area="substance",
+    )
+    block_url = reverse("plans:item_block", kwargs={"plan_id": plan_world.plan.pk})
+    plan_client("person").post(
+        block_url, {"item": f"goal:{goal.pk}", "hidden_from": plan_world.dps.pk}
+    )
+    plan_url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    assert (
+        "Slutte med piller" not in plan_client("team_professional").get(plan_url).content.decode()
+    )
+    assert "Slutte med piller" in plan_client("coordinator").get(plan_url).content.decode()
+    assert (
+        "Slutte med piller" in plan_client("relative_with_consent").get(plan_url).content.decode()
+    )
+    api = (
+        plan_client("team_professional")
+        .get(reverse("api-v1:get_plan", kwargs={"plan_id": plan_world.plan.pk}))
+        .json()
+    )
+    assert all(g["text"] != "Slutte med piller" for g in api["goals"])

@@ -53,18 +53,19 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     client = plan_client("team_professional")
     url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)  # the access-log chain's head row exists from here on
-    # Expect 24 queries:
+    # Expect 26 queries:
     #   1-3   session, user, TOTP authenticator (the MFA rule)
     #   4     the plan with person and owner
     #   5-6   access: this user's place on the team; the consents in force for the person
-    #   7-14  team (with services), goals, measures (with services and goals), open tasks
-    #         COUNT and first page, the latest messages, which of them were corrected,
-    #         their attachments
-    #   15-19 the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
+    #   7-15  team (with services), the person's blocks, goals, measures (with services and
+    #         goals), open tasks COUNT and first page, the latest messages, which of them
+    #         were corrected, their attachments
+    #   16-20 the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
     #         RELEASE
-    #   20-21 the forms' drop-downs: services for a measure, the plan's goals
-    #   22-24 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
-    with django_assert_num_queries(24):
+    #   21-23 the forms' drop-downs: services for a measure; the goals this user may see
+    #         (the blocks, then the goals)
+    #   24-26 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
+    with django_assert_num_queries(26):
         response = client.get(url)
     assert response.status_code == 200
 
