@@ -634,3 +634,32 @@ def test_a_blocked_goal_is_hidden_from_the_service_but_not_the_coordinator(plan_
         .json()
     )
     assert all(g["text"] != "Slutte med piller" for g in api["goals"])
+
+
+def test_the_admin_shows_operators_no_personal_data(plan_world, plan_client):
+    from laget.audit.models import ChangeRecord
+    from laget.plans import services
+
+    services.goal_add(
+        actor=plan_world.person, plan=plan_world.plan, text="Hemmelig mål", life_area="other"
+    )
+    operator = plan_client("operator")
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:mfa_authenticator_changelist"),
+        reverse("admin:audit_changerecord_changelist"),
+        reverse(
+            "admin:audit_changerecord_change",
+            args=[ChangeRecord.objects.get(action="goal_add").pk],
+        ),
+    ]
+    for url in pages:
+        body = operator.get(url).content.decode()
+        assert "Testesen" not in body and "Hemmelig mål" not in body, url
+        assert plan_world.person.email not in body, url
+    assert (
+        "plans"
+        not in operator.get(reverse("admin:index")).content.decode().lower().split("<main")[-1]
+        or "Felles planer" not in operator.get(reverse("admin:index")).content.decode()
+    )
