@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "laget.audit",
     "laget.directory",
     "laget.plans",
+    "laget.continuity",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("laget.directory.urls")),
     path("", include("laget.plans.urls")),
+    path("", include("laget.continuity.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

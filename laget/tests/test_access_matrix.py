@@ -107,9 +107,11 @@ def our_route_names() -> set[str]:
 
 
 def test_every_route_has_a_row():
+    from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
 
-    assert our_route_names() == set(MATRIX) | set(PLAN_MATRIX), "add the route to a matrix"
+    every = set(MATRIX) | set(PLAN_MATRIX) | set(CONTINUITY_MATRIX)
+    assert our_route_names() == every, "add the route to a matrix"
 
 
 @pytest.mark.django_db

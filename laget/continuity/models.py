@@ -1,0 +1,108 @@
+"""Continuity: each service's involvement with a person as an episode on a timeline, and
+hand-offs that must be accepted before the sending service lets go.
+
+Personal data: read through continuity.selectors (which use the plan's door and log),
+written through continuity.services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from laget.directory.models import Service
+from laget.plans.models import Measure, Plan
+
+
+class ServiceEpisode(models.Model):
+    class Responsibility(models.TextChoices):
+        RESPONSIBLE = "responsible", _("responsible")
+        SUPPORTING = "supporting", _("supporting")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="episodes")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    responsibility = models.CharField(
+        _("responsibility"), max_length=16, choices=Responsibility.choices
+    )
+    starts = models.DateField(_("from"))
+    ends = models.DateField(_("to"), null=True, blank=True)
+    # Why a responsible episode ended before another began: the recorded override.
+    end_override_reason = models.CharField(max_length=300, blank=True)
+    measures = models.ManyToManyField(Measure, blank=True, related_name="episodes")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts", "pk"]
+        verbose_name = _("service episode")
+        verbose_name_plural = _("service episodes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+                name="episode_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.starts}–{self.ends or ''}"
+
+    @property
+    def responsible(self) -> bool:
+        return self.responsibility == self.Responsibility.RESPONSIBLE
+
+
+class Handoff(models.Model):
+    """Service A asks service B to take over. B accepts (and its episode begins) or
+    declines with a reason; until then A keeps the person."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="handoffs")
+    from_episode = models.ForeignKey(
+        ServiceEpisode, on_delete=models.PROTECT, related_name="handoffs_out"
+    )
+    to_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(
+        _("what the receiving service needs to know"),
+        max_length=4000,
+        validators=[MaxLengthValidator(4000)],
+    )
+    wanted_from = models.DateField(_("wanted from"))
+    answer_by = models.DateField(_("answer by"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    to_episode = models.OneToOneField(
+        ServiceEpisode, on_delete=models.PROTECT, null=True, blank=True, related_name="handoff_in"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("hand-off")
+        verbose_name_plural = _("hand-offs")
+
+    def __str__(self) -> str:
+        return f"{self.from_episode.service_id} → {self.to_service_id}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.REQUESTED and self.answer_by < timezone.localdate()

@@ -1,0 +1,160 @@
+"""Reads of episodes and hand-offs, through the plan's door: the plan's access rules
+decide, and every read that shows a person writes one access-log entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from laget.audit.services import access_log_write
+from laget.continuity.access import consent_shares_plan_with, may_manage_episodes
+from laget.continuity.models import Handoff, ServiceEpisode
+from laget.continuity.timeline import Episode, Span, gaps, overlaps
+from laget.core.types import Actor
+from laget.directory.models import Membership
+from laget.plans.access import PlanAccess
+from laget.plans.models import Category, Consent
+from laget.plans.selectors import access_or_404, log_read
+
+WIDTH = 1000  # the SVG's user units across the whole period
+
+
+@dataclass
+class Bar:
+    x: float
+    width: float
+    episode: ServiceEpisode | None
+    span: Span
+
+
+@dataclass
+class Row:
+    service_name: str
+    y: int  # SVG units: ten per row
+    bars: list[Bar] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    access: PlanAccess
+    period: Span
+    rows: list[Row]
+    gap_bars: list[Bar]
+    gaps: list[Span]
+    overlaps: list[tuple[Span, list[str]]]
+    episodes: list[ServiceEpisode]
+    handoffs: list[Handoff]
+    may_manage: dict[int, bool]  # episode id -> may this actor end it / hand it over
+    today_x: float
+
+    @property
+    def height(self) -> int:
+        return (len(self.rows) + 1) * 10
+
+    @property
+    def gap_y(self) -> int:
+        return len(self.rows) * 10 + 2
+
+
+def _x(day: dt.date, period: Span) -> float:
+    return round((day - period.start).days / period.days * WIDTH, 2)
+
+
+def _bar(span: Span, period: Span, episode: ServiceEpisode | None = None) -> Bar:
+    x = _x(span.start, period)
+    return Bar(x, max(round(span.days / period.days * WIDTH, 2), 1.0), episode, span)
+
+
+def timeline(*, actor: Actor, plan_id: int, request_id: str = "") -> Timeline:
+    """Episodes by service over the whole history (or at least the last year), with every
+    day nobody was responsible marked. Four queries, whatever the number of episodes."""
+    access = access_or_404(actor=actor, plan_id=plan_id, category=Category.PLAN)
+    plan = access.plan
+    episodes = list(
+        ServiceEpisode.objects.filter(plan=plan).select_related("service").order_by("starts", "pk")
+    )
+    handoffs = list(
+        Handoff.objects.filter(plan=plan)
+        .select_related("from_episode__service", "to_service")
+        .order_by("-requested_at")
+    )
+    today = timezone.localdate()
+    first = min([e.starts for e in episodes] + [today - dt.timedelta(days=365)])
+    last = max([e.ends for e in episodes if e.ends] + [today])
+    period = Span(first, last)
+    pure = [Episode(e.service_id, e.starts, e.ends, e.responsible) for e in episodes]
+    rows: dict[int, Row] = {}
+    for episode in episodes:
+        row = rows.setdefault(episode.service_id, Row(episode.service.name, len(rows) * 10 + 2))
+        span = Span(episode.starts, min(episode.ends or period.end, period.end))
+        row.bars.append(_bar(span, period, episode))
+    names = {e.service_id: e.service.name for e in episodes}
+    found_gaps = gaps(pure, period)
+    log_read(access, categories=[Category.PLAN, "timeline"], request_id=request_id)
+    return Timeline(
+        access=access,
+        period=period,
+        rows=list(rows.values()),
+        gap_bars=[_bar(g, period) for g in found_gaps],
+        gaps=found_gaps,
+        overlaps=[
+            (span, sorted(names[s] for s in services)) for span, services in overlaps(pure, period)
+        ],
+        episodes=episodes,
+        handoffs=handoffs,
+        may_manage={e.pk: may_manage_episodes(access, e.service) for e in episodes},
+        today_x=_x(today, period),
+    )
+
+
+@dataclass
+class IncomingHandoff:
+    handoff: Handoff
+    details_shared: bool  # False: the person has not consented to share with this service
+
+
+def incoming_handoffs(*, actor: Actor, request_id: str = "") -> list[IncomingHandoff]:
+    """Hand-offs waiting for the services the actor works in. The person and the summary
+    show only where a consent in force shares the plan with the receiving service."""
+    if not actor.is_authenticated or actor.kind != "professional":
+        return []
+    service_ids = list(
+        Membership.objects.active()
+        .filter(professional__user=actor)
+        .values_list("service_id", flat=True)
+    )
+    waiting = list(
+        Handoff.objects.filter(to_service_id__in=service_ids, status=Handoff.Status.REQUESTED)
+        .select_related("plan__person", "to_service", "from_episode__service")
+        .order_by("answer_by", "pk")
+    )
+    consents: dict[int, list[Consent]] = {}
+    for consent in Consent.objects.in_force().filter(
+        person_id__in={h.plan.person_id for h in waiting}
+    ):
+        consents.setdefault(consent.person_id, []).append(consent)
+    items = [
+        IncomingHandoff(
+            h, consent_shares_plan_with(consents.get(h.plan.person_id, []), h.to_service)
+        )
+        for h in waiting
+    ]
+    shown = [i for i in items if i.details_shared]
+    if shown:
+        with transaction.atomic():
+            for item in shown:
+                access_log_write(
+                    actor=actor,
+                    actor_name=actor.get_full_name() or actor.email,
+                    actor_role="",
+                    actor_service=item.handoff.to_service.name,
+                    person_id=item.handoff.plan.person_id,
+                    category="handoff",
+                    purpose="care",
+                    obj=item.handoff,
+                    request_id=request_id,
+                )
+    return items

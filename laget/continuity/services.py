@@ -1,0 +1,226 @@
+"""Writes to episodes and hand-offs. Every change to a plan's episodes locks the plan row
+first, so two people ending and accepting at the same moment take turns, and the check
+"does this leave a day with nobody responsible?" always sees the latest state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laget.audit.services import change_record, create_recorded, snapshot
+from laget.continuity.access import may_manage_episodes, works_in
+from laget.continuity.models import Handoff, ServiceEpisode
+from laget.continuity.timeline import Episode, responsible_on
+from laget.core.types import Actor
+from laget.directory.models import Service
+from laget.plans.access import plan_access
+from laget.plans.models import Plan, TeamMember
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _lock_plan(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().select_related("person").get(pk=plan.pk)
+
+
+def _episodes(plan: Plan, *, except_id: int) -> list[Episode]:
+    return [
+        Episode(e.service_id, e.starts, e.ends, e.responsible)
+        for e in ServiceEpisode.objects.filter(plan=plan).exclude(pk=except_id)
+    ]
+
+
+def episode_start(
+    *,
+    actor: Actor,
+    plan: Plan,
+    service: Service,
+    responsibility: str,
+    starts: dt.date,
+    ends: dt.date | None = None,
+) -> ServiceEpisode:
+    access = plan_access(actor, plan)
+    if access is None or not may_manage_episodes(access, service):
+        raise PermissionDenied
+    if ends is not None and ends < starts:
+        raise ValidationError({"ends": _("The episode cannot end before it starts.")})
+    with transaction.atomic():
+        _lock_plan(plan)
+        return create_recorded(
+            actor=actor,
+            action="episode_start",
+            obj=ServiceEpisode(
+                plan=plan,
+                service=service,
+                responsibility=responsibility,
+                starts=starts,
+                ends=ends,
+                created_by=actor,
+            ),
+            fields=["service_id", "responsibility", "starts", "ends"],
+        )
+
+
+def episode_end(
+    *, actor: Actor, episode: ServiceEpisode, ends: dt.date, override_reason: str = ""
+) -> ServiceEpisode:
+    """End an episode. A responsible service may not let go before another responsible
+    service has taken over the day after, unless the reason is recorded."""
+    access = plan_access(actor, episode.plan)
+    if access is None or not may_manage_episodes(access, episode.service):
+        raise PermissionDenied
+    with transaction.atomic():
+        plan = _lock_plan(episode.plan)
+        current = ServiceEpisode.objects.get(pk=episode.pk)
+        if ends < current.starts:
+            raise ValidationError({"ends": _("The episode cannot end before it starts.")})
+        if (
+            current.responsible
+            and not responsible_on(_episodes(plan, except_id=current.pk), ends + ONE_DAY)
+            and not override_reason.strip()
+        ):
+            raise ValidationError(
+                {
+                    "ends": _(
+                        "No other service is responsible from %(day)s. Ask another service "
+                        "to take over (a hand-off), or write why responsibility ends anyway."
+                    )
+                    % {"day": (ends + ONE_DAY).strftime("%d.%m.%Y")}
+                },
+                code="would_leave_gap",
+            )
+        before = snapshot(current, ["ends", "end_override_reason"])
+        current.ends = ends
+        current.end_override_reason = override_reason.strip()
+        current.save(update_fields=["ends", "end_override_reason"])
+        change_record(
+            actor=actor,
+            action="episode_end",
+            obj=current,
+            before=before,
+            after=snapshot(current, ["ends", "end_override_reason"]),
+        )
+    return current
+
+
+def handoff_request(
+    *,
+    actor: Actor,
+    episode: ServiceEpisode,
+    to_service: Service,
+    summary: str,
+    wanted_from: dt.date,
+    answer_by: dt.date,
+) -> Handoff:
+    access = plan_access(actor, episode.plan)
+    if access is None or not may_manage_episodes(access, episode.service):
+        raise PermissionDenied
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = _("Write what the receiving service needs to know.")
+    if to_service.pk == episode.service_id:
+        errors["to_service"] = _("Choose another service than the one handing over.")
+    if answer_by < timezone.localdate():
+        errors["answer_by"] = _("The answer date cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="handoff_request",
+            obj=Handoff(
+                plan=episode.plan,
+                from_episode=episode,
+                to_service=to_service,
+                summary=summary.strip(),
+                wanted_from=wanted_from,
+                answer_by=answer_by,
+                requested_by=actor,
+            ),
+            fields=["from_episode_id", "to_service_id", "wanted_from", "answer_by"],
+        )
+
+
+def handoff_accept(*, actor: Actor, handoff: Handoff) -> Handoff:
+    """The receiving service takes over: its responsible episode begins on the wanted day,
+    and the accepting professional joins the team for that service."""
+    if not works_in(actor, handoff.to_service):
+        raise PermissionDenied
+    with transaction.atomic():
+        plan = _lock_plan(handoff.plan)
+        current = Handoff.objects.select_for_update().get(pk=handoff.pk)
+        if current.status != Handoff.Status.REQUESTED:
+            raise ValidationError(_("This hand-off has already been answered."))
+        episode = create_recorded(
+            actor=actor,
+            action="episode_start",
+            obj=ServiceEpisode(
+                plan=plan,
+                service=current.to_service,
+                responsibility=ServiceEpisode.Responsibility.RESPONSIBLE,
+                starts=current.wanted_from,
+                created_by=actor,
+            ),
+            fields=["service_id", "responsibility", "starts"],
+        )
+        if not TeamMember.objects.active().filter(plan=plan, user=actor).exists():
+            create_recorded(
+                actor=actor,
+                action="team_join",
+                obj=TeamMember(
+                    plan=plan,
+                    user=actor,
+                    role=TeamMember.Role.MEMBER,
+                    service=current.to_service,
+                    joined_reason=_("Took over after a hand-off"),
+                    added_by=actor,
+                ),
+                fields=["user_id", "role", "service_id", "joined_reason"],
+            )
+        current.status = Handoff.Status.ACCEPTED
+        current.to_episode = episode
+        current.decided_by = actor
+        current.decided_at = timezone.now()
+        current.save()
+        change_record(
+            actor=actor,
+            action="handoff_accept",
+            obj=current,
+            before=None,
+            after={"episode": episode.pk},
+        )
+    return current
+
+
+def handoff_decline(*, actor: Actor, handoff: Handoff, reason: str) -> Handoff:
+    if not works_in(actor, handoff.to_service):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "decline_reason": _(
+                    "Write why you decline, so the sending service can find another way."
+                )
+            }
+        )
+    with transaction.atomic():
+        current = Handoff.objects.select_for_update().get(pk=handoff.pk)
+        if current.status != Handoff.Status.REQUESTED:
+            raise ValidationError(_("This hand-off has already been answered."))
+        current.status = Handoff.Status.DECLINED
+        current.decline_reason = reason.strip()
+        current.decided_by = actor
+        current.decided_at = timezone.now()
+        current.save()
+        change_record(
+            actor=actor,
+            action="handoff_decline",
+            obj=current,
+            before=None,
+            after={"decline_reason": current.decline_reason},
+        )
+    return current

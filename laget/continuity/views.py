@@ -1,0 +1,157 @@
+"""Timeline and hand-off pages. Thin: selectors read (and log), services write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from laget.continuity import selectors, services
+from laget.continuity.access import may_manage_episodes, works_in
+from laget.continuity.forms import EpisodeEndForm, EpisodeForm, HandoffForm
+from laget.continuity.models import Handoff, ServiceEpisode
+from laget.directory.selectors import CatalogueFilters, service_queryset
+from laget.plans.selectors import access_or_404
+
+
+def _rid(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def timeline(request: HttpRequest, plan_id: int) -> HttpResponse:
+    t = selectors.timeline(actor=request.user, plan_id=plan_id, request_id=_rid(request))
+    all_services = service_queryset(actor=request.user, filters=CatalogueFilters())
+    # One hand-off form per episode this actor may hand over, each with its own field ids.
+    episode_rows = [
+        (
+            e,
+            HandoffForm(services=all_services, auto_id=f"handoff{e.pk}_%s")
+            if t.may_manage[e.pk] and not e.ends
+            else None,
+        )
+        for e in t.episodes
+    ]
+    context = {
+        "t": t,
+        "plan": t.access.plan,
+        "episode_rows": episode_rows,
+        "episode_form": EpisodeForm(services=all_services),
+    }
+    return render(request, "continuity/timeline.html", context)
+
+
+@login_required
+@require_POST
+def episode_start(request: HttpRequest, plan_id: int) -> HttpResponse:
+    access = access_or_404(actor=request.user, plan_id=plan_id)
+    if not (access.is_coordinator or access.is_professional):
+        raise PermissionDenied
+    form = EpisodeForm(
+        request.POST, services=service_queryset(actor=request.user, filters=CatalogueFilters())
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose a service, a responsibility and a start date."))
+    else:
+        try:
+            services.episode_start(actor=request.user, plan=access.plan, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The episode is added to the timeline."))
+    return redirect("continuity:timeline", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def episode_end(request: HttpRequest, plan_id: int, episode_id: int) -> HttpResponse:
+    access = access_or_404(actor=request.user, plan_id=plan_id)
+    episode = get_object_or_404(ServiceEpisode, pk=episode_id, plan=access.plan)
+    if not may_manage_episodes(access, episode.service):
+        raise PermissionDenied
+    form = EpisodeEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the last day."))
+    else:
+        try:
+            services.episode_end(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The episode is ended."))
+    return redirect("continuity:timeline", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def handoff_request(request: HttpRequest, plan_id: int, episode_id: int) -> HttpResponse:
+    access = access_or_404(actor=request.user, plan_id=plan_id)
+    episode = get_object_or_404(ServiceEpisode, pk=episode_id, plan=access.plan)
+    if not may_manage_episodes(access, episode.service):
+        raise PermissionDenied
+    form = HandoffForm(
+        request.POST, services=service_queryset(actor=request.user, filters=CatalogueFilters())
+    )
+    if not form.is_valid():
+        messages.error(request, _("Fill in the service, what they need to know and the dates."))
+    else:
+        try:
+            services.handoff_request(actor=request.user, episode=episode, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("The hand-off is sent. You keep the responsibility until it is accepted."),
+            )
+    return redirect("continuity:timeline", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def incoming(request: HttpRequest) -> HttpResponse:
+    items = selectors.incoming_handoffs(actor=request.user, request_id=_rid(request))
+    return render(request, "continuity/incoming.html", {"items": items})
+
+
+@login_required
+@require_POST
+def handoff_accept(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    handoff = get_object_or_404(Handoff.objects.select_related("to_service"), pk=handoff_id)
+    if not works_in(request.user, handoff.to_service):
+        raise PermissionDenied
+    try:
+        services.handoff_accept(actor=request.user, handoff=handoff)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("You have taken over. The person is on your plans now."))
+    return redirect("continuity:incoming")
+
+
+@login_required
+@require_POST
+def handoff_decline(request: HttpRequest, handoff_id: int) -> HttpResponse:
+    handoff = get_object_or_404(Handoff.objects.select_related("to_service"), pk=handoff_id)
+    if not works_in(request.user, handoff.to_service):
+        raise PermissionDenied
+    try:
+        services.handoff_decline(
+            actor=request.user, handoff=handoff, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request, _("The hand-off is declined. The sending service keeps the responsibility.")
+        )
+    return redirect("continuity:incoming")
