@@ -11,8 +11,18 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class EpisodeForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+class ServiceChoiceMixin:
+    """A service drop-down from a list read once per page (several forms share it)."""
+
+    def set_services(self, name: str, services) -> None:
+        self.services = {str(s.pk): s for s in services}
+        self.fields[name].choices = [("", _("Choose"))] + [  # type: ignore[attr-defined]
+            (key, s.name) for key, s in self.services.items()
+        ]
+
+
+class EpisodeForm(ServiceChoiceMixin, forms.Form):
+    service = forms.ChoiceField(label=_("Service"))
     responsibility = forms.ChoiceField(
         label=_("Responsibility"), choices=ServiceEpisode.Responsibility.choices
     )
@@ -24,11 +34,13 @@ class EpisodeForm(forms.Form):
         help_text=_("Leave empty while it goes on."),
     )
 
-    def __init__(self, *args, services=None, **kwargs) -> None:
+    def __init__(self, *args, services=(), **kwargs) -> None:
         kwargs.setdefault("auto_id", "episode_%s")
         super().__init__(*args, **kwargs)
-        if services is not None:
-            self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.set_services("service", services)
+
+    def clean_service(self) -> Service:
+        return self.services[self.cleaned_data["service"]]
 
 
 class EpisodeEndForm(forms.Form):
@@ -41,8 +53,9 @@ class EpisodeEndForm(forms.Form):
     )
 
 
-class HandoffForm(forms.Form):
-    to_service = forms.ModelChoiceField(label=_("To service"), queryset=Service.objects.none())
+class HandoffForm(ServiceChoiceMixin, forms.Form):
+    # Choices from a list read once per page: each open episode has its own form.
+    to_service = forms.ChoiceField(label=_("To service"))
     summary = forms.CharField(
         label=_("What they need to know"),
         max_length=4000,
@@ -52,8 +65,10 @@ class HandoffForm(forms.Form):
     wanted_from = forms.DateField(label=_("Take over from"), widget=DateInput)
     answer_by = forms.DateField(label=_("Answer by"), widget=DateInput)
 
-    def __init__(self, *args, services=None, **kwargs) -> None:
+    def __init__(self, *args, services=(), **kwargs) -> None:
         kwargs.setdefault("auto_id", "handoff_%s")
         super().__init__(*args, **kwargs)
-        if services is not None:
-            self.fields["to_service"].queryset = services  # type: ignore[attr-defined]
+        self.set_services("to_service", services)
+
+    def clean_to_service(self) -> Service:
+        return self.services[self.cleaned_data["to_service"]]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from laget.audit.services import access_log_write
 from laget.continuity.access import consent_shares_plan_with, may_manage_episodes
 from laget.continuity.models import Handoff, ServiceEpisode
-from laget.continuity.timeline import Episode, Span, gaps, overlaps
+from laget.continuity.timeline import Episode, Span, gaps, overlaps, responsible_on
 from laget.core.types import Actor
 from laget.directory.models import Membership
 from laget.plans.access import PlanAccess
@@ -49,6 +49,8 @@ class Timeline:
     handoffs: list[Handoff]
     may_manage: dict[int, bool]  # episode id -> may this actor end it / hand it over
     today_x: float
+    helping_now: list[str]  # services responsible today, for plain-language telling
+    coming: list[tuple[dt.date, str]]  # services taking over later, and from when
 
     @property
     def height(self) -> int:
@@ -107,6 +109,14 @@ def timeline(*, actor: Actor, plan_id: int, request_id: str = "") -> Timeline:
         handoffs=handoffs,
         may_manage={e.pk: may_manage_episodes(access, e.service) for e in episodes},
         today_x=_x(today, period),
+        helping_now=sorted(
+            names[sid]
+            for sid in {e.service_id for e in pure if e.responsible}
+            if sid in responsible_on(pure, today)
+        ),
+        coming=sorted(
+            {(e.starts, e.service.name) for e in episodes if e.responsible and e.starts > today}
+        ),
     )
 
 

@@ -30,7 +30,7 @@ def _errors(exc: ValidationError) -> str:
 @require_http_methods(["GET", "HEAD"])
 def timeline(request: HttpRequest, plan_id: int) -> HttpResponse:
     t = selectors.timeline(actor=request.user, plan_id=plan_id, request_id=_rid(request))
-    all_services = service_queryset(actor=request.user, filters=CatalogueFilters())
+    all_services = list(service_queryset(actor=request.user, filters=CatalogueFilters()))
     # One hand-off form per episode this actor may hand over, each with its own field ids.
     episode_rows = [
         (

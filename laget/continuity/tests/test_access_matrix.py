@@ -106,3 +106,94 @@ def test_the_timeline_marks_the_gap_and_the_receiver_sees_details_only_with_cons
     incoming = plan_client("child_welfare").get(reverse("continuity:incoming")).content.decode()
     assert "Testesen" not in incoming and "Bekymring for barna" not in incoming
     assert "ikke samtykket" in incoming
+
+
+def test_the_person_is_told_in_plain_words_who_helps_now_and_who_takes_over(
+    plan_world, plan_client
+):
+    today = dt.date.today()
+    services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.dps,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=5),
+    )
+    services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.municipal,
+        responsibility="responsible",
+        starts=today + dt.timedelta(days=3),
+    )
+    body = (
+        plan_client("person")
+        .get(reverse("continuity:timeline", kwargs={"plan_id": plan_world.plan.pk}))
+        .content.decode()
+    )
+    assert "Akkurat nå er det DPS poliklinikk som har ansvaret for å hjelpe deg." in body
+    assert "tar Psykisk helse Testvik over." in body
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_timeline_queries_stay_the_same(plan_world, plan_client, django_assert_num_queries, n):
+    today = dt.date.today()
+    for i in range(n):
+        services.episode_start(
+            actor=plan_world.coordinator,
+            plan=plan_world.plan,
+            service=plan_world.dps,
+            responsibility="responsible" if i % 2 else "supporting",
+            starts=today - dt.timedelta(days=10 * i + 5),
+            ends=today - dt.timedelta(days=10 * i),
+        )
+    client = plan_client("team_professional")
+    url = reverse("continuity:timeline", kwargs={"plan_id": plan_world.plan.pk})
+    client.get(url)
+    # Expect 17: session, user, TOTP authenticator; the plan; the team place and consents
+    # (access); episodes with services; hand-offs; the access-log entry (SAVEPOINT, lock
+    # head, INSERT, UPDATE head, RELEASE); the services for every form's drop-down, read
+    # once; SAVEPOINT, UPDATE session, RELEASE.
+    with django_assert_num_queries(17):
+        assert client.get(url).status_code == 200
+
+
+def test_episodes_and_hand_offs_through_the_pages(plan_world, plan_client):
+    from laget.continuity.models import Handoff, ServiceEpisode
+
+    today = dt.date.today()
+    client = plan_client("coordinator")
+    client.post(
+        reverse("continuity:episode_start", kwargs={"plan_id": plan_world.plan.pk}),
+        {
+            "service": plan_world.dps.pk,
+            "responsibility": "responsible",
+            "starts": (today - dt.timedelta(days=3)).isoformat(),
+        },
+    )
+    episode = ServiceEpisode.objects.get(plan=plan_world.plan)
+    client.post(
+        reverse(
+            "continuity:handoff_request",
+            kwargs={"plan_id": plan_world.plan.pk, "episode_id": episode.pk},
+        ),
+        {
+            "to_service": plan_world.municipal.pk,
+            "summary": "Trenger oppfølging hjemme",
+            "wanted_from": today.isoformat(),
+            "answer_by": today.isoformat(),
+        },
+    )
+    handoff = Handoff.objects.get()
+    assert plan_client("coordinator").get(reverse("continuity:incoming")).status_code == 200
+    client.post(reverse("continuity:handoff_accept", kwargs={"handoff_id": handoff.pk}))
+    assert Handoff.objects.get().status == "accepted"
+    ended = client.post(
+        reverse(
+            "continuity:episode_end",
+            kwargs={"plan_id": plan_world.plan.pk, "episode_id": episode.pk},
+        ),
+        {"ends": today.isoformat()},
+    )
+    assert ended.status_code == 302
+    assert ServiceEpisode.objects.get(pk=episode.pk).ends == today
