@@ -72,3 +72,42 @@ class HandoffForm(ServiceChoiceMixin, forms.Form):
 
     def clean_to_service(self) -> Service:
         return self.services[self.cleaned_data["to_service"]]
+
+
+class PerspectiveForm(forms.Form):
+    situation = forms.CharField(
+        label=_("How I see the situation"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write how you see the situation.")},
+    )
+    what_matters = forms.CharField(
+        label=_("What matters most"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contribution = forms.CharField(
+        label=_("What I can contribute"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "view_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AgreedPictureForm(forms.Form):
+    text = forms.CharField(
+        label=_("The picture we agree on"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write the picture the team agreed on.")},
+    )
+    agreed_on = forms.DateField(label=_("Agreed on"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "agreed_%s")
+        super().__init__(*args, **kwargs)

@@ -106,3 +106,58 @@ class Handoff(models.Model):
     @property
     def overdue(self) -> bool:
         return self.status == self.Status.REQUESTED and self.answer_by < timezone.localdate()
+
+
+class Perspective(models.Model):
+    """How one participant sees the situation. Each new one keeps the earlier ones: the
+    newest per author stands beside the others, so differences stay visible."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="perspectives")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=200)
+    author_role = models.CharField(max_length=100)
+    author_service = models.CharField(max_length=200, blank=True)
+    is_person = models.BooleanField(default=False)
+    situation = models.TextField(
+        _("how I see the situation"), max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    what_matters = models.TextField(
+        _("what matters most"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    contribution = models.TextField(
+        _("what I can contribute"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("perspective")
+        verbose_name_plural = _("perspectives")
+
+    def __str__(self) -> str:
+        return f"{self.author_name} {self.created_at:%Y-%m-%d}"
+
+
+class AgreedPicture(models.Model):
+    """The challenge picture the team agrees on, dated; earlier ones stay as history."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="agreed_pictures")
+    text = models.TextField(
+        _("the picture we agree on"), max_length=4000, validators=[MaxLengthValidator(4000)]
+    )
+    agreed_on = models.DateField(_("agreed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-agreed_on", "-pk"]
+        verbose_name = _("agreed challenge picture")
+        verbose_name_plural = _("agreed challenge pictures")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.agreed_on}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from laget.audit.services import access_log_write
 from laget.continuity.access import consent_shares_plan_with, may_manage_episodes
-from laget.continuity.models import Handoff, ServiceEpisode
+from laget.continuity.models import AgreedPicture, Handoff, Perspective, ServiceEpisode
 from laget.continuity.timeline import Episode, Span, gaps, overlaps, responsible_on
 from laget.core.types import Actor
 from laget.directory.models import Membership
@@ -168,3 +168,28 @@ def incoming_handoffs(*, actor: Actor, request_id: str = "") -> list[IncomingHan
                     request_id=request_id,
                 )
     return items
+
+
+@dataclass
+class ChallengePicture:
+    access: PlanAccess
+    current: list[Perspective]  # the newest view of each participant, the person first
+    earlier: list[Perspective]
+    agreed: AgreedPicture | None
+    agreed_history: list[AgreedPicture]
+
+
+def challenge_picture(*, actor: Actor, plan_id: int, request_id: str = "") -> ChallengePicture:
+    """Everyone's view side by side, and what the team agreed on. Three queries."""
+    access = access_or_404(actor=actor, plan_id=plan_id, category=Category.PLAN)
+    views = list(Perspective.objects.filter(plan=access.plan))
+    seen: set[int] = set()
+    current: list[Perspective] = []
+    earlier: list[Perspective] = []
+    for view in views:  # newest first
+        (earlier if view.author_id in seen else current).append(view)
+        seen.add(view.author_id)
+    current.sort(key=lambda v: (not v.is_person, v.author_service, v.author_name))
+    agreed = list(AgreedPicture.objects.filter(plan=access.plan))
+    log_read(access, categories=[Category.PLAN, "challenge_picture"], request_id=request_id)
+    return ChallengePicture(access, current, earlier, agreed[0] if agreed else None, agreed[1:])

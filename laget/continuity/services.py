@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from laget.audit.services import change_record, create_recorded, snapshot
 from laget.continuity.access import may_manage_episodes, works_in
-from laget.continuity.models import Handoff, ServiceEpisode
+from laget.continuity.models import AgreedPicture, Handoff, Perspective, ServiceEpisode
 from laget.continuity.timeline import Episode, responsible_on
 from laget.core.types import Actor
 from laget.directory.models import Service
 from laget.plans.access import plan_access
-from laget.plans.models import Plan, TeamMember
+from laget.plans.models import Category, Plan, TeamMember
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -224,3 +224,53 @@ def handoff_decline(*, actor: Actor, handoff: Handoff, reason: str) -> Handoff:
             after={"decline_reason": current.decline_reason},
         )
     return current
+
+
+# --- The shared challenge picture -----------------------------------------------------
+
+
+def perspective_add(
+    *, actor: Actor, plan: Plan, situation: str, what_matters: str = "", contribution: str = ""
+) -> Perspective:
+    """Anyone who may read the plan and write messages adds their view: the person first,
+    relatives, each service."""
+    access = plan_access(actor, plan)
+    if access is None or not access.may_read(Category.PLAN) or not access.may_write_messages:
+        raise PermissionDenied
+    if not situation.strip():
+        raise ValidationError({"situation": _("Write how you see the situation.")})
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="perspective_add",
+            obj=Perspective(
+                plan=plan,
+                author=actor,
+                author_name=access.actor_name,
+                author_role=access.actor_role,
+                author_service=access.actor_service,
+                is_person=access.is_person,
+                situation=situation.strip(),
+                what_matters=what_matters.strip(),
+                contribution=contribution.strip(),
+            ),
+            fields=["author_id"],  # the words stay in the perspective itself
+        )
+
+
+def agreed_picture_record(
+    *, actor: Actor, plan: Plan, text: str, agreed_on: dt.date
+) -> AgreedPicture:
+    """The coordinator (or the person) records what the team agreed on, dated."""
+    access = plan_access(actor, plan)
+    if access is None or not access.may_manage_team:
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError({"text": _("Write the picture the team agreed on.")})
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="agreed_picture_record",
+            obj=AgreedPicture(plan=plan, text=text.strip(), agreed_on=agreed_on, recorded_by=actor),
+            fields=["agreed_on"],
+        )

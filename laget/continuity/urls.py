@@ -17,6 +17,11 @@ urlpatterns = [
         views.handoff_request,
         name="handoff_request",
     ),
+    path(
+        "planer/<int:plan_id>/utfordringsbilde/",
+        views.challenge_picture,
+        name="challenge_picture",
+    ),
     path("overforinger/", views.incoming, name="incoming"),
     path("overforinger/<int:handoff_id>/godta/", views.handoff_accept, name="handoff_accept"),
     path("overforinger/<int:handoff_id>/avslaa/", views.handoff_decline, name="handoff_decline"),

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.continuity import selectors, services
 from laget.continuity.access import may_manage_episodes, works_in
-from laget.continuity.forms import EpisodeEndForm, EpisodeForm, HandoffForm
+from laget.continuity.forms import (
+    AgreedPictureForm,
+    EpisodeEndForm,
+    EpisodeForm,
+    HandoffForm,
+    PerspectiveForm,
+)
 from laget.continuity.models import Handoff, ServiceEpisode
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans.selectors import access_or_404
@@ -155,3 +161,40 @@ def handoff_decline(request: HttpRequest, handoff_id: int) -> HttpResponse:
             request, _("The hand-off is declined. The sending service keeps the responsibility.")
         )
     return redirect("continuity:incoming")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def challenge_picture(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Each participant's view side by side (the person first), and the agreed picture."""
+    view_form = PerspectiveForm(request.POST if "situation" in request.POST else None)
+    agreed_form = AgreedPictureForm(request.POST if "text" in request.POST else None)
+    if request.method == "POST":
+        access = access_or_404(actor=request.user, plan_id=plan_id)
+        form = view_form if "situation" in request.POST else agreed_form
+        if form.is_valid():
+            try:
+                if form is view_form:
+                    services.perspective_add(
+                        actor=request.user, plan=access.plan, **form.cleaned_data
+                    )
+                else:
+                    services.agreed_picture_record(
+                        actor=request.user, plan=access.plan, **form.cleaned_data
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved. Everyone on the team can read it."))
+                return redirect("continuity:challenge_picture", plan_id=plan_id)
+    picture = selectors.challenge_picture(
+        actor=request.user, plan_id=plan_id, request_id=_rid(request)
+    )
+    context = {
+        "c": picture,
+        "plan": picture.access.plan,
+        "view_form": view_form,
+        "agreed_form": agreed_form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "continuity/challenge_picture.html", context, status=status)

@@ -26,6 +26,7 @@ ANSWER = dict.fromkeys(PLAN_ACTORS, 403) | {"coordinator": 302, "anonymous": 302
 
 CONTINUITY_MATRIX = {
     "continuity:timeline": ("get", READ_PLAN, True),
+    "continuity:challenge_picture": ("get", READ_PLAN, True),
     "continuity:episode_start": ("post", MANAGE_EPISODES, False),
     "continuity:episode_end": ("post", MANAGE_EPISODES, False),
     "continuity:handoff_request": ("post", MANAGE_EPISODES, False),
@@ -197,3 +198,27 @@ def test_episodes_and_hand_offs_through_the_pages(plan_world, plan_client):
     )
     assert ended.status_code == 302
     assert ServiceEpisode.objects.get(pk=episode.pk).ends == today
+
+
+def test_views_stand_side_by_side_with_the_person_first_and_agreed_history(plan_world, plan_client):
+    url = reverse("continuity:challenge_picture", kwargs={"plan_id": plan_world.plan.pk})
+    plan_client("team_professional").post(
+        url, {"situation": "Alvorlig depresjon, trenger tett behandling."}
+    )
+    plan_client("person").post(
+        url, {"situation": "Jeg er sliten av å flytte hele tiden.", "what_matters": "Et hjem"}
+    )
+    plan_client("coordinator").post(
+        url, {"text": "Bolig først, så behandling.", "agreed_on": "2026-01-10"}
+    )
+    plan_client("coordinator").post(
+        url, {"text": "Bolig og behandling samtidig.", "agreed_on": "2026-03-01"}
+    )
+    body = plan_client("relative_with_consent").get(url).content.decode()
+    assert body.index("Jeg er sliten av å flytte") < body.index("Alvorlig depresjon")
+    assert "Bolig og behandling samtidig." in body and "Bolig først, så behandling." in body
+    empty = plan_client("person").post(url, {"situation": "  "})
+    assert empty.status_code == 400
+    assert "Skriv hvordan du ser situasjonen." in empty.content.decode()
+    refused = plan_client("team_professional").post(url, {"text": "x", "agreed_on": "2026-03-02"})
+    assert refused.status_code == 403
