@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "laget.accounts",
     "laget.audit",
     "laget.directory",
@@ -227,6 +229,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Background work (reminders): the database backend with `manage.py db_worker` in
+# production; run at once in development and tests unless LAGET_TASKS_BACKEND says otherwise.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "LAGET_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+LAGET_BASE_URL = os.environ.get("LAGET_BASE_URL", "http://127.0.0.1:8000")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Laget <ikke-svar@laget.invalid>")

@@ -76,7 +76,17 @@ def create_recorded(*, actor: Any, action: str, obj: M, fields: list[str]) -> M:
     return obj
 
 
-def access_log_write(
+def access_log_write(**fields: Any) -> AccessLogEntry:
+    """Record one read of a person's data. Selectors call this; nothing else should."""
+    return chain_append(access_log_entry(**fields))
+
+
+def access_log_write_many(rows: list[dict[str, Any]]) -> list[AccessLogEntry]:
+    """Record several reads in one go (a list naming many persons)."""
+    return chain_append_many([access_log_entry(**row) for row in rows])
+
+
+def access_log_entry(
     *,
     actor: Any,
     actor_name: str,
@@ -88,18 +98,40 @@ def access_log_write(
     obj: models.Model | None = None,
     request_id: str = "",
 ) -> AccessLogEntry:
-    """Record one read of a person's data. Selectors call this; nothing else should."""
-    return chain_append(
-        AccessLogEntry(
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_name=actor_name,
-            actor_role=actor_role,
-            actor_service=actor_service,
-            person_id=person_id,
-            category=category,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            purpose=purpose,
-            request_id=request_id,
-        )
+    """An unsaved access-log entry (written by access_log_write or _many)."""
+    return AccessLogEntry(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        actor_service=actor_service,
+        person_id=person_id,
+        category=category,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        purpose=purpose,
+        request_id=request_id,
     )
+
+
+def chain_append_many(entries: list[E]) -> list[E]:
+    """Link several entries of one chain in order, with one lock and one INSERT: lists
+    that show many persons log each of them without a query per person."""
+    if not entries:
+        return entries
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit entries must be written inside a transaction.")
+    chain = entries[0].CHAIN
+    try:
+        head = AuditChain.objects.select_for_update().get(name=chain)
+    except AuditChain.DoesNotExist:
+        AuditChain.objects.get_or_create(name=chain, defaults={"last_hash": GENESIS})
+        head = AuditChain.objects.select_for_update().get(name=chain)
+    previous = head.last_hash
+    for entry in entries:
+        entry.prev_hash = previous
+        entry.entry_hash = previous = entry_hash(previous, entry.payload())
+    type(entries[0])._default_manager.bulk_create(entries)
+    head.last_hash = previous
+    head.length += len(entries)
+    head.save(update_fields=["last_hash", "length"])
+    return entries

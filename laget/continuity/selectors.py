@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from laget.audit.services import access_log_write
+from laget.audit.services import access_log_write_many
 from laget.continuity.access import consent_shares_plan_with, may_manage_episodes
 from laget.continuity.models import AgreedPicture, Handoff, Perspective, ServiceEpisode
 from laget.continuity.timeline import Episode, Span, gaps, overlaps, responsible_on
@@ -17,7 +17,7 @@ from laget.core.types import Actor
 from laget.directory.models import Membership
 from laget.plans.access import PlanAccess
 from laget.plans.models import Category, Consent
-from laget.plans.selectors import access_or_404, log_read
+from laget.plans.selectors import access_or_404, log_list, log_read
 
 WIDTH = 1000  # the SVG's user units across the whole period
 
@@ -155,18 +155,22 @@ def incoming_handoffs(*, actor: Actor, request_id: str = "") -> list[IncomingHan
     shown = [i for i in items if i.details_shared]
     if shown:
         with transaction.atomic():
-            for item in shown:
-                access_log_write(
-                    actor=actor,
-                    actor_name=actor.get_full_name() or actor.email,
-                    actor_role="",
-                    actor_service=item.handoff.to_service.name,
-                    person_id=item.handoff.plan.person_id,
-                    category="handoff",
-                    purpose="care",
-                    obj=item.handoff,
-                    request_id=request_id,
-                )
+            access_log_write_many(
+                [
+                    {
+                        "actor": actor,
+                        "actor_name": actor.get_full_name() or actor.email,
+                        "actor_role": "",
+                        "actor_service": item.handoff.to_service.name,
+                        "person_id": item.handoff.plan.person_id,
+                        "category": "handoff",
+                        "purpose": "care",
+                        "obj": item.handoff,
+                        "request_id": request_id,
+                    }
+                    for item in shown
+                ]
+            )
     return items
 
 
@@ -193,3 +197,88 @@ def challenge_picture(*, actor: Actor, plan_id: int, request_id: str = "") -> Ch
     agreed = list(AgreedPicture.objects.filter(plan=access.plan))
     log_read(access, categories=[Category.PLAN, "challenge_picture"], request_id=request_id)
     return ChallengePicture(access, current, earlier, agreed[0] if agreed else None, agreed[1:])
+
+
+STALE_MEASURE_DAYS = 60
+CONSENT_WARNING_DAYS = 30
+
+
+@dataclass
+class Attention:
+    """What needs doing on one plan the actor coordinates (or covers)."""
+
+    plan_id: int
+    person: str
+    revision_overdue: bool = False
+    stale_measures: int = 0
+    consents_expiring: int = 0
+    overdue_tasks: int = 0
+    open_handoffs: int = 0
+    declined_handoffs: int = 0
+    gap_now: bool = False
+
+    @property
+    def count(self) -> int:
+        return (
+            int(self.revision_overdue)
+            + self.stale_measures
+            + self.consents_expiring
+            + self.overdue_tasks
+            + self.open_handoffs
+            + self.declined_handoffs
+            + int(self.gap_now)
+        )
+
+
+def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[Attention]:
+    """Plans that need the coordinator: past revision, measures not updated for
+    STALE_MEASURE_DAYS, consents ending within CONSENT_WARNING_DAYS, overdue tasks, open or
+    declined hand-offs, a gap today. Seven queries in all; one log entry per plan shown
+    (reminders pass log=False: they show counts, never names)."""
+    from laget.plans.access import team_accesses
+    from laget.plans.models import Measure, Task
+
+    mine = {a.plan.pk: a for a in team_accesses(actor) if a.is_coordinator}
+    if not mine:
+        return []
+    today = timezone.localdate()
+    items = {
+        pid: Attention(pid, str(a.plan.person), revision_overdue=a.plan.revision_overdue(today))
+        for pid, a in mine.items()
+    }
+    stale_before = timezone.now() - dt.timedelta(days=STALE_MEASURE_DAYS)
+    for m in Measure.objects.filter(
+        plan_id__in=mine, status__in=["planned", "ongoing"], updated_at__lt=stale_before
+    ).only("plan_id"):
+        items[m.plan_id].stale_measures += 1
+    person_plan = {a.plan.person_id: pid for pid, a in mine.items()}
+    for c in (
+        Consent.objects.in_force()
+        .filter(
+            person_id__in=person_plan, valid_to__lte=today + dt.timedelta(days=CONSENT_WARNING_DAYS)
+        )
+        .only("person_id")
+    ):
+        items[person_plan[c.person_id]].consents_expiring += 1
+    for t in Task.objects.filter(plan_id__in=mine, status="open", due__lt=today).only("plan_id"):
+        items[t.plan_id].overdue_tasks += 1
+    for h in Handoff.objects.filter(plan_id__in=mine, status__in=["requested", "declined"]).only(
+        "plan_id", "status"
+    ):
+        if h.status == "requested":
+            items[h.plan_id].open_handoffs += 1
+        else:
+            items[h.plan_id].declined_handoffs += 1
+    episodes: dict[int, list[Episode]] = {}
+    for e in ServiceEpisode.objects.filter(plan_id__in=mine).only(
+        "plan_id", "service_id", "starts", "ends", "responsibility"
+    ):
+        episodes.setdefault(e.plan_id, []).append(
+            Episode(e.service_id, e.starts, e.ends, e.responsible)
+        )
+    for pid, eps in episodes.items():
+        items[pid].gap_now = not responsible_on(eps, today)
+    needing = sorted((i for i in items.values() if i.count), key=lambda i: -i.count)
+    if log:
+        log_list([(mine[i.plan_id], ["attention"]) for i in needing], request_id=request_id)
+    return needing

@@ -22,6 +22,7 @@ urlpatterns = [
         views.challenge_picture,
         name="challenge_picture",
     ),
+    path("dashbord/", views.dashboard, name="dashboard"),
     path("overforinger/", views.incoming, name="incoming"),
     path("overforinger/<int:handoff_id>/godta/", views.handoff_accept, name="handoff_accept"),
     path("overforinger/<int:handoff_id>/avslaa/", views.handoff_decline, name="handoff_decline"),

@@ -198,3 +198,11 @@ def challenge_picture(request: HttpRequest, plan_id: int) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "continuity/challenge_picture.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordinator's list of plans that need something done, most first."""
+    items = selectors.attention(actor=request.user, request_id=_rid(request))
+    return render(request, "continuity/dashboard.html", {"items": items})

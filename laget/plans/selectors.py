@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from laget.audit.models import AccessLogEntry
-from laget.audit.services import access_log_write
+from laget.audit.services import access_log_write, access_log_write_many
 from laget.core.types import Actor
 from laget.plans.access import PlanAccess, plan_access, team_accesses
 from laget.plans.models import (
@@ -72,6 +72,32 @@ def log_read(
             purpose=purpose or access.purpose,
             obj=access.plan,
             request_id=request_id,
+        )
+
+
+def log_list(
+    reads: list[tuple[PlanAccess, list[str]]], *, request_id: str, purpose: str = ""
+) -> None:
+    """One access-log entry per plan a list shows, written together (a fixed number of
+    queries however long the list)."""
+    if not reads:
+        return
+    with transaction.atomic():
+        access_log_write_many(
+            [
+                {
+                    "actor": access.user,
+                    "actor_name": access.actor_name,
+                    "actor_role": access.actor_role,
+                    "actor_service": access.actor_service,
+                    "person_id": access.plan.person_id,
+                    "category": ",".join(categories),
+                    "purpose": purpose or access.purpose,
+                    "obj": access.plan,
+                    "request_id": request_id,
+                }
+                for access, categories in reads
+            ]
         )
 
 
@@ -242,20 +268,25 @@ def my_plans(*, actor: Actor, request_id: str = "", limit: int = 200) -> list[Te
         .select_related("plan__person", "service")
         .order_by("plan__person__last_name", "plan__person__first_name")[:limit]
     )
-    if places:
-        with transaction.atomic():
-            for place in places:
-                access_log_write(
-                    actor=actor,
-                    actor_name=actor.get_full_name() or actor.email,
-                    actor_role=place.get_role_display(),
-                    actor_service=place.service.name if place.service else "",
-                    person_id=place.plan.person_id,
-                    category="plan_list",
-                    purpose="self" if place.role == TeamMember.Role.PERSON else "care",
-                    obj=place.plan,
-                    request_id=request_id,
-                )
+    log_list(
+        [
+            (
+                PlanAccess(
+                    actor,
+                    place.plan,
+                    place,
+                    frozenset(),
+                    "self" if place.role == TeamMember.Role.PERSON else "care",
+                    actor.get_full_name() or actor.email,
+                    place.get_role_display(),
+                    place.service.name if place.service else "",
+                ),
+                ["plan_list"],
+            )
+            for place in places
+        ],
+        request_id=request_id,
+    )
     return places
 
 
@@ -302,22 +333,8 @@ def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks
         .select_related("plan__person", "assignee_service")
         .order_by("due", "pk")[:limit]
     )
-    shown = {t.plan_id for t in tasks}
-    if shown:
-        with transaction.atomic():
-            for plan_id in sorted(shown):
-                access = allowed[plan_id]
-                access_log_write(
-                    actor=actor,
-                    actor_name=access.actor_name,
-                    actor_role=access.actor_role,
-                    actor_service=access.actor_service,
-                    person_id=access.plan.person_id,
-                    category=Category.TASKS,
-                    purpose=access.purpose,
-                    obj=access.plan,
-                    request_id=request_id,
-                )
+    shown = sorted({t.plan_id for t in tasks})
+    log_list([(allowed[pid], [Category.TASKS]) for pid in shown], request_id=request_id)
     today = timezone.localdate()
     return MyTasks(
         overdue=[t for t in tasks if t.due < today], upcoming=[t for t in tasks if t.due >= today]
@@ -356,9 +373,10 @@ def coordinator_inbox(*, actor: Actor, request_id: str = "", days: int = 30) -> 
         .prefetch_related("attachments")
         .order_by("-created_at", "-pk")[:200]
     )
-    with transaction.atomic():
-        for plan_id in sorted({m.plan_id for m in messages}):
-            log_read(mine[plan_id], categories=[Category.MESSAGES], request_id=request_id)
+    log_list(
+        [(mine[pid], [Category.MESSAGES]) for pid in sorted({m.plan_id for m in messages})],
+        request_id=request_id,
+    )
     return [
         InboxItem(m, covering=mine[m.plan_id].member.role != TeamMember.Role.COORDINATOR)  # type: ignore[union-attr]
         for m in messages

@@ -83,6 +83,30 @@ class TestVerify:
         assert verify_chain(AccessLogEntry).broken_at == entries[1].pk
 
 
+@pytest.mark.django_db
+def test_many_entries_written_together_keep_the_chain(capsys):
+    from laget.audit.services import access_log_write_many
+
+    write(2)
+    rows = [
+        {
+            "actor": None,
+            "actor_name": f"Liste {i}",
+            "actor_role": "",
+            "actor_service": "",
+            "person_id": i,
+            "category": "plan_list",
+            "purpose": "care",
+        }
+        for i in range(5)
+    ]
+    with transaction.atomic():
+        access_log_write_many(rows)
+    write(1)
+    report = verify_chain(AccessLogEntry)
+    assert report.intact and report.entries == 8
+
+
 @pytest.mark.django_db(transaction=True)
 def test_refuses_to_write_outside_a_transaction():
     with pytest.raises(RuntimeError):

@@ -30,6 +30,7 @@ CONTINUITY_MATRIX = {
     "continuity:episode_start": ("post", MANAGE_EPISODES, False),
     "continuity:episode_end": ("post", MANAGE_EPISODES, False),
     "continuity:handoff_request": ("post", MANAGE_EPISODES, False),
+    "continuity:dashboard": ("get", dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     "continuity:incoming": ("get", dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     "continuity:handoff_accept": ("post", ANSWER, False),
     "continuity:handoff_decline": ("post", ANSWER, False),
@@ -37,7 +38,7 @@ CONTINUITY_MATRIX = {
 
 
 def url_for(route: str, w) -> str:
-    if route == "continuity:incoming":
+    if route in ("continuity:incoming", "continuity:dashboard"):
         return reverse(route)
     episode = services.episode_start(
         actor=w.coordinator,
@@ -222,3 +223,64 @@ def test_views_stand_side_by_side_with_the_person_first_and_agreed_history(plan_
     assert "Skriv hvordan du ser situasjonen." in empty.content.decode()
     refused = plan_client("team_professional").post(url, {"text": "x", "agreed_on": "2026-03-02"})
     assert refused.status_code == 403
+
+
+def test_dashboard_lists_what_needs_doing_and_reminders_name_nobody(
+    plan_world, plan_client, mailoutbox
+):
+    from laget.continuity.tasks import send_reminders
+    from laget.plans import services as plan_services
+    from laget.plans.models import Plan
+
+    today = dt.date.today()
+    Plan.objects.filter(pk=plan_world.plan.pk).update(next_revision=today - dt.timedelta(days=3))
+    plan_services.task_add(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        title="Ringe legen",
+        due=today - dt.timedelta(days=1),
+        assignee_user=plan_world.person,
+    )
+    body = plan_client("coordinator").get(reverse("continuity:dashboard")).content.decode()
+    assert "Lise Testesen" in body and "passert revisjonsdatoen" in body
+    assert "1 oppgave er forfalt" in body
+    assert (
+        "Lise Testesen"
+        not in plan_client("team_professional")
+        .get(reverse("continuity:dashboard"))
+        .content.decode()
+    )
+    send_reminders.enqueue()
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [plan_world.coordinator.email]
+    assert "Testesen" not in mail.body and "Ringe legen" not in mail.body
+    assert "1 forfalte oppgaver" in mail.body or "- 1 " in mail.body
+    assert "/dashbord/" in mail.body
+
+
+@pytest.mark.parametrize("extra_tasks", [1, 10])
+def test_dashboard_queries_stay_the_same(
+    plan_world, plan_client, django_assert_num_queries, extra_tasks
+):
+    from laget.plans import services as plan_services
+
+    for i in range(extra_tasks):
+        plan_services.task_add(
+            actor=plan_world.coordinator,
+            plan=plan_world.plan,
+            title=f"Oppgave {i}",
+            due=dt.date.today() - dt.timedelta(days=1),
+            assignee_user=plan_world.person,
+        )
+    client = plan_client("coordinator")
+    client.get(reverse("continuity:dashboard"))
+    # Expect 18:
+    #   1-3   session, user, TOTP authenticator
+    #   4-5   access: the coordinator's places with plans and services; their consents
+    #   6-10  stale measures, expiring consents, overdue tasks, hand-offs, episodes
+    #   11-15 one access-log entry per plan shown, written together: SAVEPOINT, lock the
+    #         chain head, one INSERT, UPDATE head, RELEASE
+    #   16-18 SAVEPOINT, UPDATE session, RELEASE
+    with django_assert_num_queries(18):
+        assert client.get(reverse("continuity:dashboard")).status_code == 200
