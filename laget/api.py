@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
+from laget.continuity.api import router as continuity_router
 from laget.directory.api import router as directory_router
 from laget.plans.api import router as plans_router
 
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", plans_router)
+api.add_router("/", continuity_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -40,3 +40,19 @@ def consent_shares_plan_with(consents: list[Consent], service: Service) -> bool:
         and (c.to_service_id == service.pk or c.to_organisation_id == service.organisation_id)
         for c in consents
     )
+
+
+def leads_in_network(user: Actor, network) -> bool:
+    """Leaders and service administrators of a service in the network see its figures:
+    counts only, never who the persons are."""
+    if not user.is_authenticated or user.kind != "professional":
+        return False
+    return (
+        Membership.objects.active()
+        .filter(
+            professional__user=user,
+            role__in=[Membership.Role.LEADER, Membership.Role.ADMIN],
+            service__organisation__networks=network,
+        )
+        .exists()
+    )

@@ -65,3 +65,33 @@ def continuity_figures(
         ).count(),
         plans_past_revision=plans.filter(next_revision__lt=today).count(),
     )
+
+
+@dataclass
+class WaitingHandoffs:
+    service: str
+    open: int
+    longest_wait_days: int
+
+
+def waiting_by_service(*, network: Network, today: dt.date | None = None) -> list[WaitingHandoffs]:
+    """Open hand-offs into the network's services, by receiving service, with the longest
+    wait. One query."""
+    from django.db.models import Count, Min
+
+    today = today or timezone.localdate()
+    rows = (
+        Handoff.objects.filter(
+            status=Handoff.Status.REQUESTED,
+            to_service__organisation__networks=network,
+        )
+        .values("to_service__name")
+        .annotate(n=Count("pk"), oldest=Min("requested_at"))
+        .order_by("-n", "to_service__name")
+    )
+    return [
+        WaitingHandoffs(
+            r["to_service__name"], r["n"], (today - timezone.localtime(r["oldest"]).date()).days
+        )
+        for r in rows
+    ]

@@ -23,6 +23,7 @@ urlpatterns = [
         name="challenge_picture",
     ),
     path("dashbord/", views.dashboard, name="dashboard"),
+    path("nettverk/<slug:slug>/samhandling/", views.network_figures, name="network"),
     path("overforinger/", views.incoming, name="incoming"),
     path("overforinger/<int:handoff_id>/godta/", views.handoff_accept, name="handoff_accept"),
     path("overforinger/<int:handoff_id>/avslaa/", views.handoff_decline, name="handoff_decline"),

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.continuity import selectors, services
-from laget.continuity.access import may_manage_episodes, works_in
+from laget.continuity.access import leads_in_network, may_manage_episodes, works_in
+from laget.continuity.figures import continuity_figures, waiting_by_service
 from laget.continuity.forms import (
     AgreedPictureForm,
     EpisodeEndForm,
@@ -20,6 +21,7 @@ from laget.continuity.forms import (
     PerspectiveForm,
 )
 from laget.continuity.models import Handoff, ServiceEpisode
+from laget.directory.models import Network
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans.selectors import access_or_404
 
@@ -206,3 +208,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordinator's list of plans that need something done, most first."""
     items = selectors.attention(actor=request.user, request_id=_rid(request))
     return render(request, "continuity/dashboard.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def network_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    """Continuity across a network, for its leaders: counts, never names."""
+    network = get_object_or_404(Network, slug=slug)
+    if not leads_in_network(request.user, network):
+        raise PermissionDenied
+    context = {
+        "network": network,
+        "figures": continuity_figures(network=network),
+        "waiting": waiting_by_service(network=network),
+    }
+    return render(request, "continuity/network.html", context)

@@ -26,10 +26,14 @@ ANSWER = dict.fromkeys(PLAN_ACTORS, 403) | {"coordinator": 302, "anonymous": 302
 
 CONTINUITY_MATRIX = {
     "continuity:timeline": ("get", READ_PLAN, True),
+    "api-v1:get_timeline": ("get", READ_PLAN | {"anonymous": 401}, True),
+    "api-v1:get_challenge_picture": ("get", READ_PLAN | {"anonymous": 401}, True),
     "continuity:challenge_picture": ("get", READ_PLAN, True),
     "continuity:episode_start": ("post", MANAGE_EPISODES, False),
     "continuity:episode_end": ("post", MANAGE_EPISODES, False),
     "continuity:handoff_request": ("post", MANAGE_EPISODES, False),
+    # Counts for the network's leaders; the plan's actors are all ordinary staff: 403.
+    "continuity:network": ("get", dict.fromkeys(PLAN_ACTORS, 403) | {"anonymous": 302}, False),
     "continuity:dashboard": ("get", dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     "continuity:incoming": ("get", dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     "continuity:handoff_accept": ("post", ANSWER, False),
@@ -40,6 +44,8 @@ CONTINUITY_MATRIX = {
 def url_for(route: str, w) -> str:
     if route in ("continuity:incoming", "continuity:dashboard"):
         return reverse(route)
+    if route == "continuity:network":
+        return reverse(route, kwargs={"slug": _network(w).slug})
     episode = services.episode_start(
         actor=w.coordinator,
         plan=w.plan,
@@ -284,3 +290,60 @@ def test_dashboard_queries_stay_the_same(
     #   16-18 SAVEPOINT, UPDATE session, RELEASE
     with django_assert_num_queries(18):
         assert client.get(reverse("continuity:dashboard")).status_code == 200
+
+
+def _network(w):
+    from laget.directory.tests.factories import NetworkFactory
+
+    network = NetworkFactory(slug="testvik-nett")
+    network.organisations.set([w.municipal.organisation, w.dps.organisation])
+    return network
+
+
+def test_leaders_see_counts_for_their_network_and_no_names(plan_world, plan_client, client):
+    from laget.accounts.totp import ensure_totp
+    from laget.conftest import TEST_TOTP_SECRET, make_professional
+
+    network = _network(plan_world)
+    leader = make_professional(plan_world.dps, "leader", percent=10)
+    ensure_totp(leader, TEST_TOTP_SECRET)
+    today = dt.date.today()
+    episode = services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.dps,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=20),
+    )
+    services.handoff_request(
+        actor=plan_world.coordinator,
+        episode=episode,
+        to_service=plan_world.municipal,
+        summary="Oppfølging",
+        wanted_from=today,
+        answer_by=today,
+    )
+    client.force_login(leader)
+    response = client.get(reverse("continuity:network", kwargs={"slug": network.slug}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Psykisk helse Testvik" in body  # the receiving service, with its count
+    assert "Testesen" not in body and "Oppfølging" not in body
+
+
+def test_api_timeline_reports_gaps_and_who_is_responsible(plan_world, plan_client):
+    today = dt.date.today()
+    services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.dps,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=3),
+    )
+    data = (
+        plan_client("team_professional")
+        .get(reverse("api-v1:get_timeline", kwargs={"plan_id": plan_world.plan.pk}))
+        .json()
+    )
+    assert data["responsible_today"] == ["DPS poliklinikk"]
+    assert data["gaps"][-1]["end"] == (today - dt.timedelta(days=4)).isoformat()
