@@ -354,7 +354,7 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
                 data={
                     "needs": p.needs,
                     "resources": p.resources,
-                    "next_revision": today + dt.timedelta(days=90 - 30 * (n % 4)),
+                    "next_revision": today + dt.timedelta(days=90 - 40 * (n % 4)),
                 },
             )
         if p.status in ("active", "closed"):

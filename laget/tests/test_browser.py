@@ -218,10 +218,12 @@ def test_coordinator_adds_measure_and_task_then_the_person_reads_writes_and_sees
     coordinator.get_by_text("Oppgaven er lagt til.").wait_for()
     assert coordinator.get_by_text("Bestille time hos fastlegen", exact=True).is_visible()
     assert_accessible(coordinator)
-    # The timeline: no episodes yet, so the whole year shows as a gap, in SVG and in words.
+    # The timeline: the municipality and the DPS both responsible, no gap, in SVG and words.
     coordinator.get_by_role("link", name="Tidslinje").click()
     coordinator.get_by_role("heading", name="Hvem hjelper, og når").wait_for()
-    assert coordinator.locator("svg rect.bar-gap").count() == 1
+    assert coordinator.locator("svg rect.bar-responsible").count() == 2
+    assert coordinator.locator("svg rect.bar-gap").count() == 0
+    assert coordinator.get_by_text("Ansvarlig i dag:").is_visible()
     assert_accessible(coordinator)
 
     # Jonas, on his phone: his plan, a message to the team, and who has read his plan.

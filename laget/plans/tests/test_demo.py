@@ -58,3 +58,16 @@ def test_the_draft_with_an_unowned_measure_cannot_be_activated(demo):
 def test_the_audit_chains_are_intact_after_loading(demo, capsys):
     call_command("verify_audit")
     assert "change:" in capsys.readouterr().out
+
+
+def test_demo_timelines_show_a_gap_a_declined_and_an_overdue_hand_off(demo):
+    from laget.continuity.figures import continuity_figures
+    from laget.continuity.models import Perspective
+
+    figures = continuity_figures()
+    assert figures.gap_days_total == 14  # Mathias, between the ambulant team and the team
+    assert figures.declined_handoffs == 1 and figures.overdue_handoffs == 1
+    assert figures.plans_past_revision >= 1
+    jonas = plan_of("Jonas")
+    views = Perspective.objects.filter(plan=jonas)
+    assert {v.is_person for v in views} == {True, False}  # the person's and the DPS's differ

@@ -1,5 +1,6 @@
-"""Load the fictional Fjordvik demo: the directory and the persons with their plans.
-Idempotent: a second run changes nothing."""
+"""Load the fictional Fjordvik demo: the directory, the persons with their plans, and
+their timelines. Idempotent: a second run changes nothing. It lives in the continuity app,
+the top of the house, because it loads every app below it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from laget.accounts.totp import demo_allowed
+from laget.continuity.demo import load_continuity
 from laget.directory import demo
 from laget.directory.demo_load import load_directory
 from laget.directory.models import Network, Organisation
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             directory = load_directory()
             plans = load_plans(directory)
+            load_continuity(directory, plans)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")
         )
