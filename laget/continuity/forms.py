@@ -33,11 +33,21 @@ class EpisodeForm(ServiceChoiceMixin, forms.Form):
         required=False,
         help_text=_("Leave empty while it goes on."),
     )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures it carries out"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args, services=(), **kwargs) -> None:
+    def __init__(self, *args, services=(), measures=(), **kwargs) -> None:
         kwargs.setdefault("auto_id", "episode_%s")
         super().__init__(*args, **kwargs)
         self.set_services("service", services)
+        self.plan_measures = {str(m.pk): m for m in measures}
+        self.fields["measures"].choices = [  # type: ignore[attr-defined]
+            (key, m.title) for key, m in self.plan_measures.items()
+        ]
+
+    def clean_measures(self) -> list:
+        return [self.plan_measures[key] for key in self.cleaned_data["measures"]]
 
     def clean_service(self) -> Service:
         return self.services[self.cleaned_data["service"]]

@@ -49,6 +49,7 @@ class Timeline:
     handoffs: list[Handoff]
     may_manage: dict[int, bool]  # episode id -> may this actor end it / hand it over
     today_x: float
+    measures: list  # the plan's measures, to link to episodes
     helping_now: list[str]  # services responsible today, for plain-language telling
     coming: list[tuple[dt.date, str]]  # services taking over later, and from when
 
@@ -76,8 +77,12 @@ def timeline(*, actor: Actor, plan_id: int, request_id: str = "") -> Timeline:
     access = access_or_404(actor=actor, plan_id=plan_id, category=Category.PLAN)
     plan = access.plan
     episodes = list(
-        ServiceEpisode.objects.filter(plan=plan).select_related("service").order_by("starts", "pk")
+        ServiceEpisode.objects.filter(plan=plan)
+        .select_related("service")
+        .prefetch_related("measures")
+        .order_by("starts", "pk")
     )
+    measures = list(plan.measures.order_by("title"))
     handoffs = list(
         Handoff.objects.filter(plan=plan)
         .select_related("from_episode__service", "to_service")
@@ -109,6 +114,7 @@ def timeline(*, actor: Actor, plan_id: int, request_id: str = "") -> Timeline:
         handoffs=handoffs,
         may_manage={e.pk: may_manage_episodes(access, e.service) for e in episodes},
         today_x=_x(today, period),
+        measures=measures,
         helping_now=sorted(
             names[sid]
             for sid in {e.service_id for e in pure if e.responsible}

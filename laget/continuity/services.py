@@ -18,7 +18,7 @@ from laget.continuity.timeline import Episode, responsible_on
 from laget.core.types import Actor
 from laget.directory.models import Service
 from laget.plans.access import plan_access
-from laget.plans.models import Category, Plan, TeamMember
+from laget.plans.models import Category, Measure, Plan, TeamMember
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -42,15 +42,19 @@ def episode_start(
     responsibility: str,
     starts: dt.date,
     ends: dt.date | None = None,
+    measures: list[Measure] | None = None,
 ) -> ServiceEpisode:
+    """An episode of a service's involvement, linked to the plan's measures it carries out."""
     access = plan_access(actor, plan)
     if access is None or not may_manage_episodes(access, service):
         raise PermissionDenied
     if ends is not None and ends < starts:
         raise ValidationError({"ends": _("The episode cannot end before it starts.")})
+    if any(m.plan_id != plan.pk for m in measures or []):
+        raise PermissionDenied
     with transaction.atomic():
         _lock_plan(plan)
-        return create_recorded(
+        episode = create_recorded(
             actor=actor,
             action="episode_start",
             obj=ServiceEpisode(
@@ -63,6 +67,8 @@ def episode_start(
             ),
             fields=["service_id", "responsibility", "starts", "ends"],
         )
+        episode.measures.set(measures or [])
+    return episode
 
 
 def episode_end(

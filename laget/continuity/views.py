@@ -53,7 +53,7 @@ def timeline(request: HttpRequest, plan_id: int) -> HttpResponse:
         "t": t,
         "plan": t.access.plan,
         "episode_rows": episode_rows,
-        "episode_form": EpisodeForm(services=all_services),
+        "episode_form": EpisodeForm(services=all_services, measures=t.measures),
     }
     return render(request, "continuity/timeline.html", context)
 
@@ -65,7 +65,9 @@ def episode_start(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not (access.is_coordinator or access.is_professional):
         raise PermissionDenied
     form = EpisodeForm(
-        request.POST, services=service_queryset(actor=request.user, filters=CatalogueFilters())
+        request.POST,
+        services=service_queryset(actor=request.user, filters=CatalogueFilters()),
+        measures=access.plan.measures.all(),
     )
     if not form.is_valid():
         messages.error(request, _("Choose a service, a responsibility and a start date."))

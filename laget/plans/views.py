@@ -256,10 +256,19 @@ def emergency_review(request: HttpRequest, plan_id: int, emergency_id: int) -> H
 
 
 def _consent_form(request: HttpRequest, page: selectors.PlanPage, data=None) -> ConsentForm:
-    team_services = [m.service for m in page.team if m.service is not None]
-    unique_services = list({s.pk: s for s in team_services}.values())
+    # The team's services first, then every other service in the catalogue: consent often
+    # comes before a referral to a service that is not on the team yet.
+    team_services = {m.service.pk: m.service for m in page.team if m.service is not None}
+    others = [
+        s
+        for s in service_queryset(actor=request.user, filters=CatalogueFilters())
+        if s.pk not in team_services
+    ]
     return ConsentForm(
-        data, team=page.team, services=unique_services, is_person=page.access.is_person
+        data,
+        team=page.team,
+        services=[*team_services.values(), *others],
+        is_person=page.access.is_person,
     )
 
 

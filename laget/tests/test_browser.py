@@ -247,3 +247,72 @@ def test_coordinator_adds_measure_and_task_then_the_person_reads_writes_and_sees
     ).first.wait_for()
     assert_accessible(phone)
     assert coordinator.csp_violations == [] and phone.csp_violations == []  # type: ignore[attr-defined]
+
+
+def test_a_hand_off_is_accepted_the_gap_disappears_and_the_person_reads_who_helps_now(
+    demo, page_for
+):
+    import datetime as dt
+
+    from laget.plans.models import Plan
+
+    plan = Plan.objects.get(person__first_name="Camilla")
+    long_ago = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    soon = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+
+    # The coordinator records Camilla's consent to share the plan with the mental health
+    # service, then finds that nobody is responsible: the whole year is a gap.
+    coordinator = page_for()
+    log_in(coordinator, "ragnhild.saether@fjordvik-kommune.test", code=True)
+    coordinator.goto(f"/planer/{plan.pk}/samtykker/")
+    coordinator.get_by_label("Hvem kan få opplysningene").select_option(
+        label="Psykisk helse- og rustjenesten"
+    )
+    coordinator.get_by_label("planen (mål, tiltak, team)").check()
+    coordinator.get_by_label("Gyldig fra").fill(dt.date.today().isoformat())
+    coordinator.get_by_label("Gyldig til").fill(soon)
+    coordinator.get_by_role("button", name="Lagre samtykket").click()
+    coordinator.get_by_text("Samtykket er registrert.").wait_for()
+    coordinator.goto(f"/planer/{plan.pk}/tidslinje/")
+    assert coordinator.locator("svg rect.bar-gap").count() == 1
+    # The team's own supporting episode, then a hand-off of responsibility.
+    coordinator.get_by_label("Tjeneste", exact=True).select_option(
+        label="Samhandlingsteamet Fjordvik"
+    )
+    coordinator.get_by_label("Ansvar").select_option("supporting")
+    coordinator.get_by_label("Fra", exact=True).fill(long_ago)
+    coordinator.get_by_role("button", name="Legg til", exact=True).click()
+    coordinator.get_by_text("Perioden er lagt til i tidslinjen.").wait_for()
+    coordinator.get_by_text("Avslutt eller overfør").click()
+    coordinator.get_by_label("Til tjeneste").select_option(label="Psykisk helse- og rustjenesten")
+    coordinator.get_by_label("Hva de trenger å vite").fill("Trenger fast oppfølging i kommunen.")
+    coordinator.get_by_label("Ta over fra").fill(long_ago)
+    coordinator.get_by_label("Svar innen").fill(soon)
+    coordinator.get_by_role("button", name="Send overføringen").click()
+    coordinator.get_by_text("Overføringen er sendt.").wait_for()
+    assert_accessible(coordinator)
+
+    # The receiving service accepts.
+    receiver = page_for()
+    log_in(receiver, "ingrid.berg@fjordvik-kommune.test", code=True)
+    receiver.get_by_role("link", name="Overføringer").click()
+    receiver.get_by_role("heading", name="Camilla Nes").wait_for()
+    assert_accessible(receiver)
+    receiver.get_by_role("button", name="Godta og ta over").click()
+    receiver.get_by_text("Du har tatt over.").wait_for()
+
+    # The gap is gone.
+    coordinator.reload()
+    assert coordinator.locator("svg rect.bar-gap").count() == 0
+
+    # Camilla, on her phone, reads who helps her now.
+    phone = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    log_in(phone, "camilla.nes@person.test", code=False)
+    phone.get_by_role("link", name="Min plan").click()
+    phone.get_by_role("link", name="Tidslinje").click()
+    phone.get_by_text(
+        "Akkurat nå er det Psykisk helse- og rustjenesten som har ansvaret for å hjelpe deg."
+    ).wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
+    assert coordinator.csp_violations == [] and phone.csp_violations == []  # type: ignore[attr-defined]

@@ -158,11 +158,12 @@ def test_timeline_queries_stay_the_same(plan_world, plan_client, django_assert_n
     client = plan_client("team_professional")
     url = reverse("continuity:timeline", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)
-    # Expect 17: session, user, TOTP authenticator; the plan; the team place and consents
-    # (access); episodes with services; hand-offs; the access-log entry (SAVEPOINT, lock
-    # head, INSERT, UPDATE head, RELEASE); the services for every form's drop-down, read
-    # once; SAVEPOINT, UPDATE session, RELEASE.
-    with django_assert_num_queries(17):
+    # Expect 19: session, user, TOTP authenticator; the plan; the team place and consents
+    # (access); episodes with services, and their linked measures; hand-offs; the plan's
+    # measures (for linking); the access-log entry (SAVEPOINT, lock head, INSERT, UPDATE
+    # head, RELEASE); the services for every form's drop-down, read once; SAVEPOINT,
+    # UPDATE session, RELEASE.
+    with django_assert_num_queries(19):
         assert client.get(url).status_code == 200
 
 
@@ -347,3 +348,95 @@ def test_api_timeline_reports_gaps_and_who_is_responsible(plan_world, plan_clien
     )
     assert data["responsible_today"] == ["DPS poliklinikk"]
     assert data["gaps"][-1]["end"] == (today - dt.timedelta(days=4)).isoformat()
+
+
+@pytest.mark.parametrize("waiting", [2, 20])
+def test_network_view_queries_stay_the_same(plan_world, client, django_assert_num_queries, waiting):
+    from laget.accounts.totp import ensure_totp
+    from laget.conftest import TEST_TOTP_SECRET, make_professional
+    from laget.plans.models import Plan
+
+    network = _network(plan_world)
+    leader = make_professional(plan_world.dps, "leader", percent=10)
+    ensure_totp(leader, TEST_TOTP_SECRET)
+    Plan.objects.filter(pk=plan_world.plan.pk).update(status="active")
+    today = dt.date.today()
+    episode = services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.dps,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=20),
+    )
+    for _ in range(waiting):
+        services.handoff_request(
+            actor=plan_world.coordinator,
+            episode=episode,
+            to_service=plan_world.municipal,
+            summary="x",
+            wanted_from=today,
+            answer_by=today,
+        )
+    client.force_login(leader)
+    url = reverse("continuity:network", kwargs={"slug": network.slug})
+    client.get(url)
+    # Expect 15: session, user, TOTP authenticator; the network; is this a leader there;
+    # the network's organisations' active plans; their episodes; four counts; waiting
+    # hand-offs by service; SAVEPOINT, UPDATE session, RELEASE.
+    with django_assert_num_queries(15):
+        assert client.get(url).status_code == 200
+
+
+def test_bad_continuity_input_gets_norwegian_messages_and_changes_nothing(plan_world):
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import override
+
+    from laget.continuity.models import Handoff, ServiceEpisode
+
+    today = dt.date.today()
+    episode = services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.dps,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=5),
+    )
+    with override("nb"):
+        with pytest.raises(ValidationError) as own:
+            services.handoff_request(
+                actor=plan_world.coordinator,
+                episode=episode,
+                to_service=plan_world.dps,
+                summary="x",
+                wanted_from=today,
+                answer_by=today,
+            )
+        assert "Velg en annen tjeneste enn den som overfører" in " ".join(own.value.messages)
+        with pytest.raises(ValidationError) as backwards:
+            services.episode_start(
+                actor=plan_world.coordinator,
+                plan=plan_world.plan,
+                service=plan_world.dps,
+                responsibility="responsible",
+                starts=today,
+                ends=today - dt.timedelta(days=1),
+            )
+        assert "Perioden kan ikke slutte før den begynner" in " ".join(backwards.value.messages)
+        handoff = services.handoff_request(
+            actor=plan_world.coordinator,
+            episode=episode,
+            to_service=plan_world.municipal,
+            summary="Oppfølging",
+            wanted_from=today + dt.timedelta(days=1),
+            answer_by=today,
+        )
+        with pytest.raises(ValidationError) as pending:
+            services.episode_end(actor=plan_world.coordinator, episode=episode, ends=today)
+        assert "Be en annen tjeneste ta over" in " ".join(pending.value.messages)
+        services.handoff_accept(actor=plan_world.coordinator, handoff=handoff)
+        with pytest.raises(ValidationError) as twice:
+            services.handoff_accept(actor=plan_world.coordinator, handoff=handoff)
+        assert "allerede besvart" in " ".join(twice.value.messages)
+    assert ServiceEpisode.objects.filter(plan=plan_world.plan).count() == 2  # DPS + accepted
+    assert Handoff.objects.count() == 1
+    assert ServiceEpisode.objects.get(pk=episode.pk).ends is None
