@@ -220,8 +220,10 @@ class Attention:
     consents_expiring: int = 0
     overdue_tasks: int = 0
     open_handoffs: int = 0
+    overdue_handoffs: int = 0
     declined_handoffs: int = 0
     gap_now: bool = False
+    gap_days_30: int = 0  # days without a responsible service in the last 30
 
     @property
     def count(self) -> int:
@@ -233,6 +235,7 @@ class Attention:
             + self.open_handoffs
             + self.declined_handoffs
             + int(self.gap_now)
+            + self.gap_days_30
         )
 
 
@@ -269,10 +272,11 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
     for t in Task.objects.filter(plan_id__in=mine, status="open", due__lt=today).only("plan_id"):
         items[t.plan_id].overdue_tasks += 1
     for h in Handoff.objects.filter(plan_id__in=mine, status__in=["requested", "declined"]).only(
-        "plan_id", "status"
+        "plan_id", "status", "answer_by"
     ):
         if h.status == "requested":
             items[h.plan_id].open_handoffs += 1
+            items[h.plan_id].overdue_handoffs += int(h.answer_by < today)
         else:
             items[h.plan_id].declined_handoffs += 1
     episodes: dict[int, list[Episode]] = {}
@@ -282,8 +286,10 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
         episodes.setdefault(e.plan_id, []).append(
             Episode(e.service_id, e.starts, e.ends, e.responsible)
         )
+    last_30 = Span(today - dt.timedelta(days=29), today)
     for pid, eps in episodes.items():
         items[pid].gap_now = not responsible_on(eps, today)
+        items[pid].gap_days_30 = sum(g.days for g in gaps(eps, last_30))
     needing = sorted((i for i in items.values() if i.count), key=lambda i: -i.count)
     if log:
         log_list([(mine[i.plan_id], ["attention"]) for i in needing], request_id=request_id)

@@ -455,3 +455,36 @@ def test_bad_continuity_input_gets_norwegian_messages_and_changes_nothing(plan_w
     assert ServiceEpisode.objects.filter(plan=plan_world.plan).count() == 2  # DPS + accepted
     assert Handoff.objects.count() == 1
     assert ServiceEpisode.objects.get(pk=episode.pk).ends is None
+
+
+def test_dashboard_shows_recent_gaps_and_overdue_hand_offs(plan_world, plan_client):
+    from laget.continuity.models import Handoff
+
+    today = dt.date.today()
+    ended = services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.dps,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=60),
+        ends=today - dt.timedelta(days=10),
+    )
+    services.episode_start(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        service=plan_world.municipal,
+        responsibility="responsible",
+        starts=today - dt.timedelta(days=5),
+    )
+    late = services.handoff_request(
+        actor=plan_world.coordinator,
+        episode=ended,
+        to_service=plan_world.child_welfare_service,
+        summary="x",
+        wanted_from=today,
+        answer_by=today,
+    )
+    Handoff.objects.filter(pk=late.pk).update(answer_by=today - dt.timedelta(days=1))
+    body = plan_client("coordinator").get(reverse("continuity:dashboard")).content.decode()
+    assert "4 dager uten ansvarlig tjeneste de siste 30 dagene" in body
+    assert "1 over svarfristen" in body
