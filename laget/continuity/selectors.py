@@ -89,7 +89,9 @@ def timeline(*, actor: Actor, plan_id: int, request_id: str = "") -> Timeline:
         .order_by("-requested_at")
     )
     today = timezone.localdate()
-    first = min([e.starts for e in episodes] + [today - dt.timedelta(days=365)])
+    # From the first involvement (days before it are not gaps: nobody had the person
+    # yet); with no episodes at all, the last year shows as one gap.
+    first = min(e.starts for e in episodes) if episodes else today - dt.timedelta(days=365)
     last = max([e.ends for e in episodes if e.ends] + [today])
     period = Span(first, last)
     pure = [Episode(e.service_id, e.starts, e.ends, e.responsible) for e in episodes]
