@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "laget.directory",
     "laget.plans",
     "laget.continuity",
+    "laget.meetings",
 ]
 
 MIDDLEWARE = [
