@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.models import User
 from laget.directory.models import Membership, Service
-from laget.plans.models import Category, Consent, CrisisPlan, Goal, Plan
+from laget.plans.models import Category, Consent, CrisisPlan, Goal, Measure, Plan
 
 
 class DateInput(forms.DateInput):
@@ -403,3 +403,26 @@ class ItemBlockForm(PlanPageForm):
 
     def clean_hidden_from(self):
         return self.services.get(self.cleaned_data["hidden_from"])
+
+
+class MeasureEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Measure
+        fields = ["title", "responsible_service", "scope", "how", "starts", "ends", "status"]
+        widgets = {"how": forms.Textarea(attrs={"rows": 3}), "starts": DateInput, "ends": DateInput}
+
+    def __init__(self, *args, services=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["responsible_service"].queryset = services  # type: ignore[attr-defined]
+
+
+class GoalEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Goal
+        fields = ["text", "life_area", "achieved"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}

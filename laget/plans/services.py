@@ -788,3 +788,69 @@ def item_block_remove(*, actor: Actor, block: ItemBlock) -> None:
             after=None,
         )
         block.delete()
+
+
+# --- Editing goals and measures ----------------------------------------------------------
+
+
+def measure_update(
+    *, actor: Actor, measure: Measure, based_on_version: int, data: dict[str, Any]
+) -> Measure:
+    """Change a measure (its status above all). A stale version raises EditConflict; an
+    active plan's measure keeps a responsible service."""
+    _access(actor, measure.plan, check="may_edit_plan")
+    allowed = {"title", "responsible_service", "scope", "how", "starts", "ends", "status"}
+    if set(data) - allowed:
+        raise ValueError("not measure fields")
+    with transaction.atomic():
+        current = Measure.objects.select_for_update().select_related("plan").get(pk=measure.pk)
+        if current.version != based_on_version:
+            raise EditConflict(current=current)
+        before = snapshot(current, ["title", "responsible_service_id", "status", "starts", "ends"])
+        for name, value in data.items():
+            setattr(current, name, value.strip() if isinstance(value, str) else value)
+        if current.starts and current.ends and current.ends < current.starts:
+            raise ValidationError({"ends": _("The measure cannot end before it starts.")})
+        if current.responsible_service is None and current.plan.status == Plan.Status.ACTIVE:
+            raise ValidationError(
+                {"responsible_service": _("Choose the service responsible for the measure.")}
+            )
+        current.full_clean()
+        current.version += 1
+        current.save()
+        change_record(
+            actor=actor,
+            action="measure_update",
+            obj=current,
+            before=before,
+            after=snapshot(
+                current, ["title", "responsible_service_id", "status", "starts", "ends"]
+            ),
+        )
+    return current
+
+
+def goal_update(*, actor: Actor, goal: Goal, based_on_version: int, data: dict[str, Any]) -> Goal:
+    _access(actor, goal.plan, check="may_edit_plan")
+    if set(data) - {"text", "life_area", "achieved"}:
+        raise ValueError("not goal fields")
+    with transaction.atomic():
+        current = Goal.objects.select_for_update().get(pk=goal.pk)
+        if current.version != based_on_version:
+            raise EditConflict(current=current)
+        before = snapshot(current, ["life_area", "achieved"])
+        for name, value in data.items():
+            setattr(current, name, value.strip() if isinstance(value, str) else value)
+        if not current.text:
+            raise ValidationError({"text": _("Write the goal, in the person's own words.")})
+        current.full_clean()
+        current.version += 1
+        current.save()
+        change_record(
+            actor=actor,
+            action="goal_update",
+            obj=current,
+            before=before,
+            after=snapshot(current, ["life_area", "achieved"]),
+        )
+    return current

@@ -19,6 +19,8 @@ urlpatterns = [
         name="attachment",
     ),
     path("planer/<int:plan_id>/mal/", views.goal_add, name="goal_add"),
+    path("planer/<int:plan_id>/mal/<int:goal_id>/", views.goal_edit, name="goal_edit"),
+    path("planer/<int:plan_id>/tiltak/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
     path("planer/<int:plan_id>/oppgaver/<int:task_id>/ferdig/", views.task_done, name="task_done"),

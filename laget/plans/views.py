@@ -21,9 +21,11 @@ from laget.plans.forms import (
     ConsentForm,
     CrisisPlanForm,
     EmergencyAccessForm,
+    GoalEditForm,
     GoalForm,
     ItemBlockForm,
     LeaveForm,
+    MeasureEditForm,
     MeasureForm,
     MessageForm,
     PlanConsentForm,
@@ -36,7 +38,9 @@ from laget.plans.models import (
     Consent,
     CrisisPlan,
     EmergencyAccess,
+    Goal,
     ItemBlock,
+    Measure,
     Message,
     Plan,
     Task,
@@ -605,3 +609,63 @@ def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _edit_item(request, plan_id, model, item_id, form_class, update, template_name, **form_kwargs):
+    """Shared edit flow for a goal or a measure: version-checked, conflicts shown."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    if not access.may_edit_plan:
+        raise PermissionDenied
+    item = get_object_or_404(model, pk=item_id, plan=access.plan)
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=model.objects.get(pk=item.pk), **form_kwargs)
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+            try:
+                update(
+                    actor=request.user,
+                    based_on_version=form.cleaned_data["version"],
+                    data=data,
+                    **{model.__name__.lower(): item},
+                )
+            except services.EditConflict as exc:
+                conflict = exc.current
+                posted = request.POST.copy()
+                posted["version"] = str(conflict.version)
+                form = form_class(posted, instance=model.objects.get(pk=item.pk), **form_kwargs)
+                form.is_valid()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("plans:plan", plan_id=plan_id)
+    else:
+        form = form_class(instance=item, initial={"version": item.version}, **form_kwargs)
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    selectors.log_read(access, categories=["plan"], request_id=_request_id(request))
+    context = {"plan": access.plan, "item": item, "form": form, "conflict": conflict}
+    return render(request, template_name, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def measure_edit(request: HttpRequest, plan_id: int, measure_id: int) -> HttpResponse:
+    return _edit_item(
+        request,
+        plan_id,
+        Measure,
+        measure_id,
+        MeasureEditForm,
+        services.measure_update,
+        "plans/item_edit.html",
+        services=service_queryset(actor=request.user, filters=CatalogueFilters()),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_edit(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
+    return _edit_item(
+        request, plan_id, Goal, goal_id, GoalEditForm, services.goal_update, "plans/item_edit.html"
+    )

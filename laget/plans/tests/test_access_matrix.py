@@ -127,6 +127,8 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:attachment": ("get", None, READ_PLAN, True),
+    "plans:goal_edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
+    "plans:measure_edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
     # Blocking single items: the person only.
     "plans:item_block": ("post", nothing, PERSON_ONLY, False),
     "plans:item_unblock": ("post", nothing, PERSON_ONLY, False),
@@ -207,6 +209,16 @@ def url_for(route: str, w) -> str:
         )
         attachment = message.attachments.get()
         return reverse(route, kwargs={"plan_id": w.plan.pk, "attachment_id": attachment.pk})
+    if route in ("plans:goal_edit", "plans:measure_edit"):
+        from laget.plans import services
+
+        if route == "plans:goal_edit":
+            goal = services.goal_add(actor=w.person, plan=w.plan, text="Et mål", life_area="other")
+            return reverse(route, kwargs={"plan_id": w.plan.pk, "goal_id": goal.pk})
+        measure = services.measure_add(
+            actor=w.coordinator, plan=w.plan, title="Samtaler", responsible_service=w.dps
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "measure_id": measure.pk})
     if route == "plans:item_unblock":
         from laget.plans import services
 
@@ -663,3 +675,45 @@ def test_the_admin_shows_operators_no_personal_data(plan_world, plan_client):
         not in operator.get(reverse("admin:index")).content.decode().lower().split("<main")[-1]
         or "Felles planer" not in operator.get(reverse("admin:index")).content.decode()
     )
+
+
+def test_measure_status_changes_and_a_stale_edit_is_a_conflict(plan_world, plan_client):
+    from laget.plans import services
+    from laget.plans.models import Measure
+
+    measure = services.measure_add(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        title="Samtaler",
+        responsible_service=plan_world.dps,
+    )
+    url = reverse(
+        "plans:measure_edit", kwargs={"plan_id": plan_world.plan.pk, "measure_id": measure.pk}
+    )
+    fields = {
+        "version": "1",
+        "title": "Samtaler",
+        "responsible_service": plan_world.dps.pk,
+        "scope": "",
+        "how": "",
+        "starts": "",
+        "ends": "",
+        "status": "ongoing",
+    }
+    assert plan_client("team_professional").post(url, fields).status_code == 302
+    assert Measure.objects.get(pk=measure.pk).status == "ongoing"
+    stale = plan_client("coordinator").post(url, fields | {"status": "done"})
+    assert stale.status_code == 409
+    assert Measure.objects.get(pk=measure.pk).status == "ongoing"
+    goal = services.goal_add(
+        actor=plan_world.person, plan=plan_world.plan, text="Jobb", life_area="work"
+    )
+    goal_url = reverse(
+        "plans:goal_edit", kwargs={"plan_id": plan_world.plan.pk, "goal_id": goal.pk}
+    )
+    done = plan_client("person").post(
+        goal_url, {"version": "1", "text": "Jobb", "life_area": "work", "achieved": "on"}
+    )
+    assert done.status_code == 302
+    goal.refresh_from_db()
+    assert goal.achieved
