@@ -462,36 +462,18 @@ def team_leave(request: HttpRequest, plan_id: int, member_id: int) -> HttpRespon
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's texts and dates. A save based on an older version shows the other change
     and keeps what was typed."""
-    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_edit_plan:
-        raise PermissionDenied
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
-    plan, conflict = page.plan, None
-    if request.method == "POST":
-        form = PlanEditForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
-        if form.is_valid():
-            try:
-                services.plan_update(
-                    actor=request.user,
-                    plan=plan,
-                    based_on_version=form.cleaned_data["version"],
-                    data={f: form.cleaned_data[f] for f in Plan.EDITABLE_FIELDS},
-                )
-            except services.EditConflict as exc:
-                conflict = exc.current
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)
-                form = PlanEditForm(data, instance=Plan.objects.get(pk=plan.pk))
-                form.is_valid()
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The plan is saved."))
-                return redirect("plans:plan", plan_id=plan_id)
-    else:
-        form = PlanEditForm(instance=plan, initial={"version": plan.version})
-    status = 409 if conflict else (400 if request.method == "POST" else 200)
-    context = {"p": page, "plan": plan, "form": form, "conflict": conflict}
-    return render(request, "plans/plan_edit.html", context, status=status)
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    plan = access.plan
+    return _edit_item(
+        request,
+        access,
+        plan,
+        PlanEditForm,
+        lambda version, data: services.plan_update(
+            actor=request.user, plan=plan, based_on_version=version, data=data
+        ),
+        "plans/plan_edit.html",
+    )
 
 
 @login_required
@@ -611,35 +593,34 @@ def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     return response
 
 
-def _edit_item(request, plan_id, model, item_id, form_class, update, template_name, **form_kwargs):
-    """Shared edit flow for a goal or a measure: version-checked, conflicts shown."""
-    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+def _edit_item(request, access, item, form_class, save, template_name, **form_kwargs):
+    """The one edit flow for versioned plan parts (the plan, a goal, a measure): the form
+    carries the version it was based on; a stale save shows what is saved now and keeps
+    what was typed; the page's read is logged once."""
     if not access.may_edit_plan:
         raise PermissionDenied
-    item = get_object_or_404(model, pk=item_id, plan=access.plan)
     conflict = None
+
+    def fresh():  # bind forms to a fresh copy: validating must not alter what is shown
+        return type(item)._default_manager.get(pk=item.pk)
+
     if request.method == "POST":
-        form = form_class(request.POST, instance=model.objects.get(pk=item.pk), **form_kwargs)
+        form = form_class(request.POST, instance=fresh(), **form_kwargs)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
             try:
-                update(
-                    actor=request.user,
-                    based_on_version=form.cleaned_data["version"],
-                    data=data,
-                    **{model.__name__.lower(): item},
-                )
+                save(form.cleaned_data["version"], data)
             except services.EditConflict as exc:
                 conflict = exc.current
                 posted = request.POST.copy()
                 posted["version"] = str(conflict.version)
-                form = form_class(posted, instance=model.objects.get(pk=item.pk), **form_kwargs)
+                form = form_class(posted, instance=fresh(), **form_kwargs)
                 form.is_valid()
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Saved."))
-                return redirect("plans:plan", plan_id=plan_id)
+                return redirect("plans:plan", plan_id=access.plan.pk)
     else:
         form = form_class(instance=item, initial={"version": item.version}, **form_kwargs)
     status = 409 if conflict else (400 if request.method == "POST" else 200)
@@ -651,13 +632,16 @@ def _edit_item(request, plan_id, model, item_id, form_class, update, template_na
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def measure_edit(request: HttpRequest, plan_id: int, measure_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    measure = get_object_or_404(Measure, pk=measure_id, plan=access.plan)
     return _edit_item(
         request,
-        plan_id,
-        Measure,
-        measure_id,
+        access,
+        measure,
         MeasureEditForm,
-        services.measure_update,
+        lambda version, data: services.measure_update(
+            actor=request.user, measure=measure, based_on_version=version, data=data
+        ),
         "plans/item_edit.html",
         services=service_queryset(actor=request.user, filters=CatalogueFilters()),
     )
@@ -666,6 +650,15 @@ def measure_edit(request: HttpRequest, plan_id: int, measure_id: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def goal_edit(request: HttpRequest, plan_id: int, goal_id: int) -> HttpResponse:
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    goal = get_object_or_404(Goal, pk=goal_id, plan=access.plan)
     return _edit_item(
-        request, plan_id, Goal, goal_id, GoalEditForm, services.goal_update, "plans/item_edit.html"
+        request,
+        access,
+        goal,
+        GoalEditForm,
+        lambda version, data: services.goal_update(
+            actor=request.user, goal=goal, based_on_version=version, data=data
+        ),
+        "plans/item_edit.html",
     )
