@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "laget.plans",
     "laget.continuity",
     "laget.meetings",
+    "laget.surveys",
 ]
 
 MIDDLEWARE = [
