@@ -113,20 +113,47 @@ def plan_create(
     return plan
 
 
+def _versioned_update(
+    *,
+    actor: Actor,
+    queryset: Any,
+    lookup: dict[str, Any],
+    based_on_version: int,
+    data: dict[str, Any],
+    action: str,
+    check: Any = None,
+    record_fields: list[str] | None = None,
+) -> Any:
+    """The one way a versioned plan part changes: lock the row, refuse an edit based on an
+    older version (EditConflict, with what is saved now), apply, check, validate, bump the
+    version, and record before/after in the same transaction."""
+    fields = record_fields or list(data)
+    with transaction.atomic():
+        current = queryset.select_for_update().get(**lookup)
+        if current.version != based_on_version:
+            raise EditConflict(current=current)
+        before = snapshot(current, fields)
+        for name, value in data.items():
+            setattr(current, name, value.strip() if isinstance(value, str) else value)
+        if check is not None:
+            check(current)
+        current.full_clean()
+        current.version += 1
+        current.save()
+        change_record(
+            actor=actor, action=action, obj=current, before=before, after=snapshot(current, fields)
+        )
+    return current
+
+
 def plan_update(*, actor: Actor, plan: Plan, based_on_version: int, data: dict[str, Any]) -> Plan:
     """Change the plan's texts and dates; a stale version raises EditConflict."""
     _access(actor, plan, check="may_edit_plan")
     unknown = set(data) - set(Plan.EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not plan fields: {sorted(unknown)}")
-    with transaction.atomic():
-        current = Plan.objects.select_for_update().get(pk=plan.pk)
-        if current.version != based_on_version:
-            raise EditConflict(current=current)
-        before = snapshot(current, list(data))
-        for name, value in data.items():
-            setattr(current, name, value.strip() if isinstance(value, str) else value)
-        current.full_clean()
+
+    def period_in_order(current: Plan) -> None:
         if (
             current.period_start
             and current.period_end
@@ -135,16 +162,16 @@ def plan_update(*, actor: Actor, plan: Plan, based_on_version: int, data: dict[s
             raise ValidationError(
                 {"period_end": _("The plan period cannot end before it starts. Check the dates.")}
             )
-        current.version += 1
-        current.save()
-        change_record(
-            actor=actor,
-            action="plan_update",
-            obj=current,
-            before=before,
-            after=snapshot(current, list(data)),
-        )
-    return current
+
+    return _versioned_update(
+        actor=actor,
+        queryset=Plan.objects,
+        lookup={"pk": plan.pk},
+        based_on_version=based_on_version,
+        data=data,
+        action="plan_update",
+        check=period_in_order,
+    )
 
 
 def plan_consent_record(*, actor: Actor, plan: Plan, method: str, witness: str = "") -> Plan:
@@ -490,21 +517,14 @@ def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
     access = _access(actor, task.plan, check="may_edit_plan")
     if not access.may_read(Category.TASKS):
         raise PermissionDenied
-    with transaction.atomic():
-        locked = Task.objects.select_for_update().get(pk=task.pk)
-        if locked.version != based_on_version:
-            raise EditConflict(current=locked)
-        locked.status = Task.Status.DONE
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        change_record(
-            actor=actor,
-            action="task_complete",
-            obj=locked,
-            before={"status": "open"},
-            after={"status": "done"},
-        )
-    return locked
+    return _versioned_update(
+        actor=actor,
+        queryset=Task.objects,
+        lookup={"pk": task.pk},
+        based_on_version=based_on_version,
+        data={"status": Task.Status.DONE},
+        action="task_complete",
+    )
 
 
 # --- Messages ----------------------------------------------------------------------
@@ -727,27 +747,16 @@ def crisis_plan_update(
     access = _access(actor, plan, check="may_edit_plan")
     if not access.may_read(Category.HEALTH):
         raise PermissionDenied
-    fields = ["warning_signs", "what_helps", "what_to_avoid", "who_to_contact"]
-    if set(data) - set(fields):
+    if set(data) - {"warning_signs", "what_helps", "what_to_avoid", "who_to_contact"}:
         raise ValueError("not crisis plan fields")
-    with transaction.atomic():
-        current = CrisisPlan.objects.select_for_update().get(plan=plan)
-        if current.version != based_on_version:
-            raise EditConflict(current=current)
-        before = snapshot(current, list(data))
-        for name, value in data.items():
-            setattr(current, name, value.strip())
-        current.full_clean()
-        current.version += 1
-        current.save()
-        change_record(
-            actor=actor,
-            action="crisis_plan_update",
-            obj=current,
-            before=before,
-            after=snapshot(current, list(data)),
-        )
-    return current
+    return _versioned_update(
+        actor=actor,
+        queryset=CrisisPlan.objects,
+        lookup={"plan": plan},
+        based_on_version=based_on_version,
+        data=data,
+        action="crisis_plan_update",
+    )
 
 
 # --- Blocking single items -------------------------------------------------------------
@@ -802,55 +811,43 @@ def measure_update(
     allowed = {"title", "responsible_service", "scope", "how", "starts", "ends", "status"}
     if set(data) - allowed:
         raise ValueError("not measure fields")
-    with transaction.atomic():
-        current = Measure.objects.select_for_update().select_related("plan").get(pk=measure.pk)
-        if current.version != based_on_version:
-            raise EditConflict(current=current)
-        before = snapshot(current, ["title", "responsible_service_id", "status", "starts", "ends"])
-        for name, value in data.items():
-            setattr(current, name, value.strip() if isinstance(value, str) else value)
+
+    def still_sound(current: Measure) -> None:
         if current.starts and current.ends and current.ends < current.starts:
             raise ValidationError({"ends": _("The measure cannot end before it starts.")})
-        if current.responsible_service is None and current.plan.status == Plan.Status.ACTIVE:
+        if current.responsible_service is None and measure.plan.status == Plan.Status.ACTIVE:
             raise ValidationError(
                 {"responsible_service": _("Choose the service responsible for the measure.")}
             )
-        current.full_clean()
-        current.version += 1
-        current.save()
-        change_record(
-            actor=actor,
-            action="measure_update",
-            obj=current,
-            before=before,
-            after=snapshot(
-                current, ["title", "responsible_service_id", "status", "starts", "ends"]
-            ),
-        )
-    return current
+
+    return _versioned_update(
+        actor=actor,
+        queryset=Measure.objects,
+        lookup={"pk": measure.pk},
+        based_on_version=based_on_version,
+        data=data,
+        action="measure_update",
+        check=still_sound,
+        record_fields=["title", "responsible_service_id", "status", "starts", "ends"],
+    )
 
 
 def goal_update(*, actor: Actor, goal: Goal, based_on_version: int, data: dict[str, Any]) -> Goal:
     _access(actor, goal.plan, check="may_edit_plan")
     if set(data) - {"text", "life_area", "achieved"}:
         raise ValueError("not goal fields")
-    with transaction.atomic():
-        current = Goal.objects.select_for_update().get(pk=goal.pk)
-        if current.version != based_on_version:
-            raise EditConflict(current=current)
-        before = snapshot(current, ["life_area", "achieved"])
-        for name, value in data.items():
-            setattr(current, name, value.strip() if isinstance(value, str) else value)
+
+    def has_words(current: Goal) -> None:
         if not current.text:
             raise ValidationError({"text": _("Write the goal, in the person's own words.")})
-        current.full_clean()
-        current.version += 1
-        current.save()
-        change_record(
-            actor=actor,
-            action="goal_update",
-            obj=current,
-            before=before,
-            after=snapshot(current, ["life_area", "achieved"]),
-        )
-    return current
+
+    return _versioned_update(
+        actor=actor,
+        queryset=Goal.objects,
+        lookup={"pk": goal.pk},
+        based_on_version=based_on_version,
+        data=data,
+        action="goal_update",
+        check=has_words,
+        record_fields=["life_area", "achieved"],
+    )
