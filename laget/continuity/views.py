@@ -21,6 +21,7 @@ from laget.continuity.forms import (
     PerspectiveForm,
 )
 from laget.continuity.models import Handoff, ServiceEpisode
+from laget.core.feedback import run_and_report
 from laget.directory.models import Network
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans.selectors import access_or_404
@@ -28,10 +29,6 @@ from laget.plans.selectors import access_or_404
 
 def _rid(request: HttpRequest) -> str:
     return getattr(request, "request_id", "")
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @login_required
@@ -72,12 +69,13 @@ def episode_start(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a service, a responsibility and a start date."))
     else:
-        try:
-            services.episode_start(actor=request.user, plan=access.plan, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("The episode is added to the timeline."))
+        run_and_report(
+            request,
+            lambda: services.episode_start(
+                actor=request.user, plan=access.plan, **form.cleaned_data
+            ),
+            _("The episode is added to the timeline."),
+        )
     return redirect("continuity:timeline", plan_id=plan_id)
 
 
@@ -92,12 +90,11 @@ def episode_end(request: HttpRequest, plan_id: int, episode_id: int) -> HttpResp
     if not form.is_valid():
         messages.error(request, _("Choose the last day."))
     else:
-        try:
-            services.episode_end(actor=request.user, episode=episode, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("The episode is ended."))
+        run_and_report(
+            request,
+            lambda: services.episode_end(actor=request.user, episode=episode, **form.cleaned_data),
+            _("The episode is ended."),
+        )
     return redirect("continuity:timeline", plan_id=plan_id)
 
 
@@ -114,15 +111,13 @@ def handoff_request(request: HttpRequest, plan_id: int, episode_id: int) -> Http
     if not form.is_valid():
         messages.error(request, _("Fill in the service, what they need to know and the dates."))
     else:
-        try:
-            services.handoff_request(actor=request.user, episode=episode, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(
-                request,
-                _("The hand-off is sent. You keep the responsibility until it is accepted."),
-            )
+        run_and_report(
+            request,
+            lambda: services.handoff_request(
+                actor=request.user, episode=episode, **form.cleaned_data
+            ),
+            _("The hand-off is sent. You keep the responsibility until it is accepted."),
+        )
     return redirect("continuity:timeline", plan_id=plan_id)
 
 
@@ -139,12 +134,11 @@ def handoff_accept(request: HttpRequest, handoff_id: int) -> HttpResponse:
     handoff = get_object_or_404(Handoff.objects.select_related("to_service"), pk=handoff_id)
     if not works_in(request.user, handoff.to_service):
         raise PermissionDenied
-    try:
-        services.handoff_accept(actor=request.user, handoff=handoff)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("You have taken over. The person is on your plans now."))
+    run_and_report(
+        request,
+        lambda: services.handoff_accept(actor=request.user, handoff=handoff),
+        _("You have taken over. The person is on your plans now."),
+    )
     return redirect("continuity:incoming")
 
 
@@ -154,16 +148,13 @@ def handoff_decline(request: HttpRequest, handoff_id: int) -> HttpResponse:
     handoff = get_object_or_404(Handoff.objects.select_related("to_service"), pk=handoff_id)
     if not works_in(request.user, handoff.to_service):
         raise PermissionDenied
-    try:
-        services.handoff_decline(
+    run_and_report(
+        request,
+        lambda: services.handoff_decline(
             actor=request.user, handoff=handoff, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request, _("The hand-off is declined. The sending service keeps the responsibility.")
-        )
+        ),
+        _("The hand-off is declined. The sending service keeps the responsibility."),
+    )
     return redirect("continuity:incoming")
 
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans import selectors, services
 from laget.plans.access import may_open_emergency_access
@@ -331,18 +332,17 @@ def item_block(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = _block_form(page, request.POST)
     if form.is_valid():
         kind, object_id = form.cleaned_data["item"]
-        try:
-            services.item_block_add(
+        run_and_report(
+            request,
+            lambda: services.item_block_add(
                 actor=request.user,
                 plan=page.plan,
                 kind=kind,
                 object_id=object_id,
                 hidden_from=form.cleaned_data["hidden_from"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("It is hidden from now on."))
+            ),
+            _("It is hidden from now on."),
+        )
     else:
         messages.error(request, _("Choose a goal or a measure to hide."))
     return redirect("plans:consents", plan_id=plan_id)
@@ -412,17 +412,16 @@ def stand_in(request: HttpRequest, plan_id: int) -> HttpResponse:
     team = list(TeamMember.objects.active().filter(plan=access.plan).select_related("user"))
     form = StandInForm(request.POST, team=team)
     if form.is_valid():
-        try:
-            services.stand_in_set(
+        run_and_report(
+            request,
+            lambda: services.stand_in_set(
                 actor=request.user,
                 plan=access.plan,
                 user=form.cleaned_data["user"],
                 until=form.cleaned_data["until"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The stand-in is saved."))
+            ),
+            _("The stand-in is saved."),
+        )
     else:
         messages.error(request, _("Choose a stand-in on the team and a date."))
     return redirect("plans:team", plan_id=plan_id)
@@ -446,14 +445,13 @@ def team_leave(request: HttpRequest, plan_id: int, member_id: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Write why they leave the team."))
     else:
-        try:
-            services.team_member_leave(
+        run_and_report(
+            request,
+            lambda: services.team_member_leave(
                 actor=request.user, member=member, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(name)s has left the team.") % {"name": member.user})
+            ),
+            _("%(name)s has left the team.") % {"name": member.user},
+        )
     return redirect("plans:team", plan_id=plan_id)
 
 
@@ -484,17 +482,16 @@ def plan_consent(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
     form = PlanConsentForm(request.POST)
     method = form.data.get("method", "") if not access.is_person else Plan.ConsentMethod.DIGITAL
-    try:
-        services.plan_consent_record(
+    run_and_report(
+        request,
+        lambda: services.plan_consent_record(
             actor=request.user,
             plan=access.plan,
             method=method,
             witness=form.data.get("witness", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The consent to the plan is recorded."))
+        ),
+        _("The consent to the plan is recorded."),
+    )
     return redirect("plans:plan", plan_id=plan_id)
 
 
