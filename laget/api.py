@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from laget.continuity.api import router as continuity_router
 from laget.directory.api import router as directory_router
+from laget.meetings.api import router as meetings_router
 from laget.plans.api import router as plans_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/", directory_router)
 api.add_router("/", plans_router)
 api.add_router("/", continuity_router)
+api.add_router("/", meetings_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("laget.directory.urls")),
     path("", include("laget.plans.urls")),
     path("", include("laget.continuity.urls")),
+    path("", include("laget.meetings.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

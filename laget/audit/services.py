@@ -3,6 +3,7 @@ transaction, so a change and its record are saved together or not at all."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -135,3 +136,44 @@ def chain_append_many(entries: list[E]) -> list[E]:
     head.length += len(entries)
     head.save(update_fields=["last_hash", "length"])
     return entries
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the object after the version this edit was based on."""
+
+    current: Any
+
+
+def versioned_update(
+    *,
+    actor: Any,
+    queryset: Any,
+    lookup: dict[str, Any],
+    based_on_version: int,
+    data: dict[str, Any],
+    action: str,
+    check: Any = None,
+    record_fields: list[str] | None = None,
+    version_field: str = "version",
+) -> Any:
+    """The one way a versioned object changes: lock the row, refuse an edit based on an
+    older version (EditConflict, with what is saved now), apply, check, validate, bump the
+    version, and record before/after in the same transaction."""
+    fields = record_fields or list(data)
+    with transaction.atomic():
+        current = queryset.select_for_update().get(**lookup)
+        if getattr(current, version_field) != based_on_version:
+            raise EditConflict(current=current)
+        before = snapshot(current, fields)
+        for name, value in data.items():
+            setattr(current, name, value.strip() if isinstance(value, str) else value)
+        if check is not None:
+            check(current)
+        current.full_clean()
+        setattr(current, version_field, based_on_version + 1)
+        current.save()
+        change_record(
+            actor=actor, action=action, obj=current, before=before, after=snapshot(current, fields)
+        )
+    return current

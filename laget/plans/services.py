@@ -5,7 +5,6 @@ what to do when the input is wrong."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
-from laget.audit.services import change_record, create_recorded, snapshot
+from laget.audit.services import (
+    change_record,
+    create_recorded,
+    snapshot,
+    versioned_update,
+)
 from laget.core.identifiers import is_valid_national_id
 from laget.core.types import Actor
 from laget.directory.models import Organisation, Service
@@ -35,13 +39,6 @@ from laget.plans.models import (
     Task,
     TeamMember,
 )
-
-
-@dataclass
-class EditConflict(Exception):
-    """Someone saved the object after the version this edit was based on."""
-
-    current: Any
 
 
 def _access(actor: Actor, plan: Plan, *, check: str) -> PlanAccess:
@@ -113,39 +110,6 @@ def plan_create(
     return plan
 
 
-def _versioned_update(
-    *,
-    actor: Actor,
-    queryset: Any,
-    lookup: dict[str, Any],
-    based_on_version: int,
-    data: dict[str, Any],
-    action: str,
-    check: Any = None,
-    record_fields: list[str] | None = None,
-) -> Any:
-    """The one way a versioned plan part changes: lock the row, refuse an edit based on an
-    older version (EditConflict, with what is saved now), apply, check, validate, bump the
-    version, and record before/after in the same transaction."""
-    fields = record_fields or list(data)
-    with transaction.atomic():
-        current = queryset.select_for_update().get(**lookup)
-        if current.version != based_on_version:
-            raise EditConflict(current=current)
-        before = snapshot(current, fields)
-        for name, value in data.items():
-            setattr(current, name, value.strip() if isinstance(value, str) else value)
-        if check is not None:
-            check(current)
-        current.full_clean()
-        current.version += 1
-        current.save()
-        change_record(
-            actor=actor, action=action, obj=current, before=before, after=snapshot(current, fields)
-        )
-    return current
-
-
 def plan_update(*, actor: Actor, plan: Plan, based_on_version: int, data: dict[str, Any]) -> Plan:
     """Change the plan's texts and dates; a stale version raises EditConflict."""
     _access(actor, plan, check="may_edit_plan")
@@ -163,7 +127,7 @@ def plan_update(*, actor: Actor, plan: Plan, based_on_version: int, data: dict[s
                 {"period_end": _("The plan period cannot end before it starts. Check the dates.")}
             )
 
-    return _versioned_update(
+    return versioned_update(
         actor=actor,
         queryset=Plan.objects,
         lookup={"pk": plan.pk},
@@ -517,7 +481,7 @@ def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
     access = _access(actor, task.plan, check="may_edit_plan")
     if not access.may_read(Category.TASKS):
         raise PermissionDenied
-    return _versioned_update(
+    return versioned_update(
         actor=actor,
         queryset=Task.objects,
         lookup={"pk": task.pk},
@@ -749,7 +713,7 @@ def crisis_plan_update(
         raise PermissionDenied
     if set(data) - {"warning_signs", "what_helps", "what_to_avoid", "who_to_contact"}:
         raise ValueError("not crisis plan fields")
-    return _versioned_update(
+    return versioned_update(
         actor=actor,
         queryset=CrisisPlan.objects,
         lookup={"plan": plan},
@@ -820,7 +784,7 @@ def measure_update(
                 {"responsible_service": _("Choose the service responsible for the measure.")}
             )
 
-    return _versioned_update(
+    return versioned_update(
         actor=actor,
         queryset=Measure.objects,
         lookup={"pk": measure.pk},
@@ -841,7 +805,7 @@ def goal_update(*, actor: Actor, goal: Goal, based_on_version: int, data: dict[s
         if not current.text:
             raise ValidationError({"text": _("Write the goal, in the person's own words.")})
 
-    return _versioned_update(
+    return versioned_update(
         actor=actor,
         queryset=Goal.objects,
         lookup={"pk": goal.pk},

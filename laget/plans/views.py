@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.plans import selectors, services
@@ -513,7 +514,7 @@ def task_done(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
         version = 0
     try:
         services.task_complete(actor=request.user, task=task, based_on_version=version)
-    except services.EditConflict:
+    except EditConflict:
         messages.error(request, _("Someone changed the task before you. Look at it again."))
     else:
         messages.success(request, _("The task is marked as done."))
@@ -543,7 +544,7 @@ def crisis_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
                     based_on_version=form.cleaned_data["version"],
                     data=data,
                 )
-            except services.EditConflict as exc:
+            except EditConflict as exc:
                 conflict = exc.current
                 posted = request.POST.copy()
                 posted["version"] = str(conflict.version)
@@ -607,7 +608,7 @@ def _edit_item(request, access, item, form_class, save, template_name, **form_kw
             data = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
             try:
                 save(form.cleaned_data["version"], data)
-            except services.EditConflict as exc:
+            except EditConflict as exc:
                 conflict = exc.current
                 posted = request.POST.copy()
                 posted["version"] = str(conflict.version)

@@ -1,5 +1,5 @@
 """Every route × every kind of actor. A new route without a row here (or in the plan
-matrix, laget/plans/tests/test_access_matrix.py) fails the suite.
+matrix, laget/plans/tests/test_access_matrix.py, or a sibling app's) fails the suite.
 
 Codes: 200 shown; 302 sent to log in (anonymous) or to set up two-factor login
 (a professional without MFA); 401/403 refused. Third-party routes (allauth's account
@@ -108,9 +108,10 @@ def our_route_names() -> set[str]:
 
 def test_every_route_has_a_row():
     from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
+    from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
 
-    every = set(MATRIX) | set(PLAN_MATRIX) | set(CONTINUITY_MATRIX)
+    every = set(MATRIX) | set(PLAN_MATRIX) | set(CONTINUITY_MATRIX) | set(MEETING_MATRIX)
     assert our_route_names() == every, "add the route to a matrix"
 
 

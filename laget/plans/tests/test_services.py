@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from laget.audit.models import ChangeRecord
+from laget.audit.services import EditConflict
 from laget.core.tests.test_identifiers import nin
 from laget.plans import services
 from laget.plans.models import Consent, Measure, Message, Person, Plan
@@ -256,7 +257,7 @@ class TestGoalsMeasuresTasks:
             assignee_user=plan_world.person,
         )
         services.task_complete(actor=plan_world.coordinator, task=task, based_on_version=1)
-        with pytest.raises(services.EditConflict):
+        with pytest.raises(EditConflict):
             services.task_complete(actor=plan_world.person, task=task, based_on_version=1)
 
     def test_plan_update_refuses_a_stale_version(self, plan_world):
@@ -266,7 +267,7 @@ class TestGoalsMeasuresTasks:
             based_on_version=1,
             data={"needs": "Trygg bolig"},
         )
-        with pytest.raises(services.EditConflict) as exc:
+        with pytest.raises(EditConflict) as exc:
             services.plan_update(
                 actor=plan_world.person,
                 plan=plan_world.plan,

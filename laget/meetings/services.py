@@ -1,0 +1,715 @@
+"""Every write to meetings: keyword-only, checked against meetings.access, recorded in the
+audit chain inside the same transaction. Refusals a user can meet are ValidationErrors
+with a Norwegian message that says what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from laget.accounts.models import User
+from laget.audit.services import change_record, create_recorded, versioned_update
+from laget.core.types import Actor
+from laget.directory.models import Membership, Network, Service
+from laget.meetings import guard
+from laget.meetings.access import MeetingAccess, meeting_access, works_in_network
+from laget.meetings.known_names import known_person_names
+from laget.meetings.models import (
+    AgendaItem,
+    AgendaTemplate,
+    CalendarFeed,
+    Case,
+    Decision,
+    Evaluation,
+    EvaluationReceipt,
+    Forum,
+    Kind,
+    Meeting,
+    MinutesComment,
+    Participant,
+    new_feed_token,
+)
+from laget.plans import services as plan_services
+from laget.plans.access import plan_access
+from laget.plans.models import Plan, TeamMember
+
+MIN_OVERRIDE_REASON = 15
+
+
+class IdentifiersFound(ValidationError):
+    """The guard found what could identify a person: `by_field` says what and where."""
+
+    def __init__(self, by_field: dict[str, list[guard.Finding]]) -> None:
+        super().__init__(
+            _(
+                "The case may identify a person: remove what is marked, or, if it is a false"
+                " alarm, write why and save again."
+            )
+        )
+        self.by_field = by_field
+
+
+def _access(actor: Actor, meeting: Meeting, *, organise: bool = False) -> MeetingAccess:
+    access = meeting_access(actor, meeting)
+    if access is None or (organise and not access.may_organise):
+        raise PermissionDenied
+    return access
+
+
+def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError(
+            {"ends_at": _("The meeting must end after it starts. Check the end time.")}
+        )
+
+
+def _where(place: str, video_link: str) -> None:
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": _("Write where the meeting is, or give a video link.")})
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+def _agenda_from(template: AgendaTemplate | None, meeting: Meeting) -> None:
+    points = template.points if template else []
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, position=i, title=title[:200])
+        for i, title in enumerate(points, start=1)
+    )
+
+
+def _professional_service(user: User, network: Network | None) -> Service | None:
+    """The service a professional comes from: their main membership, in the network
+    when there is one."""
+    qs = Membership.objects.active().filter(professional__user=user).select_related("service")
+    if network is not None:
+        qs = qs.filter(service__organisation__networks=network)
+    membership = qs.order_by("-position_percent", "pk").first()
+    return membership.service if membership else None
+
+
+# --- Scheduling ----------------------------------------------------------------------
+
+
+def group_meeting_schedule(
+    *,
+    actor: Actor,
+    plan: Plan,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+    video_link: str = "",
+    chair: User | None = None,
+) -> Meeting:
+    """A responsibility-group meeting for the plan, organised by a professional on the
+    team. The whole team (the person and relatives included) is invited, with the
+    default agenda."""
+    pa = plan_access(actor, plan)
+    if pa is None or not (pa.is_coordinator or pa.is_professional):
+        raise PermissionDenied
+    _check_times(starts_at, ends_at)
+    _where(place, video_link)
+    team = list(TeamMember.objects.active().filter(plan=plan).select_related("user", "service"))
+    chair = chair or actor
+    if chair.pk not in {m.user_id for m in team if m.is_professional}:
+        raise ValidationError({"chair": _("The chair must be a professional on the team.")})
+    with transaction.atomic():
+        meeting = create_recorded(
+            actor=actor,
+            action="meeting_schedule",
+            obj=Meeting(
+                kind=Kind.GROUP,
+                title=_("Responsibility-group meeting"),
+                plan=plan,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=place.strip(),
+                video_link=video_link.strip(),
+                organiser=actor,
+                chair=chair,
+            ),
+            fields=["kind", "plan_id", "starts_at", "ends_at", "place", "video_link", "chair_id"],
+        )
+        Participant.objects.bulk_create(
+            Participant(
+                meeting=meeting,
+                user=m.user,
+                service=m.service,
+                level=m.service.level if m.service else "",
+                name=_name(m.user),
+                role=m.get_role_display(),
+            )
+            for m in team
+        )
+        _agenda_from(
+            AgendaTemplate.objects.filter(kind=Kind.GROUP, is_default=True).first(), meeting
+        )
+    return meeting
+
+
+def forum_create(
+    *,
+    actor: Actor,
+    network: Network,
+    name: str,
+    anchors: list[User],
+    interval_weeks: int = 4,
+    purpose: str = "",
+) -> Forum:
+    """A recurring forum in the network; its anchor persons (one from each level, as in
+    seed 003) must work in the network, and the one who creates it is one of them."""
+    if not works_in_network(actor, network):
+        raise PermissionDenied
+    anchors = list({a.pk: a for a in [actor, *anchors]}.values())
+    outside = [a for a in anchors if not works_in_network(a, network)]
+    if outside:
+        raise ValidationError(
+            {
+                "anchors": _("%(name)s does not work in this network. Choose someone who does.")
+                % {"name": _name(outside[0])}
+            }
+        )
+    with transaction.atomic():
+        forum = create_recorded(
+            actor=actor,
+            action="forum_create",
+            obj=Forum(
+                network=network,
+                name=name.strip(),
+                purpose=purpose.strip(),
+                interval_weeks=interval_weeks,
+                agenda_template=AgendaTemplate.objects.filter(
+                    kind=Kind.FORUM, is_default=True
+                ).first(),
+            ),
+            fields=["network_id", "name", "interval_weeks"],
+        )
+        forum.anchors.set(anchors)
+    return forum
+
+
+def forum_meeting_schedule(
+    *,
+    actor: Actor,
+    forum: Forum,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place: str = "",
+    video_link: str = "",
+) -> Meeting:
+    """The forum's next meeting, scheduled by an anchor person, who chairs it. The
+    anchors are invited by name and every service in the network as a service: attendance
+    rotates, so a service sends whoever can come."""
+    if not forum.anchors.filter(pk=actor.pk).exists():
+        raise PermissionDenied
+    _check_times(starts_at, ends_at)
+    _where(place, video_link)
+    with transaction.atomic():
+        meeting = create_recorded(
+            actor=actor,
+            action="meeting_schedule",
+            obj=Meeting(
+                kind=Kind.FORUM,
+                title=forum.name,
+                forum=forum,
+                network=forum.network,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=place.strip(),
+                video_link=video_link.strip(),
+                organiser=actor,
+                chair=actor,
+            ),
+            fields=["kind", "forum_id", "starts_at", "ends_at", "place", "video_link"],
+        )
+        participants = []
+        for anchor in forum.anchors.all():
+            service = _professional_service(anchor, forum.network)
+            participants.append(
+                Participant(
+                    meeting=meeting,
+                    user=anchor,
+                    service=service,
+                    level=service.level if service else "",
+                    name=_name(anchor),
+                    role=_("anchor person"),
+                    is_anchor=True,
+                )
+            )
+        for service in Service.objects.filter(
+            organisation__networks=forum.network, is_active=True
+        ).distinct():
+            participants.append(
+                Participant(
+                    meeting=meeting, service=service, level=service.level, name=service.name
+                )
+            )
+        Participant.objects.bulk_create(participants)
+        _agenda_from(forum.agenda_template, meeting)
+    return meeting
+
+
+def meeting_reschedule(
+    *, actor: Actor, meeting: Meeting, based_on_version: int, data: dict[str, Any]
+) -> Meeting:
+    """Move or change a meeting; calendars get the change under the same UID (SEQUENCE+1)."""
+    _access(actor, meeting, organise=True)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting is cancelled and cannot be changed."))
+
+    def check(current: Meeting) -> None:
+        _check_times(current.starts_at, current.ends_at)
+        _where(current.place, current.video_link)
+        current.sequence += 1
+
+    return versioned_update(
+        actor=actor,
+        queryset=Meeting.objects,
+        lookup={"pk": meeting.pk},
+        based_on_version=based_on_version,
+        data=data,
+        action="meeting_reschedule",
+        check=check,
+    )
+
+
+def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> Meeting:
+    _access(actor, meeting, organise=True)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting is already cancelled."))
+
+    def check(current: Meeting) -> None:
+        current.sequence += 1
+
+    return versioned_update(
+        actor=actor,
+        queryset=Meeting.objects,
+        lookup={"pk": meeting.pk},
+        based_on_version=based_on_version,
+        data={"status": Meeting.Status.CANCELLED},
+        action="meeting_cancel",
+        check=check,
+    )
+
+
+def participant_invite(
+    *, actor: Actor, meeting: Meeting, user: User | None = None, service: Service | None = None
+) -> Participant:
+    """Invite a person or a service. A responsibility-group meeting invites the team only
+    (add someone to the team first: that is logged with a reason); a forum invites people
+    and services in its network."""
+    _access(actor, meeting, organise=True)
+    if (user is None) == (service is None):
+        raise ValidationError(_("Choose one person or one service to invite."))
+    network = meeting.network
+    if meeting.plan_id is not None and user is not None:
+        member = (
+            TeamMember.objects.active()
+            .filter(plan_id=meeting.plan_id, user=user)
+            .select_related("service")
+            .first()
+        )
+        if member is None:
+            raise ValidationError(
+                _(
+                    "%(name)s is not on the team. Add them to the team first (with a reason),"
+                    " then invite them."
+                )
+                % {"name": _name(user)}
+            )
+        service = member.service
+        role = member.get_role_display()
+    elif user is not None:
+        if network is None or not works_in_network(user, network):
+            raise ValidationError(
+                _(
+                    "%(name)s does not work in this network."
+                    " Only the network's staff can be invited."
+                )
+                % {"name": _name(user)}
+            )
+        service = _professional_service(user, network)
+        role = ""
+    elif service is not None:
+        networks = (
+            [network.pk]
+            if network is not None
+            else list(
+                Network.objects.filter(
+                    organisations=getattr(meeting.plan, "owner_id", None)
+                ).values_list("pk", flat=True)
+            )
+        )
+        if not Service.objects.filter(pk=service.pk, organisation__networks__in=networks).exists():
+            raise ValidationError(
+                _("%(name)s is outside the network. Only the network's services can be invited.")
+                % {"name": service.name}
+            )
+        role = ""
+    already = Participant.objects.filter(meeting=meeting)
+    if (already.filter(user=user) if user else already.filter(user=None, service=service)).exists():
+        raise ValidationError(_("They are already invited."))
+    try:
+        with transaction.atomic():
+            return create_recorded(
+                actor=actor,
+                action="meeting_invite",
+                obj=Participant(
+                    meeting=meeting,
+                    user=user,
+                    service=service,
+                    level=service.level if service else "",
+                    name=_name(user) if user else getattr(service, "name", ""),
+                    role=role,
+                ),
+                fields=["meeting_id", "user_id", "service_id"],
+            )
+    except IntegrityError as exc:  # invited by someone else a moment ago
+        raise ValidationError(_("They are already invited.")) from exc
+
+
+def attendance_record(*, actor: Actor, meeting: Meeting, present: Iterable[int]) -> int:
+    """Who came: participants whose ids are in `present` attended, the rest did not.
+    Returns how many attended."""
+    _access(actor, meeting, organise=True)
+    if meeting.starts_at > timezone.now() + dt.timedelta(hours=1):
+        raise ValidationError(_("Attendance is recorded when the meeting is held."))
+    present = set(present)
+    with transaction.atomic():
+        participants = list(Participant.objects.select_for_update().filter(meeting=meeting))
+        for p in participants:
+            p.attended = p.pk in present
+        Participant.objects.bulk_update(participants, ["attended"])
+        came = sorted(p.pk for p in participants if p.attended)
+        change_record(
+            actor=actor,
+            action="meeting_attendance",
+            obj=meeting,
+            before=None,
+            after={"attended": came},
+        )
+    return len(came)
+
+
+def agenda_item_add(*, actor: Actor, meeting: Meeting, title: str) -> AgendaItem:
+    """Anyone who may see the meeting adds a point beforehand: the person and relatives
+    too, so their own view can be first."""
+    access = _access(actor, meeting)
+    if meeting.minutes_approved or meeting.is_cancelled:
+        raise ValidationError(_("The meeting is over; the agenda can no longer change."))
+    if not title.strip():
+        raise ValidationError({"title": _("Write the point you want on the agenda.")})
+    with transaction.atomic():
+        last = meeting.agenda.order_by("-position").values_list("position", flat=True).first()
+        return create_recorded(
+            actor=actor,
+            action="agenda_item_add",
+            obj=AgendaItem(
+                meeting=meeting,
+                position=(last or 0) + 1,
+                title=title.strip(),
+                added_by=actor,
+                added_by_name=access.plan_access.actor_name if access.plan_access else _name(actor),
+            ),
+            fields=["meeting_id", "title"],
+        )
+
+
+# --- Cases, decisions, minutes ----------------------------------------------------------
+
+
+def case_add(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    title: str,
+    situation: str,
+    question: str,
+    learning: str = "",
+    override_reason: str = "",
+) -> Case:
+    """An anonymised case. The identifier guard runs over every field first; anything it
+    finds blocks the save (IdentifiersFound) unless the organiser overrides it with a
+    written reason, which is kept with what was found."""
+    _access(actor, meeting, organise=True)
+    fields = {"title": title, "situation": situation, "question": question, "learning": learning}
+    names = known_person_names()
+    by_field = {name: found for name, text in fields.items() if (found := guard.scan(text, names))}
+    if by_field:
+        if not override_reason.strip():
+            raise IdentifiersFound(by_field)
+        if len(override_reason.strip()) < MIN_OVERRIDE_REASON:
+            raise ValidationError(
+                {"override_reason": _("Explain in a full sentence why this is not an identifier.")}
+            )
+    findings = [
+        {"field": name, "kind": f.kind, "start": f.start, "end": f.end}
+        for name, found in by_field.items()
+        for f in found
+    ]
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="case_add",
+            obj=Case(
+                meeting=meeting,
+                created_by=actor,
+                override_reason=override_reason.strip() if findings else "",
+                overridden_findings=findings,
+                **{k: v.strip() for k, v in fields.items()},
+            ),
+            # The record keeps where the guard struck and why it was overridden, not the text.
+            fields=["meeting_id", "override_reason", "overridden_findings"],
+        )
+
+
+def decision_add(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    text: str,
+    responsible_service: Service | None = None,
+    due: dt.date | None = None,
+) -> Decision:
+    """A decision; with a responsible service and a due date, an action. In a meeting
+    about a person the action becomes a task in their plan (same transaction), so it
+    shows on the plan and in "my tasks"; in a forum it goes on the forum's action list."""
+    _access(actor, meeting, organise=True)
+    if not text.strip():
+        raise ValidationError({"text": _("Write what was decided.")})
+    if (responsible_service is None) != (due is None):
+        raise ValidationError(
+            _("An action needs both a responsible service and a due date. Give both, or neither.")
+        )
+    with transaction.atomic():
+        task = None
+        if meeting.plan is not None and responsible_service is not None and due is not None:
+            task = plan_services.task_add(
+                actor=actor,
+                plan=meeting.plan,
+                title=text.strip()[:200],
+                due=due,
+                assignee_service=responsible_service,
+            )
+        return create_recorded(
+            actor=actor,
+            action="decision_add",
+            obj=Decision(
+                meeting=meeting,
+                text=text.strip(),
+                responsible_service=responsible_service,
+                due=due,
+                task=task,
+                created_by=actor,
+            ),
+            fields=["meeting_id", "text", "responsible_service_id", "due", "task_id"],
+        )
+
+
+def action_complete(*, actor: Actor, decision: Decision, based_on_version: int) -> Decision:
+    """Tick off a forum action (a plan's action is ticked off as its task)."""
+    _access(actor, decision.meeting, organise=True)
+    if decision.task_id is not None or not decision.is_action:
+        raise ValidationError(_("Mark this one as done on the plan's task list."))
+    return versioned_update(
+        actor=actor,
+        queryset=Decision.objects,
+        lookup={"pk": decision.pk},
+        based_on_version=based_on_version,
+        data={"status": Decision.Status.DONE},
+        action="action_complete",
+    )
+
+
+def minutes_save(
+    *, actor: Actor, meeting: Meeting, minutes: str, minutes_plain: str, based_on_version: int
+) -> Meeting:
+    """Save the minutes as they are written (autosave). A save based on an older version
+    raises EditConflict: two writers never overwrite each other silently."""
+    access = _access(actor, meeting, organise=True)
+    if not access.may_read_minutes:
+        raise PermissionDenied
+
+    def check(current: Meeting) -> None:
+        # On the locked row: approval by someone else a moment ago counts.
+        if current.minutes_approved:
+            raise ValidationError(_("The minutes are approved and can no longer change."))
+
+    return versioned_update(
+        actor=actor,
+        queryset=Meeting.objects,
+        lookup={"pk": meeting.pk},
+        based_on_version=based_on_version,
+        data={"minutes": minutes, "minutes_plain": minutes_plain},
+        action="minutes_save",
+        check=check,
+        version_field="minutes_version",
+        # The text itself is personal data in a person's meeting; the record says who saved.
+        record_fields=["minutes_version"],
+    )
+
+
+def minutes_approve(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """The chair approves the minutes once. Then they go out: to those who came and, for
+    a forum, to the staff of each service that took part (so what was learnt reaches
+    back into the services). About a person, the e-mail carries only a link."""
+    access = _access(actor, meeting)
+    if not access.may_chair:
+        raise PermissionDenied
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if current.minutes_approved:
+            raise ValidationError(_("The minutes are already approved."))
+        if not current.minutes.strip():
+            raise ValidationError(_("Write the minutes before approving them."))
+        if current.plan_id is not None and not current.minutes_plain.strip():
+            raise ValidationError(
+                {"minutes_plain": _("Write a short summary in plain words for the person first.")}
+            )
+        current.minutes_approved_at = timezone.now()
+        current.minutes_approved_by = actor
+        current.save(update_fields=["minutes_approved_at", "minutes_approved_by"])
+        change_record(
+            actor=actor,
+            action="minutes_approve",
+            obj=current,
+            before=None,
+            after={"minutes_version": current.minutes_version},
+        )
+        transaction.on_commit(lambda: _send_minutes(current.pk))
+    return current
+
+
+def _send_minutes(meeting_id: int) -> None:
+    meeting = Meeting.objects.select_related("forum").get(pk=meeting_id)
+    came = Participant.objects.filter(meeting=meeting, attended=True)
+    recipients = set(
+        User.objects.filter(
+            pk__in=came.exclude(user=None).values("user_id"), is_active=True
+        ).values_list("email", flat=True)
+    )
+    if meeting.plan_id is None:
+        services = came.exclude(service=None).values("service_id")
+        recipients |= set(
+            Membership.objects.active()
+            .filter(service_id__in=services, professional__user__is_active=True)
+            .values_list("professional__user__email", flat=True)
+        )
+    base_url = getattr(settings, "LAGET_BASE_URL", "http://127.0.0.1:8000")
+    link = base_url + reverse("meetings:meeting", kwargs={"meeting_id": meeting.pk})
+    with translation.override("nb"):
+        when = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")
+        if meeting.plan_id is not None:
+            subject = _("Laget: minutes approved")
+            body = _(
+                "The minutes of a meeting on %(date)s are approved. Read them here: %(url)s"
+            ) % {
+                "date": when,
+                "url": link,
+            }
+        else:
+            subject = _("Laget: minutes from %(forum)s %(date)s") % {
+                "forum": meeting.title,
+                "date": when,
+            }
+            body = meeting.minutes + "\n\n" + _("Read more and comment: %(url)s") % {"url": link}
+    send_mass_mail([(subject, body, None, [email]) for email in sorted(recipients)])
+
+
+def comment_add(*, actor: Actor, meeting: Meeting, text: str) -> MinutesComment:
+    """A comment on approved minutes: the person can say what they see differently."""
+    access = _access(actor, meeting)
+    if not access.may_read_minutes:
+        raise PermissionDenied
+    if not meeting.minutes_approved:
+        raise ValidationError(_("You can comment when the minutes are approved."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write your comment.")})
+    with transaction.atomic():
+        return create_recorded(
+            actor=actor,
+            action="minutes_comment",
+            obj=MinutesComment(
+                meeting=meeting,
+                author=actor,
+                author_name=access.plan_access.actor_name if access.plan_access else _name(actor),
+                text=text.strip(),
+            ),
+            fields=["meeting_id"],
+        )
+
+
+def evaluation_submit(
+    *, actor: Actor, meeting: Meeting, useful: int, heard: int, clear: int, comment: str = ""
+) -> Evaluation:
+    """Three quick ratings and a line, once per person, stored apart from who gave them."""
+    _access(actor, meeting)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("You can evaluate the meeting once it has started."))
+    for value in (useful, heard, clear):
+        if not 1 <= int(value) <= 5:
+            raise ValidationError(_("Each rating is a number from 1 to 5."))
+    try:
+        with transaction.atomic():
+            EvaluationReceipt.objects.create(meeting=meeting, user=actor)
+            evaluation = Evaluation(
+                meeting=meeting, useful=useful, heard=heard, clear=clear, comment=comment.strip()
+            )
+            evaluation.full_clean()
+            evaluation.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("You have already evaluated this meeting. Thank you!")) from exc
+    return evaluation
+
+
+# --- Calendar feed and agenda templates ------------------------------------------------------
+
+
+def calendar_feed_renew(*, actor: Actor) -> CalendarFeed:
+    """A new secret address for the actor's calendar feed; the old one stops working."""
+    if not actor.is_authenticated:
+        raise PermissionDenied
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=actor)
+        if not created:
+            feed.token = new_feed_token()
+            feed.save()
+        change_record(actor=actor, action="calendar_feed_renew", obj=feed, before=None, after=None)
+    return feed
+
+
+def calendar_feed_revoke(*, actor: Actor) -> None:
+    with transaction.atomic():
+        deleted, _rows = CalendarFeed.objects.filter(user=actor).delete()
+        if deleted:
+            change_record(
+                actor=actor, action="calendar_feed_revoke", obj=actor, before=None, after=None
+            )
+
+
+def agenda_template_update(
+    *, actor: Actor, template: AgendaTemplate, based_on_version: int, name: str, items: str
+) -> AgendaTemplate:
+    if not actor.is_authenticated or actor.kind != User.Kind.PROFESSIONAL:
+        raise PermissionDenied
+    if not [line for line in items.splitlines() if line.strip()]:
+        raise ValidationError({"items": _("Write at least one agenda point.")})
+    return versioned_update(
+        actor=actor,
+        queryset=AgendaTemplate.objects,
+        lookup={"pk": template.pk},
+        based_on_version=based_on_version,
+        data={"name": name, "items": items},
+        action="agenda_template_update",
+    )
