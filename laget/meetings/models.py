@@ -119,6 +119,7 @@ class Meeting(models.Model):
     minutes_plain = long_text(_("in plain words, for the person"), blank=True)
     minutes_version = models.PositiveIntegerField(default=1)
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the day-before reminder went out
     minutes_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

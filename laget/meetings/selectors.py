@@ -206,7 +206,7 @@ class ForumPage:
     history: list[Meeting]  # the last FORUM_HISTORY held meetings, oldest first
     attendance: list[AttendanceRow]
     never_came: list[Service]
-    levels: dict[str, int]  # attendances per level over the history
+    levels: list[tuple[str, int]]  # (level, attendances) over the history
     evaluations: list[tuple[Meeting, EvaluationSummary]]
     open_actions: list[Decision]
     next_start: dt.datetime | None
@@ -279,7 +279,7 @@ def forum_page(*, actor: Actor, forum_id: int) -> ForumPage:
         history=history,
         attendance=rows,
         never_came=[r.service for r in rows if history and r.count == 0],
-        levels=dict(levels),
+        levels=[(str(Service.Level(k).label), n) for k, n in sorted(levels.items()) if k],
         evaluations=[(m, summarise(evaluations[m.pk])) for m in history],
         open_actions=open_actions,
         next_start=next_start,

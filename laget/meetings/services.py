@@ -81,6 +81,35 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.email
 
 
+# The default agendas (seed 003 for the forum, seed 002 for the responsibility group).
+# They are created on first use and then edited as data in Laget.
+DEFAULT_AGENDAS = {
+    Kind.FORUM: (
+        "Samhandlingsforum (standard)",
+        "Hvem er hvem: presentasjonsrunde for nye\n"
+        "Nytt fra hver tjeneste: endringer i tilbudet\n"
+        "Anonymisert sak\n"
+        "Prinsipper for samarbeid\n"
+        "Kort evaluering",
+    ),
+    Kind.GROUP: (
+        "Ansvarsgruppemøte (standard)",
+        "Personens eget syn først\nHva har skjedd siden sist\nMål og tiltak\nNeste steg",
+    ),
+    Kind.GENERIC: ("Møte (standard)", "Velkommen og hensikt\nSaker\nAvtaler og neste steg"),
+}
+
+
+def agenda_templates_ensure() -> dict[str, AgendaTemplate]:
+    """The default agenda template of each kind, created the first time it is needed."""
+    templates: dict[str, AgendaTemplate] = {}
+    for kind, (name, items) in DEFAULT_AGENDAS.items():
+        templates[kind], _created = AgendaTemplate.objects.get_or_create(
+            kind=kind, is_default=True, defaults={"name": name, "items": items}
+        )
+    return templates
+
+
 def _agenda_from(template: AgendaTemplate | None, meeting: Meeting) -> None:
     points = template.points if template else []
     AgendaItem.objects.bulk_create(
@@ -152,9 +181,7 @@ def group_meeting_schedule(
             )
             for m in team
         )
-        _agenda_from(
-            AgendaTemplate.objects.filter(kind=Kind.GROUP, is_default=True).first(), meeting
-        )
+        _agenda_from(agenda_templates_ensure()[Kind.GROUP], meeting)
     return meeting
 
 
@@ -189,9 +216,7 @@ def forum_create(
                 name=name.strip(),
                 purpose=purpose.strip(),
                 interval_weeks=interval_weeks,
-                agenda_template=AgendaTemplate.objects.filter(
-                    kind=Kind.FORUM, is_default=True
-                ).first(),
+                agenda_template=agenda_templates_ensure()[Kind.FORUM],
             ),
             fields=["network_id", "name", "interval_weeks"],
         )

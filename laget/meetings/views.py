@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms as forms_lib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -190,8 +191,14 @@ def _render_meeting(
                 "version": meeting.version,
             }
         ),
-        "invite_form": forms.get("invite_form") or _invite_form(page),
     }
+    invite_form = forms.get("invite_form") or _invite_form(page)
+    # Offer only the choices that have options (a person's meeting invites the team).
+    context["invite_fields"] = [
+        f
+        for f in invite_form
+        if cast(forms_lib.ModelChoiceField, f.field).queryset.exists()  # type: ignore[union-attr]
+    ]
     return render(request, "meetings/meeting.html", context, status=status)
 
 
@@ -644,6 +651,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 def agenda_templates(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "kind", "") != "professional":
         raise PermissionDenied
+    services.agenda_templates_ensure()
     return render(
         request,
         "meetings/templates.html",

@@ -316,3 +316,85 @@ def test_a_hand_off_is_accepted_the_gap_disappears_and_the_person_reads_who_help
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(phone)
     assert coordinator.csp_violations == [] and phone.csp_violations == []  # type: ignore[attr-defined]
+
+
+def test_an_anchor_runs_a_forum_and_a_coordinator_turns_a_decision_into_a_task(demo, page_for):
+    from laget.core.tests.test_identifiers import nin
+
+    # Ragnhild, the municipal anchor person, plans today's forum meeting and runs it.
+    anchor = page_for()
+    log_in(anchor, "ragnhild.saether@fjordvik-kommune.test", code=True)
+    anchor.get_by_role("link", name="Møter", exact=True).click()
+    anchor.get_by_role("link", name="Samarbeidsforum psykisk helse og rus").click()
+    anchor.get_by_text("Kom aldri:").wait_for()  # the GP offices never come
+    assert anchor.get_by_role("row", name="Strandgata legekontor").is_visible()
+    assert_accessible(anchor)
+    anchor.get_by_text("Planlegg neste møte").click()
+    anchor.get_by_label("Dato").fill(timezone_today())
+    anchor.get_by_label("Starter").fill("00:01")
+    anchor.get_by_label("Slutter").fill("23:59")
+    anchor.get_by_label("Sted").fill("Fjordvik rådhus, møterom 3")
+    anchor.get_by_role("button", name="Planlegg møtet").click()
+    anchor.get_by_text("Møtet er planlagt, og tjenestene er invitert.").wait_for()
+    assert anchor.get_by_text("Hvem er hvem: presentasjonsrunde for nye").is_visible()
+
+    # Attendance per person and service.
+    anchor.get_by_label("Samhandlingsteamet Fjordvik", exact=True).check()
+    anchor.get_by_label("Allmennpsykiatrisk poliklinikk", exact=True).check()
+    anchor.get_by_role("button", name="Lagre oppmøte").click()
+    anchor.get_by_text("Oppmøtet er lagret.").wait_for()
+
+    # An anonymised case with a valid national id is blocked, with the number marked.
+    number = nin("120387")
+    anchor.locator("#case_title").fill("Utskrivning uten bolig")
+    anchor.locator("#case_situation").fill(f"Mann (fnr {number}) skrives ut i morgen.")
+    anchor.locator("#case_question").fill("Hvordan får vi varsel tidlig nok?")
+    anchor.get_by_role("button", name="Lagre saken").click()
+    anchor.get_by_text("Ikke lagret: dette kan identifisere en person.").wait_for()
+    assert anchor.locator("mark", has_text=number).is_visible()
+    assert_accessible(anchor)
+    anchor.locator("#case_situation").fill("En mann i trettiårene skrives ut i morgen.")
+    anchor.get_by_role("button", name="Lagre saken").click()
+    anchor.get_by_text("Saken er lagret.").wait_for()
+
+    # A decision for the forum's action list, then the minutes: autosaved, then approved.
+    anchor.get_by_label("Vedtak", exact=True).fill("Invitere fastlegene til neste forum")
+    anchor.get_by_label("Ansvarlig tjeneste (for et tiltak)").select_option(
+        label="Samhandlingsteamet Fjordvik"
+    )
+    anchor.get_by_label("Frist").fill("2031-01-15")
+    anchor.get_by_role("button", name="Registrer vedtaket").click()
+    anchor.get_by_text("Vedtaket er registrert.").wait_for()
+    anchor.locator("#minutes_minutes").fill("Vi ble enige om å varsle om utskrivning tidlig.")
+    anchor.locator("#minutes-status", has_text="Lagret").wait_for()  # htmx autosave
+    anchor.get_by_role("button", name="Godkjenn og send referatet").click()
+    anchor.get_by_text("Referatet er godkjent og sendt til dem som kom.").wait_for()
+    assert anchor.get_by_text("Vi ble enige om å varsle om utskrivning tidlig.").is_visible()
+    assert_accessible(anchor)
+
+    # Ahmed records a decision in Jonas's next responsibility-group meeting: it becomes a
+    # task in Jonas's plan.
+    coordinator = page_for()
+    log_in(coordinator, "ahmed.rahimi@fjordvik-kommune.test", code=True)
+    coordinator.get_by_role("link", name="Møter", exact=True).click()
+    coordinator.get_by_role("listitem").filter(
+        has_text="Ansvarsgruppemøte: Jonas Eriksen"
+    ).get_by_role("link").first.click()
+    assert coordinator.get_by_text("Jeg vil snakke om jobb").is_visible()  # Jonas's own point
+    assert_accessible(coordinator)
+    coordinator.get_by_label("Vedtak", exact=True).fill("Søke om bostøtte sammen med Jonas")
+    coordinator.get_by_label("Ansvarlig tjeneste (for et tiltak)").select_option(
+        label="Boligkontoret"
+    )
+    coordinator.get_by_label("Frist").fill("2031-02-01")
+    coordinator.get_by_role("button", name="Registrer vedtaket").click()
+    coordinator.get_by_text("Vedtaket er registrert.").wait_for()
+    coordinator.get_by_role("link", name="Plan for Jonas Eriksen").click()
+    coordinator.get_by_text("Søke om bostøtte sammen med Jonas", exact=True).wait_for()
+    assert anchor.csp_violations == [] and coordinator.csp_violations == []  # type: ignore[attr-defined]
+
+
+def timezone_today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()

@@ -148,7 +148,6 @@ MEETING_MATRIX = {
 
 
 def url_for(route: str, target: str | None, w, mw) -> str:
-    from laget.meetings.models import AgendaTemplate
 
     kwargs: dict = {}
     if target == "group":
@@ -168,7 +167,7 @@ def url_for(route: str, target: str | None, w, mw) -> str:
     elif target == "feed":
         kwargs = {"token": services.calendar_feed_renew(actor=w.coordinator).token}
     elif target == "template":
-        kwargs = {"template_id": AgendaTemplate.objects.first().pk}
+        kwargs = {"template_id": services.agenda_templates_ensure()["forum"].pk}
     return reverse(route, kwargs=kwargs)
 
 

@@ -408,3 +408,23 @@ def test_rescheduling_and_cancelling_raise_the_calendar_sequence(plan_world, mee
         actor=plan_world.coordinator, meeting=moved, based_on_version=2
     )
     assert cancelled.is_cancelled and cancelled.sequence == 2 and cancelled.uid == meeting.uid
+
+
+def test_reminders_go_once_and_name_no_person(plan_world, django_capture_on_commit_callbacks):
+    from laget.meetings.tasks import send_meeting_reminders
+
+    services.group_meeting_schedule(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        starts_at=hours_from_now(20),
+        ends_at=hours_from_now(21),
+        place="Rådhuset",
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_meeting_reminders.call()
+    invited = Participant.objects.filter(user__isnull=False).count()
+    assert sent == invited == len(mail.outbox)
+    assert all("Testesen" not in m.body and "Rådhuset" in m.body for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_meeting_reminders.call() == 0

@@ -1,6 +1,6 @@
-"""Load the fictional Fjordvik demo: the directory, the persons with their plans, and
-their timelines. Idempotent: a second run changes nothing. It lives in the continuity app,
-the top of the house, because it loads every app below it."""
+"""Load the fictional Fjordvik demo: the directory, the persons with their plans, their
+timelines and their meetings. Idempotent: a second run changes nothing. It lives in the
+continuity app, near the top of the house, because it loads the apps below it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test.utils import override_settings
 
 from laget.accounts.totp import demo_allowed
 from laget.continuity.demo import load_continuity
 from laget.directory import demo
 from laget.directory.demo_load import load_directory
 from laget.directory.models import Network, Organisation
+from laget.meetings.demo import load_meetings
 from laget.plans.demo import load_plans
+
+DUMMY_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -36,10 +40,12 @@ class Command(BaseCommand):
         if Network.objects.filter(slug=demo.NETWORK["slug"]).exists():
             self.stdout.write("The Fjordvik demo network is already loaded.")
             return
-        with transaction.atomic():
+        # The people are fictional: the minutes and reminders the demo produces go nowhere.
+        with override_settings(EMAIL_BACKEND=DUMMY_MAIL), transaction.atomic():
             directory = load_directory()
             plans = load_plans(directory)
             load_continuity(directory, plans)
+            load_meetings(directory, plans)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")
         )
