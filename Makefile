@@ -49,6 +49,7 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue_queries.py
 	$(BIN)/python bench/plan_page.py
+	$(BIN)/python bench/rc_analytics.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

@@ -13,7 +13,6 @@ over visible cells only), so no hidden cell can be recovered by subtraction.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,6 +32,8 @@ RELATIONSHIP = ITEMS[4:]
 MIN_ITEMS = 4
 DEFAULT_MIN_N = 5
 ABSOLUTE_MIN_N = 3
+# Ties get a slot per respondent × group (no sort) unless that wastes more than this.
+DENSE_TIES_LIMIT = 1_000_000
 UNIFORM_NULL_VARIANCE = (5**2 - 1) / 12  # (A² − 1) / 12 for a 5-point scale = 2
 
 
@@ -120,75 +121,226 @@ def icc(groups: list[np.ndarray]) -> tuple[float | None, float | None]:
     return icc1, icc2
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Answers as parallel arrays (one entry per answered item): integer codes for the
+    respondent, their group, the rated group and the item (an index into ITEMS), and the
+    scored value. `groups` names the group codes."""
+
+    respondent: np.ndarray
+    rater: np.ndarray
+    target: np.ndarray
+    item: np.ndarray
+    value: np.ndarray
+    groups: list[str]
+
+
+def columns_from(answers: Iterable[Answer]) -> Columns:
+    rows = list(answers)
+    index = {item: i for i, item in enumerate(ITEMS)}
+    groups = sorted({a.rater for a in rows} | {a.target for a in rows})
+    code = {g: i for i, g in enumerate(groups)}
+    respondents: dict[str, int] = {}
+    return Columns(
+        respondent=np.array(
+            [respondents.setdefault(a.respondent, len(respondents)) for a in rows], dtype=np.int64
+        ),
+        rater=np.array([code[a.rater] for a in rows], dtype=np.int64),
+        target=np.array([code[a.target] for a in rows], dtype=np.int64),
+        item=np.array([index[a.item] for a in rows], dtype=np.int64),
+        value=np.array([a.value for a in rows], dtype=float),
+        groups=groups,
+    )
+
+
+def analyse(answers: Iterable[Answer], *, min_n: int = DEFAULT_MIN_N) -> dict:
+    """The whole analysis as plain data (see the rc_analyze command for the format)."""
+    return analyse_columns(columns_from(answers), min_n=min_n)
+
+
+def _group_mean(keys: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per key: how many non-NaN values, and their mean (NaN where none)."""
+    ok = ~np.isnan(values)
+    count = np.bincount(keys[ok], minlength=size)
+    total = np.bincount(keys[ok], weights=values[ok], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return count, np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def analyse_columns(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> dict:
+    """The analysis over columnar answers, with array operations throughout: bincount
+    group-bys over the answers (per tie, per cell, per cell and item) and one item matrix
+    for Cronbach's α. No Python loop touches an answer."""
+    min_n = max(min_n, ABSOLUTE_MIN_N)
+    g, k, size = len(data.groups), len(ITEMS), len(data.groups) ** 2
+    n_comm = len(COMMUNICATION)
+    # The tie (respondent × rated group) of each answer. Respondent codes are dense, so
+    # the tie's number is respondent × groups + target, unless that would make the
+    # per-tie arrays much longer than the answers themselves.
+    key = data.respondent * g + data.target
+    slots = (int(data.respondent.max()) + 1) * g if len(key) else 0
+    tie: np.ndarray
+    tie_key: np.ndarray
+    if slots <= 4 * len(key) + DENSE_TIES_LIMIT:
+        tie, tie_key = key, np.arange(slots, dtype=np.int64)
+    else:
+        unique = np.unique(key, return_inverse=True)
+        tie_key, tie = unique[0], unique[1]
+        slots = len(tie_key)
+    # Item-major matrices over all ties: the values (zeros where not answered) and 1.0
+    # where answered. Item-major keeps each item's column contiguous for the group-bys;
+    # row sums are matrix products.
+    flat = data.item * slots + tie
+    filled = np.zeros((k, slots))
+    filled.ravel()[flat] = data.value
+    answered = (filled != 0).astype(float)  # scores are 1-5: zero means not answered
+    tie_rater = np.full(slots, -1, dtype=np.int64)
+    tie_rater[tie] = data.rater
+    ones = np.ones(k)
+    tie_n = ones @ answered
+    tie_sum = ones @ filled
+    comm_n = ones[:n_comm] @ answered[:n_comm]
+    comm_sum = ones[:n_comm] @ filled[:n_comm]
+    base_cell = tie_rater * g + tie_key % g  # -1 × g … for ties nobody answered
+    present = np.bincount(base_cell[tie_rater >= 0], minlength=size).nonzero()[0]
+    keep = tie_n >= MIN_ITEMS
+    # Ties left out go to an extra bin (number `size`) that is dropped.
+    tie_cell = np.where(keep, base_cell, size)
+    bins = size + 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(keep, tie_sum / np.maximum(tie_n, 1), 0.0)
+        communication = np.where(comm_n > 0, comm_sum / comm_n, np.nan)
+        relationship = np.where(tie_n > comm_n, (tie_sum - comm_sum) / (tie_n - comm_n), np.nan)
+        n = np.bincount(tie_cell, minlength=bins).astype(float)
+        total = np.bincount(tie_cell, weights=score, minlength=bins)
+        squares = np.bincount(tie_cell, weights=score * score, minlength=bins)
+        rc = np.where(n > 0, total / n, np.nan)
+        rc_var = np.where(
+            n >= 2, np.maximum(squares - total * rc, 0.0) / np.maximum(n - 1, 1), np.nan
+        )
+    _, comm_mean = _group_mean(tie_cell, communication, bins)
+    _, rel_mean = _group_mean(tie_cell, relationship, bins)
+    # Per cell and item: count, mean and variance of the answers. One pass (sums of
+    # squares): the values are small scores, so the subtraction loses nothing that
+    # matters; variances are clipped at zero.
+    item_count = np.empty((bins, k))
+    item_sum = np.empty((bins, k))
+    item_squares = np.empty((bins, k))
+    for i in range(k):
+        item_count[:, i] = np.bincount(tie_cell, weights=answered[i], minlength=bins)
+        item_sum[:, i] = np.bincount(tie_cell, weights=filled[i], minlength=bins)
+        item_squares[:, i] = np.bincount(tie_cell, weights=filled[i] * filled[i], minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        item_mean = np.where(item_count > 0, item_sum / item_count, np.nan)
+        item_var = np.where(
+            item_count >= 2,
+            np.maximum(item_squares - item_sum * item_mean, 0.0) / np.maximum(item_count - 1, 1),
+            np.nan,
+        )
+    kept = np.flatnonzero(keep)
+    cell = tie_cell[kept]
+    rater, target = cell // g, cell % g
+    score = score[kept]
+    # r_wg(J) per cell: items with two or more answers, against the uniform null.
+    valid = item_count >= 2
+    j = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (
+            np.where(valid, item_var, 0.0).sum(axis=1) / np.maximum(j, 1) / UNIFORM_NULL_VARIANCE
+        )
+        rwg = np.where(ratio >= 1, 0.0, j * (1 - ratio) / (j * (1 - ratio) + ratio))
+    labels = data.groups
+    order = sorted(present.tolist(), key=lambda c: (labels[c // g], labels[c % g]))
+    visible = np.zeros(size, dtype=bool)
+    visible[order] = n[order] >= min_n
+    # Plain Python numbers for the cells' dictionaries (indexing NumPy scalars one by one
+    # would cost more than the statistics).
+    n_of, rc_of, var_of = n.tolist(), rc.tolist(), rc_var.tolist()
+    comm_of, rel_of, rwg_of, j_of = comm_mean.tolist(), rel_mean.tolist(), rwg.tolist(), j.tolist()
+    means_of, counts_of = item_mean.tolist(), item_count.tolist()
+    cells = []
+    for c in order:
+        count = int(n_of[c])
+        entry: dict = {"rater": labels[c // g], "target": labels[c % g], "n": count}
+        if count < min_n:
+            entry["suppressed"] = True
+            cells.append(entry)
+            continue
+        mean = rc_of[c]
+        half = t_quantile_975(count - 1) * math.sqrt(max(var_of[c], 0.0) / count)
+        means, counts = means_of[c], counts_of[c]
+        entry.update(
+            suppressed=False,
+            rc=mean,
+            communication=comm_of[c],
+            relationship=rel_of[c],
+            dimensions={name: (means[i] if counts[i] else None) for i, name in enumerate(ITEMS)},
+            ci95=[mean - half, mean + half],
+            rwg=rwg_of[c] if j_of[c] else None,
+        )
+        cells.append(entry)
+    # Within and between: respondents' tie scores in visible cells only.
+    shown = visible[cell]
+    same = rater == target
+    within, between = score[shown & same], score[shown & ~same]
+    # ICC over rating groups: each respondent's mean tie score, in their own group.
+    respondent = tie_key[kept] // g
+    person_n = np.bincount(respondent)
+    person_sum = np.bincount(respondent, weights=score)
+    person_group = np.zeros(len(person_n), dtype=np.int64)
+    person_group[respondent] = rater
+    people = person_n > 0
+    icc1, icc2 = _icc_arrays(person_group[people], person_sum[people] / person_n[people])
+    return {
+        "min_n": min_n,
+        "cells": cells,
+        "within": float(within.mean()) if len(within) else None,
+        "between": float(between.mean()) if len(between) else None,
+        "icc1": icc1,
+        "icc2": icc2,
+        "alpha": {
+            "rc": _alpha(filled, answered, tie_n == k),
+            "communication": _alpha(filled[:n_comm], answered, comm_n == n_comm),
+            "relationship": _alpha(filled[n_comm:], answered, tie_n - comm_n == k - n_comm),
+        },
+    }
+
+
+def _alpha(items: np.ndarray, answered: np.ndarray, complete: np.ndarray) -> float | None:
+    """Cronbach's α over the complete rows (`items` is item-major), from their
+    covariance matrix: one product."""
+    rows = items[:, complete]
+    k, n = rows.shape
+    if k < 2 or n < 2:
+        return None
+    centred = rows - rows.mean(axis=1, keepdims=True)
+    cov = centred @ centred.T / (n - 1)
+    total = float(cov.sum())
+    if total <= 1e-12:
+        return None
+    return k / (k - 1) * (1 - float(np.trace(cov)) / total)
+
+
+def _icc_arrays(group: np.ndarray, values: np.ndarray) -> tuple[float | None, float | None]:
+    """ICC(1) and ICC(2) as in icc(), from group codes and values, by bincount."""
+    codes, of = np.unique(group, return_inverse=True)
+    g_count, n_total = len(codes), len(values)
+    if g_count < 2 or n_total <= g_count:
+        return None, None
+    sizes = np.bincount(of)
+    means = np.bincount(of, weights=values) / sizes
+    grand = float(values.mean())
+    ms_between = float((sizes * (means - grand) ** 2).sum()) / (g_count - 1)
+    ms_within = float(((values - means[of]) ** 2).sum()) / (n_total - g_count)
+    k0 = (n_total - float((sizes**2).sum()) / n_total) / (g_count - 1)
+    denominator = ms_between + (k0 - 1) * ms_within
+    icc1 = (ms_between - ms_within) / denominator if denominator else None
+    icc2 = (ms_between - ms_within) / ms_between if ms_between else None
+    return icc1, icc2
+
+
 def _nanmean_rows(matrix: np.ndarray) -> np.ndarray:
     counts = (~np.isnan(matrix)).sum(axis=1)
     sums = np.nansum(matrix, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-
-
-def analyse(answers: Iterable[Answer], *, min_n: int = DEFAULT_MIN_N) -> dict:
-    """The whole analysis as plain data (see the rc_analyze command for the format)."""
-    min_n = max(min_n, ABSOLUTE_MIN_N)
-    index = {item: i for i, item in enumerate(ITEMS)}
-    # (rater, target) -> respondent -> item values
-    ties: dict[tuple[str, str], dict[str, np.ndarray]] = defaultdict(dict)
-    for a in answers:
-        row = ties[(a.rater, a.target)].setdefault(a.respondent, np.full(len(ITEMS), np.nan))
-        row[index[a.item]] = a.value
-    cells = []
-    per_respondent: dict[str, list[float]] = defaultdict(list)
-    respondent_group: dict[str, str] = {}
-    tie_rows: list[np.ndarray] = []
-    visible: dict[str, list[float]] = {"within": [], "between": []}
-    for (rater, target), by_respondent in sorted(ties.items()):
-        rows = np.array(
-            [r for r in by_respondent.values() if (~np.isnan(r)).sum() >= MIN_ITEMS]
-        ).reshape(-1, len(ITEMS))
-        for respondent, r in by_respondent.items():
-            if (~np.isnan(r)).sum() >= MIN_ITEMS:
-                per_respondent[respondent].append(float(np.nanmean(r)))
-                respondent_group[respondent] = rater
-        tie_rows.extend(rows)
-        n = len(rows)
-        cell: dict = {"rater": rater, "target": target, "n": n}
-        if n < min_n:
-            cell["suppressed"] = True
-            cells.append(cell)
-            continue
-        scores = _nanmean_rows(rows)
-        communication = _nanmean_rows(rows[:, : len(COMMUNICATION)])
-        relationship = _nanmean_rows(rows[:, len(COMMUNICATION) :])
-        interval = ci95(scores)
-        cell.update(
-            suppressed=False,
-            rc=float(scores.mean()),
-            communication=float(np.nanmean(communication)),
-            relationship=float(np.nanmean(relationship)),
-            dimensions={
-                item: (float(np.nanmean(rows[:, i])) if (~np.isnan(rows[:, i])).any() else None)
-                for i, item in enumerate(ITEMS)
-            },
-            ci95=list(interval) if interval else None,
-            rwg=rwg_j(rows),
-        )
-        cells.append(cell)
-        visible["within" if rater == target else "between"].extend(scores.tolist())
-    groups: dict[str, list[float]] = defaultdict(list)
-    for respondent, scores_list in per_respondent.items():
-        groups[respondent_group[respondent]].append(float(np.mean(scores_list)))
-    icc1, icc2 = icc([np.array(v) for _, v in sorted(groups.items())])
-    all_rows = np.array(tie_rows).reshape(-1, len(ITEMS))
-    return {
-        "min_n": min_n,
-        "cells": cells,
-        "within": float(np.mean(visible["within"])) if visible["within"] else None,
-        "between": float(np.mean(visible["between"])) if visible["between"] else None,
-        "icc1": icc1,
-        "icc2": icc2,
-        "alpha": {
-            "rc": cronbach_alpha(all_rows),
-            "communication": cronbach_alpha(all_rows[:, : len(COMMUNICATION)]),
-            "relationship": cronbach_alpha(all_rows[:, len(COMMUNICATION) :]),
-        },
-    }

@@ -210,3 +210,18 @@ def test_invalid_files_name_the_line(tmp_path, body, message):
     with pytest.raises(CommandError) as exc:
         call_command("rc_analyze", str(path))
     assert message in str(exc.value)
+
+
+def test_the_sorted_path_for_sparse_ties_gives_the_same_analysis(monkeypatch):
+    from laget.surveys import analysis
+
+    rng = random.Random(11)
+    answers = []
+    for r in range(40):
+        group = f"G{r % 4}"
+        for target in ("G0", "G1", "G2", "G3"):
+            values = [rng.choice([None, 1, 2, 3, 4, 5, 5]) for _ in ITEMS]
+            answers += answers_for(f"r{r}", group, target, values)
+    dense = analyse(answers, min_n=3)
+    monkeypatch.setattr(analysis, "DENSE_TIES_LIMIT", -(10**9))
+    assert analyse(answers, min_n=3) == dense
