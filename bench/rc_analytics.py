@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from laget.surveys.analysis import ITEMS, MIN_ITEMS, Columns, analyse_columns  # noqa: E402
+from laget.surveys.analysis import ITEMS, MIN_ITEMS, Columns, analyse_columns
 
 RESPONDENTS = 10_000
 GROUPS = 40
