@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("laget.plans.urls")),
     path("", include("laget.continuity.urls")),
     path("", include("laget.meetings.urls")),
+    path("", include("laget.surveys.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

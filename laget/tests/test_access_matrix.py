@@ -110,8 +110,15 @@ def test_every_route_has_a_row():
     from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
     from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
+    from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
 
-    every = set(MATRIX) | set(PLAN_MATRIX) | set(CONTINUITY_MATRIX) | set(MEETING_MATRIX)
+    every = (
+        set(MATRIX)
+        | set(PLAN_MATRIX)
+        | set(CONTINUITY_MATRIX)
+        | set(MEETING_MATRIX)
+        | set(SURVEY_MATRIX)
+    )
     assert our_route_names() == every, "add the route to a matrix"
 
 

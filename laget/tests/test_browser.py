@@ -398,3 +398,54 @@ def timezone_today() -> str:
     from django.utils import timezone
 
     return timezone.localdate().isoformat()
+
+
+def test_a_respondent_answers_on_a_phone_and_an_organiser_reads_the_matrix_and_map(demo, page_for):
+    from laget.surveys.models import Invitation
+    from laget.surveys.services import invitation_token
+
+    invitation = Invitation.objects.get(
+        round__title="Samhandlingsmåling høst 2026", user__email="silje.ronning@fjordvik-dps.test"
+    )
+    phone = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    phone.goto(f"/svar/{invitation_token(invitation)}/")
+    phone.get_by_text("Svarene dine er anonyme.").wait_for()
+    assert_accessible(phone)
+    phone.get_by_label("DPS poliklinikk – psykologer").check()
+    phone.get_by_role("button", name="Lagre og gå videre").click()
+    phone.get_by_role("heading", name="Samarbeidet med Psykisk helse- og rustjenesten").wait_for()
+    for item, value in [
+        ("frequent", "3"),
+        ("timely", "4"),
+        ("accurate", "4"),
+        ("mutual_respect", "5"),
+    ]:
+        phone.locator(f'input[name="{item}"][value="{value}"]').check()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
+    # The other pages may be skipped; go on to the end and send.
+    while not phone.get_by_role("button", name="Send svarene mine").is_visible():
+        phone.get_by_role("button", name="Lagre og gå videre").click()
+        phone.wait_for_load_state()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Send svarene mine").click()
+    phone.get_by_text("Takk! Svarene dine er sendt.").wait_for()
+    invitation.refresh_from_db()
+    assert invitation.answered_on is not None
+
+    # Ingrid, who organises the rounds, reads last spring's results: matrix and map.
+    organiser = page_for()
+    log_in(organiser, "ingrid.berg@fjordvik-kommune.test", code=True)
+    organiser.get_by_role("link", name="Hvordan vi samarbeider").click()
+    organiser.get_by_role("link", name="Samhandlingsmåling vår 2026").click()
+    organiser.get_by_role("link", name="Se resultatene").click()
+    organiser.get_by_role("table", name="Relasjonell koordinering, gruppen som svarer").wait_for()
+    hidden = organiser.locator(
+        "table.heat tbody tr", has=organiser.locator("th", has_text="Barneverntjenesten")
+    )
+    assert hidden.get_by_text("for få svar").count() == 12  # too few answers: hidden
+    assert organiser.locator("svg.network-map line.tie").count() > 20
+    assert organiser.get_by_text("en tydelig forskjell").count() >= 1  # the reciprocity gap
+    assert organiser.get_by_role("heading", name="Endring siden forrige runde").is_visible()
+    assert_accessible(organiser)
+    assert phone.csp_violations == [] and organiser.csp_violations == []  # type: ignore[attr-defined]

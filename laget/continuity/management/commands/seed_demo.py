@@ -1,6 +1,7 @@
 """Load the fictional Fjordvik demo: the directory, the persons with their plans, their
-timelines and their meetings. Idempotent: a second run changes nothing. It lives in the
-continuity app, near the top of the house, because it loads the apps below it."""
+timelines, their meetings and the survey rounds. Idempotent: a second run changes nothing.
+It lives in the continuity app, near the top of the house, because it loads the apps
+below it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from laget.directory.demo_load import load_directory
 from laget.directory.models import Network, Organisation
 from laget.meetings.demo import load_meetings
 from laget.plans.demo import load_plans
+from laget.surveys.demo import load_surveys
 
 DUMMY_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             plans = load_plans(directory)
             load_continuity(directory, plans)
             load_meetings(directory, plans)
+            load_surveys(directory)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")
         )

@@ -1,0 +1,33 @@
+"""Who may do what with a survey round: the one place these decisions live.
+
+- A round is created by a leader or service administrator in the network.
+- Its organisers manage it (invitations, settings, imports, actions) and read results;
+  its readers read results. Nobody else sees anything of it.
+- Respondents reach only their own answering page, through their personal link; they
+  never see results (unless they also hold a role in the round).
+- Results exist only once the round has closed: watching results change as single
+  answers arrive would give those answers away.
+"""
+
+from __future__ import annotations
+
+from laget.continuity.access import leads_in_network
+from laget.core.types import Actor
+from laget.directory.models import Network
+from laget.surveys.models import Round
+
+ORGANISER, READER = "organiser", "reader"
+
+
+def may_create_round(user: Actor, network: Network) -> bool:
+    return leads_in_network(user, network)
+
+
+def round_role(user: Actor, round_: Round) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if round_.organisers.filter(pk=user.pk).exists():
+        return ORGANISER
+    if round_.readers.filter(pk=user.pk).exists():
+        return READER
+    return None
