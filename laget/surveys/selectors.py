@@ -14,7 +14,7 @@ from laget.directory.models import Network
 from laget.surveys.access import ORGANISER, may_create_round, round_role
 from laget.surveys.models import Action, Analysis, Invitation, Response, Round, WorkGroup
 from laget.surveys.report import band
-from laget.surveys.tasks import analyse_round, submitted_count
+from laget.surveys.tasks import analyse_round, fresh_result, submitted_count
 
 
 def round_or_404(*, actor: Actor, round_id: int, organiser: bool = False) -> tuple[Round, str]:
@@ -133,6 +133,35 @@ def results(*, actor: Actor, round_id: int) -> Results:
         actions=actions,
         previous_actions=previous_actions,
     )
+
+
+@dataclass
+class TrendPoint:
+    round: Round
+    respondents: int
+    within: float | None
+    between: float | None
+
+
+def trend(*, actor: Actor, round_: Round, result: dict, rounds: int = 5) -> list[TrendPoint]:
+    """This round and up to four before it (following "compare with"): respondents and
+    the within- and between-group means, oldest first. Earlier rounds' results come from
+    their caches (analysed now if never cached); all are suppressed the same way."""
+    points = [TrendPoint(round_, result["respondents"], *_within_between(result))]
+    earlier = round_.previous
+    seen = {round_.pk}
+    while earlier is not None and len(points) < rounds and earlier.pk not in seen:
+        seen.add(earlier.pk)
+        cached = fresh_result(earlier)
+        if cached:
+            points.append(TrendPoint(earlier, cached["respondents"], *_within_between(cached)))
+        earlier = earlier.previous
+    return points[::-1]
+
+
+def _within_between(result: dict) -> tuple[float | None, float | None]:
+    rc = result.get("rc") or {}
+    return rc.get("within"), rc.get("between")
 
 
 def _matrix(result: dict) -> list[tuple[str, list[MatrixCell]]]:

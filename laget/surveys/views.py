@@ -209,6 +209,7 @@ def _results_context(request: HttpRequest, round_id: int) -> dict[str, Any]:
         groups = list(res.round.groups.all())
         context["action_form"] = ActionForm(groups=groups)
         context["actions_by_tie"] = {(a.rater.name, a.target.name): a for a in res.previous_actions}
+        context["trend"] = selectors.trend(actor=request.user, round_=res.round, result=res.result)
     return context
 
 
