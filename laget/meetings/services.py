@@ -285,6 +285,53 @@ def forum_meeting_schedule(
     return meeting
 
 
+def generic_meeting_schedule(
+    *,
+    actor: Actor,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    network: Network,
+    place: str = "",
+    video_link: str = "",
+) -> Meeting:
+    """A meeting of the generic kind in a network (intake meetings, consultations and
+    other later uses): the organiser chairs it and invites people and services after."""
+    if not works_in_network(actor, network):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": _("Give the meeting a title.")})
+    _check_times(starts_at, ends_at)
+    _where(place, video_link)
+    with transaction.atomic():
+        meeting = create_recorded(
+            actor=actor,
+            action="meeting_schedule",
+            obj=Meeting(
+                kind=Kind.GENERIC,
+                title=title.strip(),
+                network=network,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=place.strip(),
+                video_link=video_link.strip(),
+                organiser=actor,
+                chair=actor,
+            ),
+            fields=["kind", "network_id", "title", "starts_at", "ends_at", "place"],
+        )
+        service = _professional_service(actor, network)
+        Participant.objects.create(
+            meeting=meeting,
+            user=actor,
+            service=service,
+            level=service.level if service else "",
+            name=_name(actor),
+        )
+        _agenda_from(agenda_templates_ensure()[Kind.GENERIC], meeting)
+    return meeting
+
+
 def meeting_reschedule(
     *, actor: Actor, meeting: Meeting, based_on_version: int, data: dict[str, Any]
 ) -> Meeting:

@@ -155,17 +155,23 @@ class PlanPage:
     today: object
 
 
+def plan_team(*, access: PlanAccess) -> list[TeamMember]:
+    """The plan's active team with users and services, by role. The caller has checked
+    access and logs the read."""
+    return list(
+        TeamMember.objects.active()
+        .filter(plan=access.plan)
+        .select_related("user", "service__organisation")
+        .order_by("role", "joined_at")
+    )
+
+
 def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str = "") -> PlanPage:
     """The whole plan as this actor may see it, in a fixed number of queries. `purpose`
     'export' marks a printout or PDF in the access log."""
     access = access_or_404(actor=actor, plan_id=plan_id)
     plan = access.plan
-    team = list(
-        TeamMember.objects.active()
-        .filter(plan=plan)
-        .select_related("user", "service__organisation")
-        .order_by("role", "joined_at")
-    )
+    team = plan_team(access=access)
     blocks = list(plan.blocks.all())
     goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
     measures = access.visible(

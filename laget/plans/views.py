@@ -55,18 +55,34 @@ def _request_id(request: HttpRequest) -> str:
     return getattr(request, "request_id", "")
 
 
+# The add-forms open on demand: their drop-downs (services, goals, the team) are a third of
+# the page's rendering, and most visits only read. With htmx a form loads when its
+# <details> opens; without JavaScript the summary's link reloads the page with it open.
+ADD_FORMS = ("goal", "measure", "task")
+
+
+def _add_form(kind: str, page_access: Any, team: Any, request: HttpRequest) -> Any:
+    if kind == "goal":
+        return GoalForm()
+    if kind == "measure":
+        services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
+        return MeasureForm(goals=selectors.visible_goals(page_access), services=services_qs)
+    return TaskForm(team=team)
+
+
 def _render_plan(
     request: HttpRequest, plan_id: int, status: int = 200, **forms: Any
 ) -> HttpResponse:
     page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
-    services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
+    wanted = request.GET.get("skjema")
+    if wanted in ADD_FORMS and f"{wanted}_form" not in forms and page.access.may_edit_plan:
+        forms[f"{wanted}_form"] = _add_form(wanted, page.access, page.team, request)
     context = {
         "p": page,
         "plan": page.plan,
-        "goal_form": forms.get("goal_form") or GoalForm(),
-        "measure_form": forms.get("measure_form")
-        or MeasureForm(goals=selectors.visible_goals(page.access), services=services_qs),
-        "task_form": forms.get("task_form") or TaskForm(team=page.team),
+        "goal_form": forms.get("goal_form"),
+        "measure_form": forms.get("measure_form"),
+        "task_form": forms.get("task_form"),
         "message_form": MessageForm(),
         "plan_consent_form": PlanConsentForm(),
         "activate_errors": forms.get("activate_errors"),
@@ -77,6 +93,19 @@ def _render_plan(
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    kind = request.GET.get("skjema")
+    if request.headers.get("HX-Request") == "true" and kind in ADD_FORMS:
+        # Just the form: it lists the plan's goals or team, so the read is checked and
+        # logged like the page.
+        access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+        if not access.may_edit_plan:
+            raise PermissionDenied
+        team = selectors.plan_team(access=access) if kind == "task" else None
+        selectors.log_read(access, categories=["plan"], request_id=_request_id(request))
+        form = _add_form(kind, access, team, request)
+        return render(
+            request, "plans/_add_form.html", {"plan": access.plan, "kind": kind, "form": form}
+        )
     return _render_plan(request, plan_id)
 
 

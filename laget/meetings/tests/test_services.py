@@ -428,3 +428,28 @@ def test_reminders_go_once_and_name_no_person(plan_world, django_capture_on_comm
     assert all("Testesen" not in m.body and "Rådhuset" in m.body for m in mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         assert send_meeting_reminders.call() == 0
+
+
+def test_a_generic_meeting_in_the_network_for_later_uses(plan_world, meeting_world):
+    meeting = services.generic_meeting_schedule(
+        actor=plan_world.team_professional,
+        title="Inntaksmøte",
+        network=meeting_world.network,
+        starts_at=hours_from_now(24),
+        ends_at=hours_from_now(25),
+        place="DPS",
+    )
+    assert meeting.kind == "generic" and meeting.chair == plan_world.team_professional
+    assert meeting.agenda.values_list("title", flat=True).first() == "Velkommen og hensikt"
+    services.participant_invite(
+        actor=plan_world.team_professional, meeting=meeting, user=plan_world.colleague
+    )
+    with pytest.raises(PermissionDenied):
+        services.generic_meeting_schedule(
+            actor=plan_world.other_org,
+            title="Utenfor",
+            network=meeting_world.network,
+            starts_at=hours_from_now(24),
+            ends_at=hours_from_now(25),
+            place="DPS",
+        )

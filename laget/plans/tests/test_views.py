@@ -53,7 +53,7 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     client = plan_client("team_professional")
     url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)  # the access-log chain's head row exists from here on
-    # Expect 26 queries:
+    # Expect 23 queries:
     #   1-3   session, user, TOTP authenticator (the MFA rule)
     #   4     the plan with person and owner
     #   5-6   access: this user's place on the team; the consents in force for the person
@@ -62,10 +62,9 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     #         were corrected, their attachments
     #   16-20 the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
     #         RELEASE
-    #   21-23 the forms' drop-downs: services for a measure; the goals this user may see
-    #         (the blocks, then the goals)
-    #   24-26 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
-    with django_assert_num_queries(26):
+    #   21-23 SAVEPOINT, UPDATE session, RELEASE (sessions expire after inactivity)
+    # The add-forms' drop-downs load only when a form is opened (see views.ADD_FORMS).
+    with django_assert_num_queries(23):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -280,3 +279,36 @@ class TestAttachmentsRepliesCorrections:
         page = client.get(self.url(plan_world)).content.decode()
         assert "Denne meldingen er rettet" in page
         assert Message.objects.get(body="Takk").reply_to == original
+
+
+def test_an_add_form_opens_on_demand_with_and_without_javascript(plan_world, plan_client):
+    from laget.audit.models import AccessLogEntry
+
+    url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+    client = plan_client("coordinator")
+    page = client.get(url).content.decode()
+    assert (
+        'hx-get="' + url + '?skjema=measure"' in page and 'name="responsible_service"' not in page
+    )
+    # htmx: just the form, read and logged like the page.
+    before = AccessLogEntry.objects.count()
+    partial = client.get(url + "?skjema=measure", headers={"HX-Request": "true"})
+    assert partial.status_code == 200 and 'name="responsible_service"' in partial.content.decode()
+    assert "<html" not in partial.content.decode()
+    assert AccessLogEntry.objects.count() == before + 1
+    # Without JavaScript: the whole page with that form open.
+    full = client.get(url + "?skjema=task").content.decode()
+    assert "<details open" in full and 'name="assignee_user"' in full
+    # Those who may read but not edit get no form; others get nothing at all.
+    assert (
+        plan_client("relative_with_consent")
+        .get(url + "?skjema=goal", headers={"HX-Request": "true"})
+        .status_code
+        == 403
+    )
+    assert (
+        plan_client("colleague")
+        .get(url + "?skjema=goal", headers={"HX-Request": "true"})
+        .status_code
+        == 404
+    )
