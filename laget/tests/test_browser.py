@@ -391,7 +391,24 @@ def test_an_anchor_runs_a_forum_and_a_coordinator_turns_a_decision_into_a_task(d
     coordinator.get_by_text("Vedtaket er registrert.").wait_for()
     coordinator.get_by_role("link", name="Plan for Jonas Eriksen").click()
     coordinator.get_by_text("Søke om bostøtte sammen med Jonas", exact=True).wait_for()
+
+    # Jonas, on his phone, reads his last meeting's minutes in plain words and comments.
+    phone = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    log_in(phone, "jonas.eriksen@person.test", code=False)
+    phone.get_by_role("link", name="Møter", exact=True).click()
+    phone.get_by_role("heading", name="Nylig holdt").wait_for()
+    phone.locator("ul.meeting-list").nth(1).get_by_role("link").first.click()
+    phone.get_by_role("heading", name="Kort fortalt").wait_for()
+    assert phone.get_by_text("Vi ble enige om at boligen er viktigst nå.").is_visible()
+    phone.get_by_label("Din kommentar til referatet").fill(
+        "Jeg vil også snakke om jobb neste gang."
+    )
+    phone.get_by_role("button", name="Legg til kommentaren din").click()
+    phone.get_by_text("Kommentaren din er lagt til referatet.").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(phone)
     assert anchor.csp_violations == [] and coordinator.csp_violations == []  # type: ignore[attr-defined]
+    assert phone.csp_violations == []  # type: ignore[attr-defined]
 
 
 def timezone_today() -> str:

@@ -372,3 +372,64 @@ def test_a_large_round_is_analysed_in_the_background_with_a_progress_bar(
             reverse("surveys:results", kwargs={"round_id": survey_world.round.pk})
         ).content.decode()
     )
+
+
+def test_a_leader_creates_a_round_with_a_group_per_service(survey_world, survey_client):
+    today = timezone.localdate()
+    url = reverse("surveys:round_create", kwargs={"slug": survey_world.network.slug})
+    response = survey_client("organiser").post(
+        url,
+        {
+            "title": "Høstmåling",
+            "opens": today.isoformat(),
+            "closes": (today + dt.timedelta(days=14)).isoformat(),
+            "min_n": 5,
+            "asks_rc": "on",
+            "asks_ps": "on",
+            "grouping": "service",
+            "readers": [survey_world.reader.pk],
+        },
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get(title="Høstmåling")
+    assert sorted(round_.groups.values_list("name", flat=True)) == [
+        "Målvik DPS",
+        "Psykisk helse Målvik",
+    ]
+    invited = set(round_.invitations.values_list("user_id", flat=True))
+    w = survey_world
+    assert invited == {w.organiser.pk, w.reader.pk, w.respondent.pk, w.colleague.pk}
+    assert not round_.asks_capacity and list(round_.readers.all()) == [w.reader]
+
+
+def test_a_round_with_bad_dates_or_a_low_threshold_is_refused_and_nothing_is_saved(
+    survey_world, survey_client
+):
+    today = timezone.localdate()
+    url = reverse("surveys:round_create", kwargs={"slug": survey_world.network.slug})
+    before = Round.objects.count()
+    response = survey_client("organiser").post(
+        url,
+        {
+            "title": "Feil",
+            "opens": today.isoformat(),
+            "closes": (today - dt.timedelta(days=1)).isoformat(),
+            "min_n": 2,
+            "asks_rc": "on",
+            "grouping": "custom",
+            "custom_groups": "Bare én",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Bruk 3 eller flere" in body and "Skriv minst to grupper" in body
+    assert Round.objects.count() == before
+
+
+def test_a_round_not_yet_open_says_when_it_opens(survey_world, client):
+    Round.objects.filter(pk=survey_world.round.pk).update(
+        opens=timezone.localdate() + dt.timedelta(days=3),
+        closes=timezone.localdate() + dt.timedelta(days=9),
+    )
+    page = client.get(reverse("surveys:answer", kwargs={"token": survey_world.token()}))
+    assert page.status_code == 403 and "Undersøkelsen åpner" in page.content.decode()
