@@ -177,7 +177,8 @@ def analyse_columns(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> dict:
     # The tie (respondent × rated group) of each answer. Respondent codes are dense, so
     # the tie's number is respondent × groups + target, unless that would make the
     # per-tie arrays much longer than the answers themselves.
-    key = data.respondent * g + data.target
+    key = data.respondent * g
+    key += data.target  # in place: one large array fewer to allocate
     slots = (int(data.respondent.max()) + 1) * g if len(key) else 0
     tie: np.ndarray
     tie_key: np.ndarray
@@ -190,16 +191,17 @@ def analyse_columns(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> dict:
     # Item-major matrices over all ties: the values (zeros where not answered) and 1.0
     # where answered. Item-major keeps each item's column contiguous for the group-bys;
     # row sums are matrix products.
-    flat = data.item * slots + tie
+    flat = data.item * slots
+    flat += tie
     filled = np.zeros((k, slots))
     filled.ravel()[flat] = data.value
-    answered = (filled != 0).astype(float)  # scores are 1-5: zero means not answered
+    answered = filled != 0  # scores are 1-5: zero means not answered
     tie_rater = np.full(slots, -1, dtype=np.int64)
     tie_rater[tie] = data.rater
     ones = np.ones(k)
-    tie_n = ones @ answered
+    tie_n = answered.sum(axis=0, dtype=np.float64)
     tie_sum = ones @ filled
-    comm_n = ones[:n_comm] @ answered[:n_comm]
+    comm_n = answered[:n_comm].sum(axis=0, dtype=np.float64)
     comm_sum = ones[:n_comm] @ filled[:n_comm]
     base_cell = tie_rater * g + tie_key % g  # -1 × g … for ties nobody answered
     present = np.bincount(base_cell[tie_rater >= 0], minlength=size).nonzero()[0]
@@ -227,7 +229,7 @@ def analyse_columns(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> dict:
     item_sum = np.empty((bins, k))
     item_squares = np.empty((bins, k))
     for i in range(k):
-        item_count[:, i] = np.bincount(tie_cell, weights=answered[i], minlength=bins)
+        item_count[:, i] = np.bincount(tie_cell[answered[i]], minlength=bins)
         item_sum[:, i] = np.bincount(tie_cell, weights=filled[i], minlength=bins)
         item_squares[:, i] = np.bincount(tie_cell, weights=filled[i] * filled[i], minlength=bins)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -299,22 +301,26 @@ def analyse_columns(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> dict:
         "icc1": icc1,
         "icc2": icc2,
         "alpha": {
-            "rc": _alpha(filled, answered, tie_n == k),
-            "communication": _alpha(filled[:n_comm], answered, comm_n == n_comm),
-            "relationship": _alpha(filled[n_comm:], answered, tie_n - comm_n == k - n_comm),
+            "rc": _alpha(filled, tie_n == k),
+            "communication": _alpha(filled[:n_comm], comm_n == n_comm),
+            "relationship": _alpha(filled[n_comm:], tie_n - comm_n == k - n_comm),
         },
     }
 
 
-def _alpha(items: np.ndarray, answered: np.ndarray, complete: np.ndarray) -> float | None:
-    """Cronbach's α over the complete rows (`items` is item-major), from their
-    covariance matrix: one product."""
-    rows = items[:, complete]
-    k, n = rows.shape
+def _alpha(items: np.ndarray, complete: np.ndarray) -> float | None:
+    """Cronbach's α over the complete rows (`items` is item-major), from their covariance
+    matrix: the complete rows are weighted in rather than copied out, so it costs one
+    product of the item matrix with itself."""
+    k = items.shape[0]
+    weight = complete.astype(float)
+    n = float(weight.sum())
     if k < 2 or n < 2:
         return None
-    centred = rows - rows.mean(axis=1, keepdims=True)
-    cov = centred @ centred.T / (n - 1)
+    weighted = items * weight
+    sums = weighted.sum(axis=1)
+    products = weighted @ items.T
+    cov = (products - np.outer(sums, sums) / n) / (n - 1)
     total = float(cov.sum())
     if total <= 1e-12:
         return None

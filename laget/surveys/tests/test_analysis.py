@@ -168,6 +168,29 @@ def test_cells_match_a_plain_loop(seed):
         assert result["between"] == pytest.approx(statistics.mean(visible_between))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_alpha_in_the_analysis_matches_the_loop_over_complete_ties(seed):
+    rng = random.Random(seed)
+    answers, ties = [], []
+    for r in range(30):
+        base = rng.choice([2, 3, 4])
+        values = [
+            None if rng.random() < 0.15 else min(5, max(1, base + rng.choice([-1, 0, 0, 1])))
+            for _ in ITEMS
+        ]
+        answers += answers_for(f"r{r}", "A", "B", values)
+        if sum(v is not None for v in values) >= 4:
+            ties.append(values)
+    alpha = analyse(answers, min_n=3)["alpha"]
+    for key, columns in [
+        ("rc", slice(0, 7)),
+        ("communication", slice(0, 4)),
+        ("relationship", slice(4, 7)),
+    ]:
+        rows = [t[columns] for t in ties if all(v is not None for v in t[columns])]
+        assert alpha[key] == pytest.approx(loop_alpha(rows)), key
+
+
 # --- the command ----------------------------------------------------------------------
 
 
