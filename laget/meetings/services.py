@@ -131,6 +131,60 @@ def _professional_service(user: User, network: Network | None) -> Service | None
 # --- Scheduling ----------------------------------------------------------------------
 
 
+MEETING_RECORD_FIELDS = [
+    "kind",
+    "plan_id",
+    "forum_id",
+    "network_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "video_link",
+    "chair_id",
+]
+
+
+def _meeting_create(
+    *, actor: Actor, agenda_kind: str, participants: list[Participant], **fields: Any
+) -> Meeting:
+    """Check the times and the place, then save the meeting with its invitations and its
+    agenda (from the default for `agenda_kind`, or the forum's own), all in one
+    transaction and recorded."""
+    _check_times(fields["starts_at"], fields["ends_at"])
+    _where(fields.get("place", ""), fields.get("video_link", ""))
+    fields["place"] = fields.get("place", "").strip()
+    fields["video_link"] = fields.get("video_link", "").strip()
+    with transaction.atomic():
+        meeting = create_recorded(
+            actor=actor,
+            action="meeting_schedule",
+            obj=Meeting(organiser=actor, **fields),
+            fields=MEETING_RECORD_FIELDS,
+        )
+        for participant in participants:
+            participant.meeting = meeting
+        Participant.objects.bulk_create(participants)
+        forum = fields.get("forum")
+        template = forum.agenda_template if forum else agenda_templates_ensure()[agenda_kind]
+        _agenda_from(template, meeting)
+    return meeting
+
+
+def _professional_participant(
+    user: User, network: Network | None, role: str = "", is_anchor: bool = False
+) -> Participant:
+    service = _professional_service(user, network)
+    return Participant(
+        user=user,
+        service=service,
+        level=service.level if service else "",
+        name=_name(user),
+        role=role,
+        is_anchor=is_anchor,
+    )
+
+
 def group_meeting_schedule(
     *,
     actor: Actor,
@@ -147,32 +201,15 @@ def group_meeting_schedule(
     pa = plan_access(actor, plan)
     if pa is None or not (pa.is_coordinator or pa.is_professional):
         raise PermissionDenied
-    _check_times(starts_at, ends_at)
-    _where(place, video_link)
     team = list(TeamMember.objects.active().filter(plan=plan).select_related("user", "service"))
     chair = chair or actor
     if chair.pk not in {m.user_id for m in team if m.is_professional}:
         raise ValidationError({"chair": _("The chair must be a professional on the team.")})
-    with transaction.atomic():
-        meeting = create_recorded(
-            actor=actor,
-            action="meeting_schedule",
-            obj=Meeting(
-                kind=Kind.GROUP,
-                title=_("Responsibility-group meeting"),
-                plan=plan,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=place.strip(),
-                video_link=video_link.strip(),
-                organiser=actor,
-                chair=chair,
-            ),
-            fields=["kind", "plan_id", "starts_at", "ends_at", "place", "video_link", "chair_id"],
-        )
-        Participant.objects.bulk_create(
+    return _meeting_create(
+        actor=actor,
+        agenda_kind=Kind.GROUP,
+        participants=[
             Participant(
-                meeting=meeting,
                 user=m.user,
                 service=m.service,
                 level=m.service.level if m.service else "",
@@ -180,9 +217,16 @@ def group_meeting_schedule(
                 role=m.get_role_display(),
             )
             for m in team
-        )
-        _agenda_from(agenda_templates_ensure()[Kind.GROUP], meeting)
-    return meeting
+        ],
+        kind=Kind.GROUP,
+        title=_("Responsibility-group meeting"),
+        plan=plan,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        video_link=video_link,
+        chair=chair,
+    )
 
 
 def forum_create(
@@ -238,51 +282,29 @@ def forum_meeting_schedule(
     rotates, so a service sends whoever can come."""
     if not forum.anchors.filter(pk=actor.pk).exists():
         raise PermissionDenied
-    _check_times(starts_at, ends_at)
-    _where(place, video_link)
-    with transaction.atomic():
-        meeting = create_recorded(
-            actor=actor,
-            action="meeting_schedule",
-            obj=Meeting(
-                kind=Kind.FORUM,
-                title=forum.name,
-                forum=forum,
-                network=forum.network,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=place.strip(),
-                video_link=video_link.strip(),
-                organiser=actor,
-                chair=actor,
-            ),
-            fields=["kind", "forum_id", "starts_at", "ends_at", "place", "video_link"],
-        )
-        participants = []
-        for anchor in forum.anchors.all():
-            service = _professional_service(anchor, forum.network)
-            participants.append(
-                Participant(
-                    meeting=meeting,
-                    user=anchor,
-                    service=service,
-                    level=service.level if service else "",
-                    name=_name(anchor),
-                    role=_("anchor person"),
-                    is_anchor=True,
-                )
-            )
+    participants = [
+        _professional_participant(a, forum.network, _("anchor person"), is_anchor=True)
+        for a in forum.anchors.all()
+    ] + [
+        Participant(service=service, level=service.level, name=service.name)
         for service in Service.objects.filter(
             organisation__networks=forum.network, is_active=True
-        ).distinct():
-            participants.append(
-                Participant(
-                    meeting=meeting, service=service, level=service.level, name=service.name
-                )
-            )
-        Participant.objects.bulk_create(participants)
-        _agenda_from(forum.agenda_template, meeting)
-    return meeting
+        ).distinct()
+    ]
+    return _meeting_create(
+        actor=actor,
+        agenda_kind=Kind.FORUM,
+        participants=participants,
+        kind=Kind.FORUM,
+        title=forum.name,
+        forum=forum,
+        network=forum.network,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        video_link=video_link,
+        chair=actor,
+    )
 
 
 def generic_meeting_schedule(
@@ -301,35 +323,19 @@ def generic_meeting_schedule(
         raise PermissionDenied
     if not title.strip():
         raise ValidationError({"title": _("Give the meeting a title.")})
-    _check_times(starts_at, ends_at)
-    _where(place, video_link)
-    with transaction.atomic():
-        meeting = create_recorded(
-            actor=actor,
-            action="meeting_schedule",
-            obj=Meeting(
-                kind=Kind.GENERIC,
-                title=title.strip(),
-                network=network,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=place.strip(),
-                video_link=video_link.strip(),
-                organiser=actor,
-                chair=actor,
-            ),
-            fields=["kind", "network_id", "title", "starts_at", "ends_at", "place"],
-        )
-        service = _professional_service(actor, network)
-        Participant.objects.create(
-            meeting=meeting,
-            user=actor,
-            service=service,
-            level=service.level if service else "",
-            name=_name(actor),
-        )
-        _agenda_from(agenda_templates_ensure()[Kind.GENERIC], meeting)
-    return meeting
+    return _meeting_create(
+        actor=actor,
+        agenda_kind=Kind.GENERIC,
+        participants=[_professional_participant(actor, network)],
+        kind=Kind.GENERIC,
+        title=title.strip(),
+        network=network,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        video_link=video_link,
+        chair=actor,
+    )
 
 
 def meeting_reschedule(

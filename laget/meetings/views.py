@@ -343,22 +343,41 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _back(meeting_id, "deltakere")
 
 
+def _save_form(
+    request: HttpRequest,
+    meeting_id: int,
+    form: Any,
+    form_key: str,
+    write: Any,
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """The shape every form on the meeting page shares: a valid form goes to its service;
+    a refusal (or an invalid form) shows the page again with the form's messages."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return _back(meeting_id, anchor)
+    return _render_meeting(request, meeting_id, status=400, **{form_key: form})
+
+
 @login_required
 @require_POST
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = _access(request, meeting_id)
-    form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agenda_item_add(
-                actor=request.user, meeting=access.meeting, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Your point is on the agenda."))
-            return _back(meeting_id, "dagsorden")
-    return _render_meeting(request, meeting_id, status=400, agenda_form=form)
+    return _save_form(
+        request,
+        meeting_id,
+        AgendaItemForm(request.POST),
+        "agenda_form",
+        lambda data: services.agenda_item_add(actor=request.user, meeting=access.meeting, **data),
+        _("Your point is on the agenda."),
+        "dagsorden",
+    )
 
 
 @login_required
@@ -403,16 +422,15 @@ def _findings_view(data: dict[str, Any], exc: services.IdentifiersFound) -> list
 @require_POST
 def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = _access(request, meeting_id, organise=True)
-    form = DecisionForm(request.POST, services=Service.objects.all())
-    if form.is_valid():
-        try:
-            services.decision_add(actor=request.user, meeting=access.meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return _back(meeting_id, "vedtak")
-    return _render_meeting(request, meeting_id, status=400, decision_form=form)
+    return _save_form(
+        request,
+        meeting_id,
+        DecisionForm(request.POST, services=Service.objects.all()),
+        "decision_form",
+        lambda data: services.decision_add(actor=request.user, meeting=access.meeting, **data),
+        _("The decision is recorded."),
+        "vedtak",
+    )
 
 
 @login_required
@@ -505,34 +523,30 @@ def comment_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = _access(request, meeting_id)
     if not access.may_read_minutes:
         raise PermissionDenied
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(actor=request.user, meeting=access.meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Your comment is added to the minutes."))
-            return _back(meeting_id, "referat")
-    return _render_meeting(request, meeting_id, status=400, comment_form=form)
+    return _save_form(
+        request,
+        meeting_id,
+        CommentForm(request.POST),
+        "comment_form",
+        lambda data: services.comment_add(actor=request.user, meeting=access.meeting, **data),
+        _("Your comment is added to the minutes."),
+        "referat",
+    )
 
 
 @login_required
 @require_POST
 def evaluate(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = _access(request, meeting_id)
-    form = EvaluationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_submit(
-                actor=request.user, meeting=access.meeting, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you for your evaluation."))
-            return _back(meeting_id, "evaluering")
-    return _render_meeting(request, meeting_id, status=400, evaluation_form=form)
+    return _save_form(
+        request,
+        meeting_id,
+        EvaluationForm(request.POST),
+        "evaluation_form",
+        lambda data: services.evaluation_submit(actor=request.user, meeting=access.meeting, **data),
+        _("Thank you for your evaluation."),
+        "evaluering",
+    )
 
 
 # --- Forums ---------------------------------------------------------------------------------
