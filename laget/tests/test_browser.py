@@ -371,6 +371,14 @@ def test_an_anchor_runs_a_forum_and_a_coordinator_turns_a_decision_into_a_task(d
     anchor.get_by_text("Referatet er godkjent og sendt til dem som kom.").wait_for()
     assert anchor.get_by_text("Vi ble enige om å varsle om utskrivning tidlig.").is_visible()
     assert_accessible(anchor)
+    # Her own calendar address, and the agenda templates she may edit.
+    anchor.goto("/moter/kalender/")
+    anchor.get_by_role("button", name="Lag kalenderadressen min").click()
+    assert "/kalender/" in anchor.get_by_label("Din hemmelige kalenderadresse").input_value()
+    assert_accessible(anchor)
+    anchor.goto("/moter/dagsordener/")
+    anchor.get_by_role("link", name="Samhandlingsforum (standard)").click()
+    assert_accessible(anchor)
 
     # Ahmed records a decision in Jonas's next responsibility-group meeting: it becomes a
     # task in Jonas's plan.
@@ -454,7 +462,9 @@ def test_a_respondent_answers_on_a_phone_and_an_organiser_reads_the_matrix_and_m
     organiser = page_for()
     log_in(organiser, "ingrid.berg@fjordvik-kommune.test", code=True)
     organiser.get_by_role("link", name="Hvordan vi samarbeider").click()
+    assert_accessible(organiser)
     organiser.get_by_role("link", name="Samhandlingsmåling vår 2026").click()
+    assert_accessible(organiser)
     organiser.get_by_role("link", name="Se resultatene").click()
     organiser.get_by_role("table", name="Relasjonell koordinering, gruppen som svarer").wait_for()
     hidden = organiser.locator(
@@ -464,5 +474,7 @@ def test_a_respondent_answers_on_a_phone_and_an_organiser_reads_the_matrix_and_m
     assert organiser.locator("svg.network-map line.tie").count() > 20
     assert organiser.get_by_text("en tydelig forskjell").count() >= 1  # the reciprocity gap
     assert organiser.get_by_role("heading", name="Endring siden forrige runde").is_visible()
+    assert_accessible(organiser)
+    organiser.goto("/samhandlingsmaling/nettverk/fjordvik/ny/")
     assert_accessible(organiser)
     assert phone.csp_violations == [] and organiser.csp_violations == []  # type: ignore[attr-defined]
