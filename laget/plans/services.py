@@ -5,8 +5,10 @@ what to do when the input is wrong."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -597,6 +599,13 @@ def message_post(
 # --- Emergency access ----------------------------------------------------------------
 
 
+def number_digest(national_id: str) -> str:
+    """A keyed digest of a national id: repeated searches for one number show as the same
+    digest in the audit log, but the number cannot be read back from it."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"nin:{national_id}".encode(), "sha256").hexdigest()[:20]
+
+
 def emergency_access_open(*, actor: Actor, national_id: str, reason: str) -> EmergencyAccess:
     """Open a person's plan for 24 hours in an emergency. Needs authorised health
     personnel, the person's national identity number, and a reason of some substance."""
@@ -620,6 +629,16 @@ def emergency_access_open(*, actor: Actor, national_id: str, reason: str) -> Eme
         plan = person.plans.exclude(status=Plan.Status.CLOSED).first()
     if not errors and plan is None:
         errors["national_id"] = _("No open plan was found for this number in Laget.")
+        # Searching numbers that have no plan could be probing: keep the attempt where an
+        # auditor sees it, with a keyed digest of the number (never the number itself).
+        with transaction.atomic():
+            change_record(
+                actor=actor,
+                action="emergency_access_no_plan",
+                obj=actor,
+                before=None,
+                after={"number": number_digest(national_id.strip()), "reason": reason.strip()},
+            )
     if errors:
         raise ValidationError(errors)
     if plan is None:  # for the type checker: the errors above cover it

@@ -399,6 +399,12 @@ def test_emergency_access_needs_a_known_valid_number(plan_world, plan_client):
         reverse("plans:emergency"), {"national_id": unknown, "reason": EMERGENCY_REASON}
     )
     assert "Fant ingen åpen plan for dette nummeret i Laget." in response.content.decode()
+    # The miss is kept for the auditor, with a digest instead of the number.
+    from laget.audit.models import ChangeRecord
+
+    miss = ChangeRecord.objects.get(action="emergency_access_no_plan")
+    assert miss.actor == plan_world.other_org and unknown not in str(miss.after)
+    assert miss.after["reason"] == EMERGENCY_REASON and len(miss.after["number"]) == 20
     invalid = client.post(
         reverse("plans:emergency"), {"national_id": "12345678901", "reason": EMERGENCY_REASON}
     )
