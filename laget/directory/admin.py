@@ -2,6 +2,10 @@
 a service's own administrators edit them, on the catalogue pages, with conflict checks."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laget.directory.models import (
     CatalogueEntry,
@@ -49,8 +53,34 @@ class ProfessionAdmin(admin.ModelAdmin):
     list_display = ("code", "name_nb", "name_en", "is_health_personnel")
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """The admin keeps the same rule as membership_add: the professional's positions that
+    are active today add up to 100 % at most."""
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        total = 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            starts, ends = data.get("starts"), data.get("ends")
+            if starts and starts <= today and (ends is None or ends >= today):
+                total += data.get("position_percent") or 0
+        if total > 100:
+            raise ValidationError(
+                _(
+                    "The active positions add up to %(total)d %%. Together they can be at "
+                    "most 100 %%: reduce a fraction or end a membership."
+                )
+                % {"total": total}
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ("service",)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
@@ -157,3 +159,53 @@ def test_professional_factory_has_no_mfa_by_default(db):
     user = ProfessionalFactory().user
     assert user.requires_mfa
     assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_the_admin_keeps_positions_within_100_percent(world, client):
+    """The same rule as membership_add: an operator cannot put someone at 140 %."""
+    from laget.directory.models import Membership
+
+    client.force_login(world.operator)
+    professional = world.member.professional
+    current = Membership.objects.get(professional=professional)  # 100 % in world.service
+    url = reverse("admin:directory_professional_change", args=[professional.pk])
+    today = dt.date.today().isoformat()
+
+    def post(extra_percent: int, first_percent: int = current.position_percent):
+        return client.post(
+            url,
+            {
+                "user": professional.user_id,
+                "profession": professional.profession_id,
+                "hpr_number": professional.hpr_number,
+                "title": professional.title,
+                "work_phone": professional.work_phone,
+                "memberships-TOTAL_FORMS": "2",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-MIN_NUM_FORMS": "0",
+                "memberships-MAX_NUM_FORMS": "1000",
+                "memberships-0-id": current.pk,
+                "memberships-0-professional": professional.pk,
+                "memberships-0-service": current.service_id,
+                "memberships-0-role": current.role,
+                "memberships-0-position_percent": first_percent,
+                "memberships-0-starts": current.starts.isoformat(),
+                "memberships-1-professional": professional.pk,
+                "memberships-1-service": world.other_service.pk,
+                "memberships-1-role": "member",
+                "memberships-1-position_percent": extra_percent,
+                "memberships-1-starts": today,
+            },
+        )
+
+    refused = post(40)
+    assert refused.status_code == 200
+    assert "legger sammen 140 %" in refused.content.decode()
+    assert Membership.objects.filter(professional=professional).count() == 1
+    accepted = post(40, first_percent=60)  # 60 % + 40 % is a full position
+    assert accepted.status_code == 302
+    assert sorted(
+        Membership.objects.filter(professional=professional).values_list(
+            "position_percent", flat=True
+        )
+    ) == [40, 60]
