@@ -200,7 +200,7 @@ def test_the_admin_keeps_positions_within_100_percent(world, client):
 
     refused = post(40)
     assert refused.status_code == 200
-    assert "legger sammen 140 %" in refused.content.decode()
+    assert "utgjør til sammen 140 %" in refused.content.decode()
     assert Membership.objects.filter(professional=professional).count() == 1
     accepted = post(40, first_percent=60)  # 60 % + 40 % is a full position
     assert accepted.status_code == 302
