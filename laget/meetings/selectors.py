@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from laget.accounts.models import User
 from laget.core.types import Actor
-from laget.directory.models import Network, Service
+from laget.directory.models import Membership, Network, Service
 from laget.meetings.access import MeetingAccess, meeting_access, works_in_network
 from laget.meetings.models import (
     AgendaTemplate,
@@ -287,14 +287,21 @@ def forum_page(*, actor: Actor, forum_id: int) -> ForumPage:
 
 
 def feed_meetings(*, token: str) -> list[Meeting]:
-    """The meetings behind a personal calendar feed: those the owner is invited to by
-    name, from 90 days back. 404 for an unknown (or revoked) token."""
+    """The meetings behind a personal calendar feed: those the owner is invited to, by
+    name or through their service, from 90 days back. 404 for an unknown (or revoked)
+    token."""
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
     since = timezone.now() - dt.timedelta(days=90)
+    # Invited by name, or through a service they work in (a forum invites whole services).
+    services = Membership.objects.active().filter(professional__user=feed.user).values("service_id")
     return list(
-        Meeting.objects.filter(participants__user=feed.user, ends_at__gte=since)
+        Meeting.objects.filter(
+            Q(participants__user=feed.user)
+            | Q(participants__user__isnull=True, participants__service__in=services),
+            ends_at__gte=since,
+        )
         .order_by("starts_at")
         .distinct()[:500]
     )

@@ -104,3 +104,11 @@ def test_the_personal_feed_lists_ones_meetings_and_a_new_address_revokes_the_old
     assert client.get(url).status_code == 404
     services.calendar_feed_revoke(actor=plan_world.person)
     assert client.get(reverse("meetings:feed", kwargs={"token": renewed.token})).status_code == 404
+
+
+def test_staff_of_an_invited_service_get_the_forum_in_their_feed(plan_world, meeting_world, client):
+    feed = services.calendar_feed_renew(actor=plan_world.colleague)  # DPS, not an anchor
+    body = client.get(reverse("meetings:feed", kwargs={"token": feed.token})).content
+    uids = {str(e["UID"]) for e in events(body)}
+    assert f"{meeting_world.forum_meeting.uid}@laget" in uids
+    assert f"{meeting_world.group_meeting.uid}@laget" not in uids  # not on that team
