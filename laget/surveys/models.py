@@ -227,6 +227,9 @@ class Analysis(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)  # 0-100
     result = models.JSONField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What was last queued, so a page polling for progress does not queue it again.
+    queued_for = models.PositiveIntegerField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"analysis {self.round_id}"

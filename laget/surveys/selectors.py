@@ -3,10 +3,12 @@ after it has closed, and only as the analysis shows them (suppressed where too f
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from laget.accounts.models import User
 from laget.core.types import Actor
@@ -113,7 +115,8 @@ def results(*, actor: Actor, round_id: int) -> Results:
     if round_.is_closed:
         seen = submitted_count(round_.pk)
         if analysis is None or analysis.result is None or analysis.answers_seen != seen:
-            analyse_round.enqueue(round_.pk)
+            if _queue_once(round_, seen, analysis):
+                analyse_round.enqueue(round_.pk)
             analysis = Analysis.objects.filter(round=round_).first()
         if analysis and analysis.result is not None and analysis.answers_seen == seen:
             result = analysis.result
@@ -133,6 +136,26 @@ def results(*, actor: Actor, round_id: int) -> Results:
         actions=actions,
         previous_actions=previous_actions,
     )
+
+
+QUEUED_FOR_AT_MOST = dt.timedelta(minutes=10)  # after that, a lost task is queued again
+
+
+def _queue_once(round_: Round, seen: int, analysis: Analysis | None) -> bool:
+    """Whether to queue the analysis: not when the same one was queued a moment ago (the
+    progress bar polls every second while a worker runs it)."""
+    now = timezone.now()
+    if (
+        analysis is not None
+        and analysis.queued_for == seen
+        and analysis.queued_at is not None
+        and now - analysis.queued_at < QUEUED_FOR_AT_MOST
+    ):
+        return False
+    Analysis.objects.update_or_create(
+        round=round_, defaults={"queued_for": seen, "queued_at": now, "progress": 0}
+    )
+    return True
 
 
 @dataclass
