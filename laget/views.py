@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from laget.directory import selectors as directory
+from laget.meetings import selectors as meetings
 from laget.plans import selectors as plans
 
 
@@ -16,4 +17,11 @@ def home(request: HttpRequest) -> HttpResponse:
     person on their plan; everyone else on the public catalogue's front door."""
     mine = directory.my_directory(actor=request.user)
     places = plans.my_plans(actor=request.user, request_id=getattr(request, "request_id", ""))
-    return render(request, "home.html", {"mine": mine, "places": places})
+    person_rows = []
+    if getattr(request.user, "kind", "") in ("person", "relative"):
+        # The person's own next meeting, beside their plan (the plans are logged above).
+        upcoming = meetings.next_meetings(actor=request.user)
+        person_rows = [(place, upcoming.get(place.plan_id)) for place in places]
+    return render(
+        request, "home.html", {"mine": mine, "places": places, "person_rows": person_rows}
+    )

@@ -141,6 +141,21 @@ def _earlier_open_actions(meeting: Meeting) -> QuerySet[Decision]:
     return earlier.order_by("due", "pk")
 
 
+def next_meetings(*, actor: Actor) -> dict[int, Meeting]:
+    """The next planned meeting of each plan the actor may read (the person's own, or a
+    relative's with a consent covering the plan), in three queries. For the front page,
+    whose list of plans has already logged a read of each of them."""
+    plan_ids = [a.plan.pk for a in team_accesses(actor) if a.may_read(Category.PLAN)]
+    upcoming = Meeting.objects.filter(
+        plan_id__in=plan_ids, starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+    ).order_by("starts_at")
+    first: dict[int, Meeting] = {}
+    for meeting in upcoming:
+        if meeting.plan_id is not None:
+            first.setdefault(meeting.plan_id, meeting)
+    return first
+
+
 def meeting_for_calendar(*, actor: Actor, meeting_id: int, request_id: str = "") -> Meeting:
     """The meeting for its .ics file. The file names no person, but reading it still
     tells that a meeting about someone exists, so it is logged like the page."""

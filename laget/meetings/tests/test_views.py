@@ -217,3 +217,19 @@ def test_a_meeting_that_ends_before_it_starts_gets_a_norwegian_message(plan_worl
     assert response.status_code == 400
     assert "Møtet må slutte etter at det begynner." in response.content.decode()
     assert Meeting.objects.count() == before
+
+
+def test_the_persons_front_page_shows_their_next_meeting(plan_world, meeting_world, plan_client):
+    upcoming = services.group_meeting_schedule(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        starts_at=hours_from_now(72),
+        ends_at=hours_from_now(73),
+        place="Rådhuset, møterom 4",
+    )
+    body = plan_client("person").get(reverse("home")).content.decode()
+    assert "Neste møte:" in body and "Rådhuset, møterom 4" in body
+    assert reverse("meetings:meeting", kwargs={"meeting_id": upcoming.pk}) in body
+    assert (
+        "Neste møte:" not in plan_client("relative_without").get(reverse("home")).content.decode()
+    )
