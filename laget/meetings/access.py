@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from laget.core.types import Actor
 from laget.directory.models import Membership, Network
-from laget.meetings.models import Forum, Meeting
+from laget.meetings.models import Meeting
 from laget.plans.access import PlanAccess, plan_access
 from laget.plans.models import Category
 
@@ -72,8 +72,3 @@ def meeting_access(user: Actor, meeting: Meeting) -> MeetingAccess | None:
     if meeting.forum is not None:
         organisers |= set(meeting.forum.anchors.values_list("pk", flat=True))
     return MeetingAccess(user, meeting, None, user.pk in organisers)
-
-
-def may_organise_forum(user: Actor, forum: Forum) -> bool:
-    """A forum's anchor persons schedule its meetings and edit it."""
-    return user.is_authenticated and forum.anchors.filter(pk=user.pk).exists()

@@ -61,64 +61,44 @@ def t_quantile_975(df: int) -> float:
     )
 
 
-def ci95(values: np.ndarray) -> tuple[float, float] | None:
-    n = len(values)
-    if n < 2:
-        return None
-    mean = float(values.mean())
-    half = t_quantile_975(n - 1) * float(values.std(ddof=1)) / math.sqrt(n)
-    return (mean - half, mean + half)
-
-
 def rwg_j(item_matrix: np.ndarray) -> float | None:
-    """Within-group agreement r_wg(J) against the uniform null (James, Demaree & Wolf).
+    """Within-group agreement r_wg(J) against the uniform null (James, Demaree & Wolf),
+    for one group: respondents × items, NaN where not answered (the analysis computes the
+    same for every cell at once, with _rwg)."""
+    answered = ~np.isnan(item_matrix)
+    count = answered.sum(axis=0)
+    values = np.where(answered, item_matrix, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = values.sum(axis=0) / count
+        var = ((values - mean) ** 2 * answered).sum(axis=0) / (count - 1)
+    rwg, j = _rwg(count[None, :], var[None, :])
+    return float(rwg[0]) if j[0] else None
 
-    `item_matrix`: respondents × items, NaN where not answered. Items with fewer than two
-    answers are left out; agreement below the null is reported as 0.
-    """
-    variances = []
-    for column in item_matrix.T:
-        answered = column[~np.isnan(column)]
-        if len(answered) >= 2:
-            variances.append(float(answered.var(ddof=1)))
-    if not variances:
-        return None
-    j = len(variances)
-    ratio = float(np.mean(variances)) / UNIFORM_NULL_VARIANCE
-    if ratio >= 1:
-        return 0.0
-    return j * (1 - ratio) / (j * (1 - ratio) + ratio)
+
+def _rwg(item_count: np.ndarray, item_var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """r_wg(J) per row (cell) from per-item answer counts and variances: items with two or
+    more answers count; agreement below the null is 0. Also returns J per row (0: none)."""
+    valid = item_count >= 2
+    j = valid.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(valid, item_var, 0.0).sum(axis=1) / np.maximum(j, 1)
+        ratio = ratio / UNIFORM_NULL_VARIANCE
+        rwg = np.where(ratio >= 1, 0.0, j * (1 - ratio) / (j * (1 - ratio) + ratio))
+    return rwg, j
 
 
 def cronbach_alpha(item_matrix: np.ndarray) -> float | None:
-    """Cronbach's α over the rows with every item answered (listwise)."""
-    complete = item_matrix[~np.isnan(item_matrix).any(axis=1)]
-    k = complete.shape[1]
-    if k < 2 or len(complete) < 2:
-        return None
-    total_variance = float(complete.sum(axis=1).var(ddof=1))
-    if total_variance == 0:
-        return None
-    return k / (k - 1) * (1 - float(complete.var(axis=0, ddof=1).sum()) / total_variance)
+    """Cronbach's α over the rows with every item answered (listwise); respondents ×
+    items, NaN where not answered."""
+    complete = ~np.isnan(item_matrix).any(axis=1)
+    return _alpha(np.nan_to_num(item_matrix).T, complete)
 
 
 def icc(groups: list[np.ndarray]) -> tuple[float | None, float | None]:
     """ICC(1) and ICC(2) from a one-way ANOVA with unequal group sizes (Bliese)."""
-    groups = [g for g in groups if len(g) > 0]
-    g_count = len(groups)
-    n_total = sum(len(g) for g in groups)
-    if g_count < 2 or n_total <= g_count:
-        return None, None
-    grand = float(np.concatenate(groups).mean())
-    ss_between = sum(len(g) * (float(g.mean()) - grand) ** 2 for g in groups)
-    ss_within = sum(float(((g - g.mean()) ** 2).sum()) for g in groups)
-    ms_between = ss_between / (g_count - 1)
-    ms_within = ss_within / (n_total - g_count)
-    k0 = (n_total - sum(len(g) ** 2 for g in groups) / n_total) / (g_count - 1)
-    denominator = ms_between + (k0 - 1) * ms_within
-    icc1 = (ms_between - ms_within) / denominator if denominator else None
-    icc2 = (ms_between - ms_within) / ms_between if ms_between else None
-    return icc1, icc2
+    codes = np.concatenate([np.full(len(g), i) for i, g in enumerate(groups)] or [np.zeros(0)])
+    values = np.concatenate([np.asarray(g, dtype=float) for g in groups] or [np.zeros(0)])
+    return _icc_arrays(codes.astype(np.int64), values)
 
 
 @dataclass(frozen=True)
@@ -244,13 +224,7 @@ def analyse_columns(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> dict:
     rater, target = cell // g, cell % g
     score = score[kept]
     # r_wg(J) per cell: items with two or more answers, against the uniform null.
-    valid = item_count >= 2
-    j = valid.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (
-            np.where(valid, item_var, 0.0).sum(axis=1) / np.maximum(j, 1) / UNIFORM_NULL_VARIANCE
-        )
-        rwg = np.where(ratio >= 1, 0.0, j * (1 - ratio) / (j * (1 - ratio) + ratio))
+    rwg, j = _rwg(item_count, item_var)
     labels = data.groups
     order = sorted(present.tolist(), key=lambda c: (labels[c // g], labels[c % g]))
     visible = np.zeros(size, dtype=bool)
@@ -328,7 +302,7 @@ def _alpha(items: np.ndarray, complete: np.ndarray) -> float | None:
 
 
 def _icc_arrays(group: np.ndarray, values: np.ndarray) -> tuple[float | None, float | None]:
-    """ICC(1) and ICC(2) as in icc(), from group codes and values, by bincount."""
+    """ICC(1) and ICC(2) from group codes and values, by bincount."""
     codes, of = np.unique(group, return_inverse=True)
     g_count, n_total = len(codes), len(values)
     if g_count < 2 or n_total <= g_count:
@@ -343,10 +317,3 @@ def _icc_arrays(group: np.ndarray, values: np.ndarray) -> tuple[float | None, fl
     icc1 = (ms_between - ms_within) / denominator if denominator else None
     icc2 = (ms_between - ms_within) / ms_between if ms_between else None
     return icc1, icc2
-
-
-def _nanmean_rows(matrix: np.ndarray) -> np.ndarray:
-    counts = (~np.isnan(matrix)).sum(axis=1)
-    sums = np.nansum(matrix, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from laget.surveys.analysis import ABSOLUTE_MIN_N, ITEMS, t_quantile_975
+from laget.surveys.analysis import ABSOLUTE_MIN_N, t_quantile_975
 
 WEAK, STRONG = 3.5, 4.0  # interpretation bands seen in practice (domain.md)
 
@@ -146,15 +146,3 @@ def margins(cells: list[dict]) -> dict:
         "given": {g: float(np.mean(v)) for g, v in given.items()},
         "received": {g: float(np.mean(v)) for g, v in received.items()},
     }
-
-
-__all__ = [
-    "ITEMS",
-    "band",
-    "change",
-    "compare",
-    "group_scores",
-    "margins",
-    "reciprocity",
-    "weakest",
-]
