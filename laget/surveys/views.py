@@ -468,12 +468,6 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         "groups": groups,
         "error": error,
         "chosen_group": response.group_id if response else None,
-        "answered_pages": Rating.objects.filter(response=response)
-        .values("instrument", "target")
-        .distinct()
-        .count()
-        if response and response.pk
-        else 0,
     }
     if kind == RC:
         context["questions"] = _questions(_pack(round_, RC), ITEMS, group, answers)

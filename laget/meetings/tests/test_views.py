@@ -233,3 +233,24 @@ def test_the_persons_front_page_shows_their_next_meeting(plan_world, meeting_wor
     assert (
         "Neste møte:" not in plan_client("relative_without").get(reverse("home")).content.decode()
     )
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_a_persons_meeting_list_makes_the_same_queries_as_history_grows(
+    plan_world, meeting_world, plan_client, django_assert_num_queries, n
+):
+    grow(plan_world, meeting_world, n)
+    client = plan_client("coordinator")
+    url = reverse("meetings:plan_meetings", kwargs={"plan_id": plan_world.plan.pk})
+    client.get(url)
+    # Expect 15 queries:
+    #   1-3   session, user, TOTP authenticator
+    #   4-5   the plan with person and owner; this user's place on the team
+    #   6     the meetings, newest first, with their chairs
+    #   7-11  the access-log entry: SAVEPOINT, lock the chain head, INSERT, UPDATE head,
+    #         RELEASE
+    #   12    the team's professionals, for the chair drop-down
+    #   13-15 SAVEPOINT, UPDATE session, RELEASE
+    with django_assert_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -438,3 +438,26 @@ def test_a_round_not_yet_open_says_when_it_opens(survey_world, client):
     )
     page = client.get(reverse("surveys:answer", kwargs={"token": survey_world.token()}))
     assert page.status_code == 403 and "Undersøkelsen åpner" in page.content.decode()
+
+
+@pytest.mark.parametrize("groups", [4, 40])
+def test_an_answering_page_makes_the_same_queries_however_many_groups(
+    survey_world, client, django_assert_num_queries, groups
+):
+    from laget.surveys.models import WorkGroup
+
+    WorkGroup.objects.bulk_create(
+        WorkGroup(round=survey_world.round, name=f"Ekstra {i}", position=10 + i)
+        for i in range(groups - 4)
+    )
+    url = reverse("surveys:answer", kwargs={"token": survey_world.token()})
+    client.post(f"{url}?steg=0", {"own_group": survey_world.round.groups.first().pk, "next": "1"})
+    client.get(f"{url}?steg=1")
+    # Expect 4 queries (no login: the link is the key):
+    #   1     the invitation by its token's hash, with round and network
+    #   2     the round's groups (the pages follow them)
+    #   3     the response this browser is resuming
+    #   4     its answers on this page
+    with django_assert_num_queries(4):
+        response = client.get(f"{url}?steg=1")
+    assert response.status_code == 200
