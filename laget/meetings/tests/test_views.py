@@ -254,3 +254,43 @@ def test_a_persons_meeting_list_makes_the_same_queries_as_history_grows(
     with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_other_meeting_pages_make_the_same_queries_as_history_grows(
+    plan_world, meeting_world, plan_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from laget.meetings.services import agenda_templates_ensure
+
+    template = agenda_templates_ensure()["forum"]
+    pages = [
+        ("coordinator", reverse("meetings:calendar")),
+        ("coordinator", reverse("meetings:templates")),
+        ("coordinator", reverse("meetings:template_edit", kwargs={"template_id": template.pk})),
+        (
+            "coordinator",
+            reverse("meetings:forum_create", kwargs={"slug": meeting_world.network.slug}),
+        ),
+        (
+            "coordinator",
+            reverse("meetings:ics", kwargs={"meeting_id": meeting_world.group_meeting.pk}),
+        ),
+        ("person", reverse("home")),
+    ]
+
+    def counts() -> dict:
+        out = {}
+        for actor, url in pages:
+            client = plan_client(actor)
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200, url
+            out[url] = len(captured)
+        return out
+
+    grow(plan_world, meeting_world, 2)
+    small = counts()
+    grow(plan_world, meeting_world, 10)
+    assert counts() == small

@@ -461,3 +461,51 @@ def test_an_answering_page_makes_the_same_queries_however_many_groups(
     with django_assert_num_queries(4):
         response = client.get(f"{url}?steg=1")
     assert response.status_code == 200
+
+
+def test_the_other_survey_pages_make_the_same_queries_as_answers_grow(survey_world, survey_client):
+    """Two closed rounds, one with ten times the answers (and more staff in the network):
+    each page makes as many queries for the one as for the other."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from laget.conftest import make_professional
+    from laget.directory.models import Membership
+
+    w = survey_world
+
+    def counts(round_id: int) -> list[int]:
+        out = []
+        for actor, url in [
+            ("organiser", reverse("surveys:rounds")),
+            ("organiser", reverse("surveys:round_create", kwargs={"slug": w.network.slug})),
+            ("reader", reverse("surveys:report", kwargs={"round_id": round_id})),
+            ("reader", reverse("surveys:progress", kwargs={"round_id": round_id})),
+            ("reader", reverse("surveys:export_csv", kwargs={"round_id": round_id})),
+        ]:
+            client = survey_client(actor)
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200, url
+            out.append(len(captured))
+        return out
+
+    first = w.round
+    fill_and_close(w, {"Kommunen": 3, "DPS": 3})
+    small = counts(first.pk)
+    for _ in range(5):
+        make_professional(
+            w.respondent.professional.memberships.first().service, Membership.Role.MEMBER
+        )
+    w.round = services.round_create(
+        actor=w.organiser,
+        network=w.network,
+        title="Større runde",
+        opens=timezone.localdate() - dt.timedelta(days=1),
+        closes=timezone.localdate() + dt.timedelta(days=1),
+        groups=[services.GroupSpec(g) for g in GROUPS],
+        invitees=[w.respondent],
+        readers=[w.reader],
+    )
+    fill_and_close(w, {"Kommunen": 30, "DPS": 30, "NAV": 30})
+    assert counts(w.round.pk) == small
