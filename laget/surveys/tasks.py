@@ -24,7 +24,7 @@ def _progress(analysis: Analysis, percent: int) -> None:
     Analysis.objects.filter(pk=analysis.pk).update(progress=percent)
 
 
-def compute(round_: Round) -> dict:
+def compute(round_: Round, sent: int) -> dict:
     """The whole result for a round from its submitted answers (read in one query)."""
     analysis, _created = Analysis.objects.get_or_create(round=round_)
     _progress(analysis, 5)
@@ -71,7 +71,7 @@ def compute(round_: Round) -> dict:
     return {
         "groups": names,
         "min_n": round_.min_n,
-        "respondents": submitted_count(round_.pk),
+        "respondents": sent,
         "rc": rc,
         "margins": report.margins(cells),
         "reciprocity": report.reciprocity(cells),
@@ -117,7 +117,7 @@ def analyse_round(round_id: int) -> int:
     """Analyse the round and cache the result. Returns the number of respondents seen."""
     round_ = Round.objects.select_related("previous").get(pk=round_id)
     seen = submitted_count(round_id)
-    result = compute(round_)
+    result = compute(round_, seen)
     with transaction.atomic():
         Analysis.objects.update_or_create(
             round=round_,
