@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "laget.core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "laget.core.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,9 +181,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Laget"
 MFA_RECOVERY_CODE_COUNT = 10
 
-# Sessions end after inactivity: every request renews a short expiry.
+# Sessions end after inactivity: a request renews the short expiry, at most once a minute
+# (core.middleware.SessionRenewalMiddleware), so reading a page does not write the session.
 SESSION_COOKIE_AGE = envint("LAGET_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -52,4 +53,30 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers["X-Request-ID"] = request_id
+        return response
+
+
+# A session ends after SESSION_COOKIE_AGE seconds without a request. Renewing its expiry
+# means writing the session row; on every request that turned each page view into a
+# database write (and on PostgreSQL a flushed commit). Renewing at most once a minute keeps
+# the idle limit within a minute of the setting and leaves reads as reads.
+SESSION_RENEW_AFTER_SECONDS = 60
+SESSION_RENEWED_KEY = "_laget_renewed"
+
+
+class SessionRenewalMiddleware:
+    """Mark a live session modified when its expiry was last renewed over a minute ago, so
+    Django's SessionMiddleware (which runs after this on the way out) saves it. A session
+    nobody used in the request, or one that was empty or ended, is left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(SESSION_RENEWED_KEY, 0) >= SESSION_RENEW_AFTER_SECONDS:
+                session[SESSION_RENEWED_KEY] = now
         return response

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
@@ -155,23 +155,38 @@ class PlanPage:
     today: object
 
 
-def plan_team(*, access: PlanAccess) -> list[TeamMember]:
-    """The plan's active team with users and services, by role. The caller has checked
-    access and logs the read."""
+def _active_team(plan: Plan) -> list[TeamMember]:
     return list(
         TeamMember.objects.active()
-        .filter(plan=access.plan)
+        .filter(plan=plan)
         .select_related("user", "service__organisation")
         .order_by("role", "joined_at")
     )
 
 
+def plan_team(*, access: PlanAccess) -> list[TeamMember]:
+    """The plan's active team with users and services, by role. The caller has checked
+    access and logs the read."""
+    return _active_team(access.plan)
+
+
+def _with_correction_flag(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Each message knows whether a newer one corrects it (`corrected`), in the same query."""
+    return messages.annotate(
+        corrected=Exists(Message.objects.filter(corrects_id=OuterRef("pk")))
+    ).select_related("reply_to")
+
+
 def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str = "") -> PlanPage:
     """The whole plan as this actor may see it, in a fixed number of queries. `purpose`
     'export' marks a printout or PDF in the access log."""
-    access = access_or_404(actor=actor, plan_id=plan_id)
-    plan = access.plan
-    team = plan_team(access=access)
+    plan = _plan_or_404(plan_id)
+    # The page shows the team anyway, so the actor's own place on it is looked up there
+    # (one query fewer). Nothing read here leaves this function unless access allows it.
+    team = _active_team(plan)
+    access = plan_access(actor, plan, team=team)
+    if access is None or not access.may_read(Category.PLAN):
+        raise Http404
     blocks = list(plan.blocks.all())
     goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
     measures = access.visible(
@@ -183,21 +198,21 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
         ItemBlock.Kind.MEASURE,
         blocks,
     )
-    tasks = open_tasks = None
+    tasks: list[Task] | None = None
+    open_tasks = 0
     if access.may_read(Category.TASKS):
-        task_qs = plan.tasks.filter(status=Task.Status.OPEN)
-        open_tasks = task_qs.count()
-        tasks = list(
-            task_qs.select_related("assignee_user", "assignee_service")[:TASKS_ON_PLAN_PAGE]
+        # The first tasks and how many are open in all, in one query: the window count is
+        # taken over every open task before the limit applies.
+        first = list(
+            plan.tasks.filter(status=Task.Status.OPEN)
+            .select_related("assignee_user", "assignee_service")
+            .annotate(open_total=Window(Count("pk")))[:TASKS_ON_PLAN_PAGE]
         )
+        open_tasks = first[0].open_total if first else 0
+        tasks = list[Task](first)
     latest = None
     if access.may_read(Category.MESSAGES):
-        latest = list(
-            plan.messages.select_related("reply_to").prefetch_related(
-                Prefetch("corrections", queryset=Message.objects.only("pk", "corrects_id")),
-                "attachments",
-            )[:5]
-        )
+        latest = list(_with_correction_flag(plan.messages.prefetch_related("attachments"))[:5])
     emergencies = None
     if access.may_manage_team:
         emergencies = list(
@@ -230,7 +245,7 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
         measures=measures,
         flags=measure_flags(measures),
         tasks=tasks,
-        open_tasks=open_tasks or 0,
+        open_tasks=open_tasks,
         latest_messages=latest,
         consents=consents,
         emergencies=emergencies,
@@ -250,10 +265,7 @@ def messages_page(
     *, actor: Actor, plan_id: int, page_number: int | str = 1, request_id: str = ""
 ) -> MessagesPage:
     access = access_or_404(actor=actor, plan_id=plan_id, category=Category.MESSAGES)
-    messages = access.plan.messages.select_related("reply_to", "corrects").prefetch_related(
-        Prefetch("corrections", queryset=Message.objects.only("pk", "corrects_id", "created_at")),
-        "attachments",
-    )
+    messages = _with_correction_flag(access.plan.messages.prefetch_related("attachments"))
     page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
     log_read(access, categories=[Category.MESSAGES], request_id=request_id)
     return MessagesPage(access=access, page=page)

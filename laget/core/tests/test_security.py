@@ -7,7 +7,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -91,11 +93,34 @@ def test_500_page_renders_without_a_request():
 
 def test_sessions_expire_after_inactivity(world, client):
     assert base_settings.SESSION_COOKIE_AGE <= 60 * 60
-    assert base_settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(world.member)
     assert client.get(reverse("home")).wsgi_request.user == world.member
     Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
     assert client.get(reverse("home")).wsgi_request.user.is_anonymous
+
+
+def test_a_request_renews_the_session_at_most_once_a_minute(world, client, settings):
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    client.force_login(world.member)
+    client.get(reverse("home"))  # the first request renews
+    soon = timezone.now() + timezone.timedelta(minutes=5)
+    Session.objects.update(expire_date=soon)
+
+    # Within the minute: a read stays a read, the expiry does not move.
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date == soon
+
+    # A minute later the next request pushes the expiry a whole idle period ahead.
+    with mock.patch("laget.core.middleware.time.time", return_value=time.time() + 61):
+        client.get(reverse("home"))
+    renewed = Session.objects.get().expire_date
+    assert renewed > timezone.now() + timezone.timedelta(minutes=29)
+
+
+def test_anonymous_visitors_get_no_session_row(client):
+    client.get(reverse("home"))
+    client.get(reverse("directory:catalogue"))
+    assert not Session.objects.exists()
 
 
 def test_passwords_are_hashed_with_argon2(settings):
