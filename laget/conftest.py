@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from laget.accounts.models import User
@@ -26,6 +27,14 @@ TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 def _fast_hashing(settings):
     # Argon2 is the production hasher (asserted in core tests); tests need speed instead.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def log_write_queries() -> int:
+    """The statements one access-log entry takes inside a request, for query pins:
+    SAVEPOINT, the append, RELEASE. On PostgreSQL the append is one statement; on SQLite it
+    is three (lock the chain head, INSERT, UPDATE head), see audit.services.chain_append."""
+    return 3 if connection.vendor == "postgresql" else 5
 
 
 @pytest.fixture(autouse=True)

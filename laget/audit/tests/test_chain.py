@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from laget.audit.chain import GENESIS, entry_hash, walk
 from laget.audit.models import AccessLogEntry, AuditChain
-from laget.audit.services import access_log_write
+from laget.audit.services import access_log_write, change_record
 from laget.audit.verify import verify_chain
 
 
@@ -105,6 +105,35 @@ def test_many_entries_written_together_keep_the_chain(capsys):
     write(1)
     report = verify_chain(AccessLogEntry)
     assert report.intact and report.entries == 8
+
+
+@pytest.mark.django_db
+def test_entries_read_back_with_the_hash_python_computes():
+    # On PostgreSQL the database computes the hash (one statement per entry); it must be
+    # the very hash chain.entry_hash gives, for Norwegian text and JSON values too.
+    with transaction.atomic():
+        read = access_log_write(
+            actor=None,
+            actor_name="Kåre Ødegård",
+            actor_role="sykepleier – «vikar»",
+            actor_service="Testvik DPS",
+            person_id=7,
+            category="plan,health",
+            purpose="care",
+        )
+        change = change_record(
+            actor=None,
+            action="plan_edit",
+            obj=read,
+            before={"needs": "Bolig og ærlig hjelp", "n": 3},
+            after={"needs": "Bolig – og «arbeid»", "list": [1, 2.5, None]},
+        )
+    for entry in (read, change):
+        stored = type(entry).objects.get(pk=entry.pk)
+        assert stored.prev_hash == entry.prev_hash
+        assert stored.entry_hash == entry.entry_hash
+        assert stored.entry_hash == entry_hash(stored.prev_hash, stored.payload())
+        assert AuditChain.objects.get(name=entry.CHAIN).last_hash == entry.entry_hash
 
 
 @pytest.mark.django_db(transaction=True)
