@@ -1,5 +1,9 @@
-"""Writing to the audit logs. Call from inside the writing (or reading) request's
-transaction, so a change and its record are saved together or not at all."""
+"""Writing to the audit logs.
+
+A change record is written inside the transaction of the change it records, so the two are
+saved together or not at all. An access-log entry records a read, which has nothing to be
+saved with: it is atomic on its own, written in the same request as the read.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,22 @@ M = TypeVar("M", bound=models.Model)
 
 
 def chain_append(entry: E) -> E:
-    """Link `entry` to the end of its chain and save it (see chain_append_many).
+    """Link `entry` to the end of its chain and save it, inside the caller's transaction."""
+    _require_transaction()
+    return _append(entry)
 
-    Every read of personal data appends one entry, so on PostgreSQL this is one statement
-    instead of three: each round trip to the database costs more than the work it does.
+
+def _append(entry: E) -> E:
+    """One entry at the end of its chain, atomically.
+
+    Every read of personal data appends one, so on PostgreSQL it is a single statement,
+    atomic by itself: there each round trip costs more than the work it carries. SQLite,
+    where a statement is a function call, locks, inserts and moves the head in a
+    transaction (the caller's, if there is one).
     """
     if connection.vendor != "postgresql":
-        return chain_append_many([entry])[0]
-    _require_transaction()
+        with transaction.atomic(savepoint=False):
+            return chain_append_many([entry])[0]
     appended = _append_in_one_statement(entry)
     if appended is None:
         # First entry ever: create the head (safe if two writers race), then append.
@@ -75,12 +87,13 @@ def create_recorded(*, actor: Any, action: str, obj: M, fields: list[str]) -> M:
 
 def access_log_write(**fields: Any) -> AccessLogEntry:
     """Record one read of a person's data. Selectors call this; nothing else should."""
-    return chain_append(access_log_entry(**fields))
+    return _append(access_log_entry(**fields))
 
 
 def access_log_write_many(rows: list[dict[str, Any]]) -> list[AccessLogEntry]:
     """Record several reads in one go (a list naming many persons)."""
-    return chain_append_many([access_log_entry(**row) for row in rows])
+    with transaction.atomic(savepoint=False):
+        return chain_append_many([access_log_entry(**row) for row in rows])
 
 
 def access_log_entry(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 
 from laget.audit.services import access_log_write_many
@@ -162,23 +161,22 @@ def incoming_handoffs(*, actor: Actor, request_id: str = "") -> list[IncomingHan
     ]
     shown = [i for i in items if i.details_shared]
     if shown:
-        with transaction.atomic():
-            access_log_write_many(
-                [
-                    {
-                        "actor": actor,
-                        "actor_name": actor.get_full_name() or actor.email,
-                        "actor_role": "",
-                        "actor_service": item.handoff.to_service.name,
-                        "person_id": item.handoff.plan.person_id,
-                        "category": "handoff",
-                        "purpose": "care",
-                        "obj": item.handoff,
-                        "request_id": request_id,
-                    }
-                    for item in shown
-                ]
-            )
+        access_log_write_many(
+            [
+                {
+                    "actor": actor,
+                    "actor_name": actor.get_full_name() or actor.email,
+                    "actor_role": "",
+                    "actor_service": item.handoff.to_service.name,
+                    "person_id": item.handoff.plan.person_id,
+                    "category": "handoff",
+                    "purpose": "care",
+                    "obj": item.handoff,
+                    "request_id": request_id,
+                }
+                for item in shown
+            ]
+        )
     return items
 
 

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
@@ -61,18 +60,17 @@ def log_read(
     access: PlanAccess, *, categories: list[str], request_id: str, purpose: str = ""
 ) -> AccessLogEntry:
     """One access-log entry for this request: who read which categories of whose plan."""
-    with transaction.atomic():
-        return access_log_write(
-            actor=access.user,
-            actor_name=access.actor_name,
-            actor_role=access.actor_role,
-            actor_service=access.actor_service,
-            person_id=access.plan.person_id,
-            category=",".join(categories),
-            purpose=purpose or access.purpose,
-            obj=access.plan,
-            request_id=request_id,
-        )
+    return access_log_write(
+        actor=access.user,
+        actor_name=access.actor_name,
+        actor_role=access.actor_role,
+        actor_service=access.actor_service,
+        person_id=access.plan.person_id,
+        category=",".join(categories),
+        purpose=purpose or access.purpose,
+        obj=access.plan,
+        request_id=request_id,
+    )
 
 
 def log_list(
@@ -82,23 +80,22 @@ def log_list(
     queries however long the list)."""
     if not reads:
         return
-    with transaction.atomic():
-        access_log_write_many(
-            [
-                {
-                    "actor": access.user,
-                    "actor_name": access.actor_name,
-                    "actor_role": access.actor_role,
-                    "actor_service": access.actor_service,
-                    "person_id": access.plan.person_id,
-                    "category": ",".join(categories),
-                    "purpose": purpose or access.purpose,
-                    "obj": access.plan,
-                    "request_id": request_id,
-                }
-                for access, categories in reads
-            ]
-        )
+    access_log_write_many(
+        [
+            {
+                "actor": access.user,
+                "actor_name": access.actor_name,
+                "actor_role": access.actor_role,
+                "actor_service": access.actor_service,
+                "person_id": access.plan.person_id,
+                "category": ",".join(categories),
+                "purpose": purpose or access.purpose,
+                "obj": access.plan,
+                "request_id": request_id,
+            }
+            for access, categories in reads
+        ]
+    )
 
 
 @dataclass
@@ -316,17 +313,16 @@ def person_access_log(*, actor: Actor, page_number: int | str = 1, request_id: s
         raise Http404
     entries = AccessLogEntry.objects.filter(person_id=person.pk).exclude(purpose="self")
     page = Paginator(entries.order_by("-at", "-pk"), 25).get_page(page_number)
-    with transaction.atomic():
-        access_log_write(
-            actor=actor,
-            actor_name=actor.get_full_name(),
-            actor_role="",
-            actor_service="",
-            person_id=person.pk,
-            category="access_log",
-            purpose="self",
-            request_id=request_id,
-        )
+    access_log_write(
+        actor=actor,
+        actor_name=actor.get_full_name(),
+        actor_role="",
+        actor_service="",
+        person_id=person.pk,
+        category="access_log",
+        purpose="self",
+        request_id=request_id,
+    )
     return page
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laget.audit.chain import GENESIS, entry_hash, walk
-from laget.audit.models import AccessLogEntry, AuditChain
+from laget.audit.models import AccessLogEntry, AuditChain, ChangeRecord
 from laget.audit.services import access_log_write, change_record
 from laget.audit.verify import verify_chain
 
@@ -137,18 +137,28 @@ def test_entries_read_back_with_the_hash_python_computes():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_refuses_to_write_outside_a_transaction():
+def test_a_change_record_refuses_to_be_written_outside_the_changes_transaction():
     with pytest.raises(RuntimeError):
+        change_record(actor=None, action="plan_edit", obj=AuditChain(name="x"), before={}, after={})
+    assert not ChangeRecord.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_is_logged_on_its_own_without_a_surrounding_transaction():
+    # A read has no change to be saved with; its entry is atomic by itself.
+    for i in range(3):
         access_log_write(
             actor=None,
             actor_name="x",
             actor_role="",
             actor_service="",
-            person_id=1,
+            person_id=i,
             category="plan",
             purpose="care",
         )
-    assert not AccessLogEntry.objects.exists()
+    report = verify_chain(AccessLogEntry)
+    assert report.intact and report.entries == 3
+    assert AuditChain.objects.get(name="access").length == 3
 
 
 @pytest.mark.django_db(transaction=True)

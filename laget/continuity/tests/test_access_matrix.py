@@ -304,13 +304,13 @@ def test_dashboard_queries_stay_the_same(
         )
     client = plan_client("coordinator")
     client.get(reverse("continuity:dashboard"))
-    # Expect 15:
+    # Expect 13:
     #   1-3   session, user, TOTP authenticator
     #   4-5   access: the coordinator's places with plans and services; their consents
     #   6-10  stale measures, expiring consents, overdue tasks, hand-offs, episodes
-    #   11-15 one access-log entry per plan shown, written together: SAVEPOINT, lock the
-    #         chain head, one INSERT, UPDATE head, RELEASE
-    with django_assert_num_queries(15):
+    #   11-13 one access-log entry per plan shown, written together: lock the chain
+    #         head, one INSERT, UPDATE head
+    with django_assert_num_queries(13):
         assert client.get(reverse("continuity:dashboard")).status_code == 200
 
 

@@ -100,9 +100,9 @@ class TestCatalogueSearch:
         # Expect 9 queries:
         #   1. the session            2. the user           3. has the user a TOTP authenticator
         #   4. COUNT of services      5. organisations      6. one page of services (with joins)
-        #   7-9. SAVEPOINT, UPDATE session, RELEASE: every request renews the session, because
-        #        sessions expire after inactivity (the savepoint exists inside the test's
-        #        transaction; in production it is the request's own short transaction)
+        #   7-9. SAVEPOINT, UPDATE session, RELEASE: the first request after logging in renews
+        #        the session's idle expiry (later ones at most once a minute; the savepoint
+        #        exists inside the test's transaction, in production it is a transaction)
         with django_assert_num_queries(9):
             response = client.get(reverse("directory:catalogue"))
         assert response.status_code == 200
@@ -137,7 +137,7 @@ class TestServicePage:
         # Expect 10 queries: session, user, TOTP authenticator; the service with organisation
         # and entry; its active staff with user and profession; all their active memberships
         # (where else they work); may this user edit it; SAVEPOINT, UPDATE session, RELEASE
-        # (the session renewal, see above).
+        # (the first request renews the session, see above).
         with django_assert_num_queries(10):
             response = client.get(reverse("directory:service", kwargs={"slug": world.service.slug}))
         assert response.status_code == 200
@@ -263,7 +263,8 @@ class TestWhosWho:
         client.force_login(world.member)
         # Expect 10: session, user, TOTP authenticator; the network; its services with their
         # organisations; all their active staff with user and profession; all those people's
-        # active memberships; SAVEPOINT, UPDATE session, RELEASE (the session renewal).
+        # active memberships; SAVEPOINT, UPDATE session, RELEASE (the first request renews
+        # the session).
         with django_assert_num_queries(10):
             response = client.get(reverse("directory:whos_who", kwargs={"slug": "testvik"}))
         assert response.status_code == 200

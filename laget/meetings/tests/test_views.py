@@ -80,7 +80,7 @@ def test_the_meeting_page_makes_the_same_queries_as_history_grows(
     #   5     access: this user's place on the plan's team (a coordinator needs no consents)
     #   6-9   participants (with services), decisions (with services and tasks), earlier
     #         open actions, evaluations
-    #   then  the access-log entry (SAVEPOINT, the append, RELEASE: log_write_queries)
+    #   then  the access-log entry (log_write_queries: one statement or three)
     #   10-12 the agenda, the comments, whether this user has evaluated
     #   13-14 the forms' drop-downs: team members not yet invited; the services taking part
     # (No session write: reads within a minute of the last renewal leave it alone.)
@@ -117,14 +117,14 @@ def test_the_meeting_list_makes_the_same_queries_as_history_grows(
     client = plan_client("coordinator")
     url = reverse("meetings:list")
     client.get(url)
-    # Expect 13 queries:
+    # Expect 11 queries:
     #   1-3   session, user, TOTP authenticator
     #   4-5   the user's places on open plans' teams; the consents in force for those persons
     #   6-8   the networks they work in, the meetings, the forums
-    #   9-13  one access-log entry per person shown, written together: SAVEPOINT, lock the
-    #         chain head, one INSERT, UPDATE head, RELEASE
+    #   9-11  one access-log entry per person shown, written together: lock the chain
+    #         head, one INSERT, UPDATE head
     # (No session write: reads within a minute of the last renewal leave it alone.)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -246,7 +246,7 @@ def test_a_persons_meeting_list_makes_the_same_queries_as_history_grows(
     #   1-3   session, user, TOTP authenticator
     #   4-5   the plan with person and owner; this user's place on the team
     #   6     the meetings, newest first, with their chairs
-    #   then  the access-log entry (SAVEPOINT, the append, RELEASE: log_write_queries)
+    #   then  the access-log entry (log_write_queries: one statement or three)
     #   7     the team's professionals, for the chair drop-down
     # (No session write: reads within a minute of the last renewal leave it alone.)
     with django_assert_num_queries(7 + log_write_queries):

@@ -61,7 +61,7 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     #   7-12  the person's blocks, goals, measures (with services and goals), the first open
     #         tasks with how many are open in all, the latest messages with what they reply
     #         to and whether they were corrected, their attachments
-    #   then  the access-log entry (SAVEPOINT, the append, RELEASE: log_write_queries)
+    #   then  the access-log entry (log_write_queries: one statement or three)
     # No session write: the first request renewed it, and reads within a minute do not.
     # The add-forms' drop-downs load only when a form is opened (see views.ADD_FORMS).
     with django_assert_num_queries(12 + log_write_queries):
@@ -81,7 +81,7 @@ def test_message_page_queries_stay_the_same(
     #   1-2   session, user
     #   3     the plan with person and owner
     #   4     COUNT of messages (the pager)
-    #   then  the access-log entry (SAVEPOINT, the append, RELEASE: log_write_queries)
+    #   then  the access-log entry (log_write_queries: one statement or three)
     #   5     one page of messages with what they reply to and whether they were corrected
     #   6     their attachments (prefetch)
     with django_assert_num_queries(6 + log_write_queries):
