@@ -161,3 +161,18 @@ class AgreedPicture(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.agreed_on}"
+
+
+class ReminderState(models.Model):
+    """What the reminders last saw for one coordinator: counts per plan and kind of work
+    (plan ids and numbers, no names), and when a reminder last went out. Kept so the same
+    news is not e-mailed every day (see continuity.reminders)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    tally = models.JSONField(default=dict)
+    last_sent = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reminders for user {self.user_id}"

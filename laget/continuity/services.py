@@ -5,15 +5,24 @@ first, so two people ending and accepting at the same moment take turns, and the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laget.accounts.models import User
 from laget.audit.services import change_record, create_recorded, snapshot
 from laget.continuity.access import may_manage_episodes, works_in
-from laget.continuity.models import AgreedPicture, Handoff, Perspective, ServiceEpisode
+from laget.continuity.models import (
+    AgreedPicture,
+    Handoff,
+    Perspective,
+    ReminderState,
+    ServiceEpisode,
+)
+from laget.continuity.reminders import Tally, reminder_due
 from laget.continuity.timeline import Episode, responsible_on
 from laget.core.types import Actor
 from laget.directory.models import Service
@@ -280,3 +289,28 @@ def agreed_picture_record(
             obj=AgreedPicture(plan=plan, text=text.strip(), agreed_on=agreed_on, recorded_by=actor),
             fields=["agreed_on"],
         )
+
+
+@transaction.atomic
+def reminder_send_if_due(
+    *, user: User, tally: Tally, at: dt.datetime, send: Callable[[], None]
+) -> bool:
+    """Remind `user` with `send()` if continuity.reminders says one is due, and keep what
+    was seen. The user's row is locked, so two runs at once send once; if sending fails,
+    nothing is kept and the next run tries again. No change record: these are counts for
+    the reminders themselves, not a change to anyone's plan."""
+    state = ReminderState.objects.select_for_update().filter(user=user).first()
+    if state is None:
+        if not tally:
+            return False  # nothing to say, and nothing said before
+        state = ReminderState(user=user)
+    due = reminder_due(
+        now=tally, before=state.tally if state.last_sent else None, last_sent=state.last_sent, at=at
+    )
+    if due:
+        send()
+        state.last_sent = at
+    if due or state.tally != tally:
+        state.tally = tally
+        state.save()
+    return due
