@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
@@ -11,20 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laget.continuity.reminders import KINDS, REPEAT_AFTER, reminder_due, something_new, tally
+from laget.continuity.selectors import Attention
 
 MONDAY = dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.UTC)
 
 
-@dataclass
-class Item:
-    plan_id: int
-    revision_overdue: bool = False
-    stale_measures: int = 0
-    consents_expiring: int = 0
-    overdue_tasks: int = 0
-    open_handoffs: int = 0
-    declined_handoffs: int = 0
-    gap_now: bool = False
+def item(plan_id: int, **counts: int | bool) -> Attention:
+    """What needs doing on one plan, as the dashboard's selector returns it."""
+    return Attention(plan_id, "", **counts)
 
 
 def due(now, before=None, last_sent=None, at=MONDAY):
@@ -32,13 +25,13 @@ def due(now, before=None, last_sent=None, at=MONDAY):
 
 
 def test_the_first_reminder_goes_out_and_nothing_never_does():
-    assert due(tally([Item(1, overdue_tasks=1)]))
+    assert due(tally([item(1, overdue_tasks=1)]))
     assert not due(tally([]))
-    assert not due(tally([Item(1)]))
+    assert not due(tally([item(1)]))
 
 
 def test_the_same_state_is_not_repeated_within_a_week():
-    state = tally([Item(1, overdue_tasks=2), Item(2, revision_overdue=True)])
+    state = tally([item(1, overdue_tasks=2), item(2, revision_overdue=True)])
     yesterday = MONDAY - dt.timedelta(days=1)
     assert not due(state, before=state, last_sent=yesterday)
     assert not due(state, before=state, last_sent=MONDAY - REPEAT_AFTER + dt.timedelta(hours=1))
@@ -46,21 +39,21 @@ def test_the_same_state_is_not_repeated_within_a_week():
 
 
 def test_fewer_things_to_do_is_not_news():
-    before = tally([Item(1, overdue_tasks=3), Item(2, gap_now=True)])
-    after = tally([Item(1, overdue_tasks=1)])
+    before = tally([item(1, overdue_tasks=3), item(2, gap_now=True)])
+    after = tally([item(1, overdue_tasks=1)])
     assert not due(after, before=before, last_sent=MONDAY - dt.timedelta(days=1))
 
 
 def test_a_new_plan_or_a_new_kind_of_work_is_news_at_once():
-    before = tally([Item(1, overdue_tasks=1)])
+    before = tally([item(1, overdue_tasks=1)])
     yesterday = MONDAY - dt.timedelta(days=1)
-    assert due(tally([Item(1, overdue_tasks=1), Item(2, consents_expiring=1)]), before, yesterday)
-    assert due(tally([Item(1, overdue_tasks=1, gap_now=True)]), before, yesterday)
-    assert due(tally([Item(1, overdue_tasks=2)]), before, yesterday)
+    assert due(tally([item(1, overdue_tasks=1), item(2, consents_expiring=1)]), before, yesterday)
+    assert due(tally([item(1, overdue_tasks=1, gap_now=True)]), before, yesterday)
+    assert due(tally([item(1, overdue_tasks=2)]), before, yesterday)
 
 
 def test_the_tally_holds_numbers_only():
-    assert tally([Item(7, revision_overdue=True, stale_measures=2)]) == {"7": [1, 2, 0, 0, 0, 0, 0]}
+    assert tally([item(7, revision_overdue=True, stale_measures=2)]) == {"7": [1, 2, 0, 0, 0, 0, 0]}
     assert len(KINDS) == 7
 
 
