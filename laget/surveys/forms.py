@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.models import User
+from laget.directory.models import Service
 from laget.plans.forms import DateInput
 from laget.surveys.analysis import ABSOLUTE_MIN_N
 from laget.surveys.models import Round, TextPack, WorkGroup
@@ -59,6 +60,13 @@ class RoundForm(forms.Form):
         required=False,
         empty_label=_("Laget's own wording"),
     )
+    asked_services = forms.ModelMultipleChoiceField(
+        label=_("Whose staff are asked"),
+        queryset=Service.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone who works in the services you tick gets a personal link."),
+        error_messages={"required": _("Tick at least one service whose staff are asked.")},
+    )
     readers = forms.ModelMultipleChoiceField(
         label=_("Who else may read the results"),
         queryset=User.objects.none(),
@@ -66,12 +74,24 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, staff: Any = None, rounds: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: Any = None,
+        rounds: Any = None,
+        services: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if staff is not None:
             self.fields["readers"].queryset = staff  # type: ignore[attr-defined]
         if rounds is not None:
             self.fields["previous"].queryset = rounds  # type: ignore[attr-defined]
+        if services is not None:
+            asked = self.fields["asked_services"]
+            asked.queryset = services  # type: ignore[attr-defined]
+            asked.initial = list(services)  # everyone, unless the organiser narrows it
+            asked.label_from_instance = _service_with_organisation  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -118,3 +138,7 @@ class ActionForm(forms.Form):
             for b in groups
             if a.pk != b.pk
         ]
+
+
+def _service_with_organisation(service: Service) -> str:
+    return f"{service.name} ({service.organisation.name})"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from laget.accounts.models import User
 from laget.core.types import Actor
-from laget.directory.models import Network
+from laget.directory.models import Membership, Network, Service
 from laget.surveys.access import ORGANISER, may_create_round, round_role
 from laget.surveys.models import Action, Analysis, Invitation, Response, Round, WorkGroup
 from laget.surveys.report import band
@@ -204,12 +204,32 @@ def _matrix(result: dict) -> list[tuple[str, list[MatrixCell]]]:
     return rows
 
 
-def network_staff(*, actor: Actor, network: Network) -> QuerySet[User]:
+def network_services(*, actor: Actor, network: Network) -> QuerySet[Service]:
+    """The network's services that have someone working there now: whose staff can be asked."""
+    return (
+        Service.objects.filter(
+            organisation__networks=network,
+            is_active=True,
+            pk__in=Membership.objects.active().values("service_id"),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def network_staff(
+    *, actor: Actor, network: Network, services: QuerySet[Service] | None = None
+) -> QuerySet[User]:
+    """Professionals who work in the network now (an active membership in one of its
+    services), or only in the given ones. People who have left are not asked."""
+    memberships = Membership.objects.active().filter(service__organisation__networks=network)
+    if services is not None:
+        memberships = memberships.filter(service__in=services)
     return (
         User.objects.filter(
             kind=User.Kind.PROFESSIONAL,
             is_active=True,
-            professional__memberships__service__organisation__networks=network,
+            professional__memberships__in=memberships,
         )
         .distinct()
         .order_by("first_name", "last_name")

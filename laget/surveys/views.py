@@ -70,10 +70,11 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     staff = selectors.network_staff(actor=request.user, network=network)
     rounds = selectors.rounds_for(actor=request.user).filter(network=network)
-    form = RoundForm(staff=staff, rounds=rounds)
+    network_services = selectors.network_services(actor=request.user, network=network)
+    form = RoundForm(staff=staff, rounds=rounds, services=network_services)
     status = 200
     if request.method == "POST":
-        form = RoundForm(request.POST, staff=staff, rounds=rounds)
+        form = RoundForm(request.POST, staff=staff, rounds=rounds, services=network_services)
         if form.is_valid():
             d = form.cleaned_data
             if d["grouping"] == "custom":
@@ -94,7 +95,11 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
                     asks_ps=d["asks_ps"],
                     asks_capacity=d["asks_capacity"],
                     groups=groups,
-                    invitees=list(staff),
+                    invitees=list(
+                        selectors.network_staff(
+                            actor=request.user, network=network, services=d["asked_services"]
+                        )
+                    ),
                     readers=d["readers"],
                     previous=d["previous"],
                     rc_pack=d["rc_pack"],
@@ -105,8 +110,8 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "The round is created. Everyone in the network is on the list;"
-                        " send the invitations when you are ready."
+                        "The round is created. Everyone working in the services you ticked"
+                        " is on the list; send the invitations when you are ready."
                     ),
                 )
                 return redirect("surveys:round", round_id=round_.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from laget.accounts.models import User
 from laget.accounts.totp import ensure_totp
 from laget.conftest import TEST_TOTP_SECRET, make_professional
-from laget.directory.models import Membership, Network
+from laget.directory.models import Membership, Network, Service
 from laget.directory.tests.factories import NetworkFactory, ServiceFactory, UserFactory
 from laget.surveys import services
 from laget.surveys.analysis import ITEMS
@@ -43,6 +43,8 @@ class SurveyWorld:
     outsider: User
     person: User
     operator: User
+    kommune: Service  # the network's two services
+    dps: Service
 
     def actor(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -87,6 +89,8 @@ def survey_world(db) -> SurveyWorld:
         outsider=outsider,
         person=UserFactory(kind=User.Kind.PERSON),
         operator=operator,
+        kommune=kommune,
+        dps=dps,
     )
 
 

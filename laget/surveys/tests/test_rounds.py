@@ -379,22 +379,28 @@ def test_a_large_round_is_analysed_in_the_background_with_a_progress_bar(
     )
 
 
-def test_a_leader_creates_a_round_with_a_group_per_service(survey_world, survey_client):
+def new_round_form(w, **changes):
     today = timezone.localdate()
+    form = {
+        "title": "Høstmåling",
+        "opens": today.isoformat(),
+        "closes": (today + dt.timedelta(days=14)).isoformat(),
+        "min_n": 5,
+        "asks_rc": "on",
+        "asks_ps": "on",
+        "grouping": "service",
+        "asked_services": [w.kommune.pk, w.dps.pk],
+        "readers": [w.reader.pk],
+    }
+    return form | changes
+
+
+def test_a_leader_creates_a_round_with_a_group_per_service(survey_world, survey_client):
     url = reverse("surveys:round_create", kwargs={"slug": survey_world.network.slug})
-    response = survey_client("organiser").post(
-        url,
-        {
-            "title": "Høstmåling",
-            "opens": today.isoformat(),
-            "closes": (today + dt.timedelta(days=14)).isoformat(),
-            "min_n": 5,
-            "asks_rc": "on",
-            "asks_ps": "on",
-            "grouping": "service",
-            "readers": [survey_world.reader.pk],
-        },
-    )
+    page = survey_client("organiser").get(url).content.decode()
+    # Every service with staff is ticked from the start; the organiser may narrow it.
+    assert page.count('name="asked_services"') == 2 and page.count("checked") >= 2
+    response = survey_client("organiser").post(url, new_round_form(survey_world))
     assert response.status_code == 302
     round_ = Round.objects.get(title="Høstmåling")
     assert sorted(round_.groups.values_list("name", flat=True)) == [
@@ -405,6 +411,45 @@ def test_a_leader_creates_a_round_with_a_group_per_service(survey_world, survey_
     w = survey_world
     assert invited == {w.organiser.pk, w.reader.pk, w.respondent.pk, w.colleague.pk}
     assert not round_.asks_capacity and list(round_.readers.all()) == [w.reader]
+
+
+def test_the_organiser_chooses_whose_staff_are_asked_and_those_who_left_are_not(
+    survey_world, survey_client
+):
+    from laget.conftest import make_professional
+    from laget.directory.models import Membership
+
+    w = survey_world
+    left = make_professional(w.dps, Membership.Role.MEMBER)
+    today = timezone.localdate()
+    Membership.objects.filter(professional__user=left).update(
+        starts=today - dt.timedelta(days=300), ends=today - dt.timedelta(days=1)
+    )
+    url = reverse("surveys:round_create", kwargs={"slug": w.network.slug})
+    response = survey_client("organiser").post(
+        url, new_round_form(w, title="Bare DPS", asked_services=[w.dps.pk])
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get(title="Bare DPS")
+    # Both services are still groups to rate; only the DPS staff are asked.
+    assert round_.groups.count() == 2
+    invited = set(round_.invitations.values_list("user_id", flat=True))
+    assert invited == {w.reader.pk, w.respondent.pk}
+
+    # Everyone, with someone gone from the DPS: the round is made, without them.
+    response = survey_client("organiser").post(url, new_round_form(w, title="Alle"))
+    assert response.status_code == 302
+    invited = set(Round.objects.get(title="Alle").invitations.values_list("user_id", flat=True))
+    assert left.pk not in invited and len(invited) == 4
+
+
+def test_a_round_that_asks_nobody_is_refused(survey_world, survey_client):
+    url = reverse("surveys:round_create", kwargs={"slug": survey_world.network.slug})
+    before = Round.objects.count()
+    response = survey_client("organiser").post(url, new_round_form(survey_world, asked_services=[]))
+    assert response.status_code == 400
+    assert "Kryss av minst én tjeneste" in response.content.decode()
+    assert Round.objects.count() == before
 
 
 def test_a_round_with_bad_dates_or_a_low_threshold_is_refused_and_nothing_is_saved(
