@@ -139,6 +139,19 @@ class MessageForm(PlanPageForm):
         error_messages={"required": _("Write a message before you send it.")},
     )
 
+    def keep_drafts_at(self, url: str) -> None:
+        """Save the text as a draft two seconds after typing stops (htmx): only the text and
+        the CSRF token go, never the attachments."""
+        self.fields["body"].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "input changed delay:2s",
+                "hx-params": "body,csrfmiddlewaretoken",
+                "hx-target": "#draft-status",
+                "hx-swap": "outerHTML",
+            }
+        )
+
 
 class EmergencyAccessForm(PlanPageForm):
     id_prefix = "emergency"

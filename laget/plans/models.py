@@ -522,6 +522,27 @@ class EmergencyAccess(models.Model):
         return self.starts_at <= timezone.now() < self.ends_at
 
 
+class MessageDraft(models.Model):
+    """A message being written to the wall, kept as it is typed so a dropped connection or
+    a closed tab loses nothing. Only its author ever sees it; it goes when the message is
+    sent or the text is emptied. It is not part of the plan, so no change record."""
+
+    MAX_LENGTH = 4000  # as a message
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=MAX_LENGTH)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "author"], name="one_draft_per_author_and_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft by user {self.author_id} on plan {self.plan_id}"
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     # A random name on disk: the original name is kept in the row, never in a path.
     import uuid

@@ -31,6 +31,7 @@ from laget.plans.models import (
     ItemBlock,
     Measure,
     Message,
+    MessageDraft,
     Person,
     Plan,
     Task,
@@ -256,6 +257,7 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
 class MessagesPage:
     access: PlanAccess
     page: Page
+    draft: str  # what the reader was writing and has not sent yet: theirs alone
 
 
 def messages_page(
@@ -264,8 +266,15 @@ def messages_page(
     access = access_or_404(actor=actor, plan_id=plan_id, category=Category.MESSAGES)
     messages = _with_correction_flag(access.plan.messages.prefetch_related("attachments"))
     page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+    draft = ""
+    if access.may_write_messages:
+        draft = (
+            MessageDraft.objects.filter(plan=access.plan, author=actor)
+            .values_list("body", flat=True)
+            .first()
+        ) or ""
     log_read(access, categories=[Category.MESSAGES], request_id=request_id)
-    return MessagesPage(access=access, page=page)
+    return MessagesPage(access=access, page=page, draft=draft)
 
 
 def my_plans(*, actor: Actor, request_id: str = "", limit: int = 200) -> list[TeamMember]:

@@ -36,6 +36,7 @@ from laget.plans.models import (
     ItemBlock,
     Measure,
     Message,
+    MessageDraft,
     Person,
     Plan,
     Task,
@@ -570,6 +571,8 @@ def message_post(
     if corrects is not None and corrects.author_id != actor.pk:
         raise ValidationError(_("You can only correct your own messages."))
     with transaction.atomic():
+        if reply_to is None and corrects is None:  # the wall's own form: its draft is sent
+            MessageDraft.objects.filter(plan=plan, author=actor).delete()
         message = create_recorded(
             actor=actor,
             action="message_post",
@@ -594,6 +597,25 @@ def message_post(
                 content_type=kind,
             )
     return message
+
+
+def message_draft_save(*, actor: Actor, plan: Plan, body: str) -> MessageDraft | None:
+    """Keep what the actor is writing to the plan's wall; empty text removes the draft.
+    Only someone who may write messages here keeps a draft, and only they read it back."""
+    _access(actor, plan, check="may_write_messages")
+    if len(body) > MessageDraft.MAX_LENGTH:
+        raise ValidationError(
+            _("Not saved: a message can be at most %(n)d characters. Shorten it or split it.")
+            % {"n": MessageDraft.MAX_LENGTH}
+        )
+    with transaction.atomic():
+        if not body.strip():
+            MessageDraft.objects.filter(plan=plan, author=actor).delete()
+            return None
+        draft, _created = MessageDraft.objects.update_or_create(
+            plan=plan, author=actor, defaults={"body": body}
+        )
+    return draft
 
 
 # --- Emergency access ----------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("planer/<int:plan_id>/pdf/", views.plan_pdf, name="pdf"),
     path("planer/<int:plan_id>/samtykke/", views.plan_consent, name="plan_consent"),
     path("planer/<int:plan_id>/meldinger/", views.plan_messages, name="messages"),
+    path("planer/<int:plan_id>/meldinger/utkast/", views.message_draft, name="message_draft"),
     path(
         "planer/<int:plan_id>/vedlegg/<int:attachment_id>/",
         views.attachment_download,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -212,6 +213,9 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
         page_number=request.GET.get("side", 1),
         request_id=_request_id(request),
     )
+    if request.method != "POST" and result.draft:
+        form = MessageForm(initial={"body": result.draft})  # what they had not sent yet
+    form.keep_drafts_at(reverse("plans:message_draft", kwargs={"plan_id": plan_id}))
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -219,6 +223,22 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
         {"m": result, "plan": result.access.plan, "form": form},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def message_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Keeps the message being written (htmx autosave); answers with the status line."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="messages")
+    try:
+        draft = services.message_draft_save(
+            actor=request.user, plan=access.plan, body=request.POST.get("body", "")
+        )
+    except ValidationError as exc:
+        return render(
+            request, "plans/_draft_status.html", {"error": " ".join(exc.messages)}, status=400
+        )
+    return render(request, "plans/_draft_status.html", {"saved": draft is not None})
 
 
 def _message_of(plan: Plan, message_id: str | None) -> Message | None:

@@ -253,6 +253,13 @@ def test_coordinator_adds_measure_and_task_then_the_person_reads_writes_and_sees
     assert_accessible(phone)
     phone.get_by_role("link", name="Alle meldinger, og skriv en melding").click()
     phone.get_by_label("Skriv en melding til teamet").fill("Jeg kan komme på møtet på fredag.")
+    # Typing is saved as a draft after a pause; a reload (a dropped connection) loses nothing.
+    phone.get_by_text("Utkastet er lagret").wait_for()
+    phone.reload()
+    phone.get_by_text("Her er meldingen du hadde begynt på.").wait_for()
+    assert phone.get_by_label("Skriv en melding til teamet").input_value() == (
+        "Jeg kan komme på møtet på fredag."
+    )
     phone.get_by_role("button", name="Send").click()
     phone.get_by_text("Meldingen din er sendt til teamet.").wait_for()
     assert phone.get_by_text("Jeg kan komme på møtet på fredag.").is_visible()

@@ -80,6 +80,8 @@ PLAN_MATRIX = {
     "plans:my_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     "plans:plan": ("get", None, READ_PLAN, True),
     "plans:messages": ("get", None, READ_PLAN, True),
+    # A draft of a message: whoever may write messages keeps their own; no read, no log.
+    "plans:message_draft": ("post", message, READ_PLAN, False),
     "plans:goal_add": ("post", goal, EDIT_PLAN, False),
     "plans:measure_add": ("post", measure, EDIT_PLAN, False),
     "plans:task_add": ("post", task, EDIT_PLAN, False),

@@ -77,14 +77,15 @@ def test_message_page_queries_stay_the_same(
     client = plan_client("person")
     url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)
-    # Expect 6 queries and the access-log entry's (the person: no MFA rule, no team lookup):
+    # Expect 7 queries and the access-log entry's (the person: no MFA rule, no team lookup):
     #   1-2   session, user
     #   3     the plan with person and owner
     #   4     COUNT of messages (the pager)
+    #   5     the person's own unsent draft, if any
     #   then  the access-log entry (log_write_queries: one statement or three)
-    #   5     one page of messages with what they reply to and whether they were corrected
-    #   6     their attachments (prefetch)
-    with django_assert_num_queries(6 + log_write_queries):
+    #   6     one page of messages with what they reply to and whether they were corrected
+    #   7     their attachments (prefetch)
+    with django_assert_num_queries(7 + log_write_queries):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -126,6 +127,44 @@ def test_script_in_a_message_is_shown_as_text(plan_world, plan_client):
     body = client.get(url).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;Hei" in body
+
+
+def test_a_message_being_written_is_kept_for_its_author_alone_until_sent(plan_world, plan_client):
+    from laget.plans.models import MessageDraft
+
+    w = plan_world
+    page_url = reverse("plans:messages", kwargs={"plan_id": w.plan.pk})
+    draft_url = reverse("plans:message_draft", kwargs={"plan_id": w.plan.pk})
+    person, coordinator = plan_client("person"), plan_client("coordinator")
+    page = person.get(page_url).content.decode()
+    assert f'hx-post="{draft_url}"' in page and 'hx-params="body,csrfmiddlewaretoken"' in page
+
+    # The connection drops after the autosave: nothing typed is lost.
+    saved = person.post(draft_url, {"body": "Jeg vil gjerne snakke om <b>boligen</b>"})
+    assert saved.status_code == 200 and "Utkastet er lagret" in saved.content.decode()
+    page = person.get(page_url).content.decode()
+    assert "Her er meldingen du hadde begynt på" in page
+    assert "Jeg vil gjerne snakke om &lt;b&gt;boligen&lt;/b&gt;</textarea>" in page
+    # Nobody else sees it, not even the coordinator.
+    assert "snakke om" not in coordinator.get(page_url).content.decode()
+
+    # Too long: a Norwegian message, and the draft before it stays as it was.
+    too_long = person.post(draft_url, {"body": "x" * 4001})
+    assert too_long.status_code == 400 and "høyst 4000 tegn" in too_long.content.decode()
+    assert MessageDraft.objects.get().body.startswith("Jeg vil gjerne")
+
+    # A reply sent from another message's form leaves the draft alone; sending it clears it.
+    first = Message.objects.create(plan=w.plan, author=w.coordinator, author_name="K", body="Hei")
+    person.post(page_url, {"body": "Takk", "reply_to": first.pk})
+    assert MessageDraft.objects.exists()
+    person.post(page_url, {"body": "Jeg vil gjerne snakke om boligen"})
+    assert not MessageDraft.objects.exists()
+    assert "Her er meldingen" not in person.get(page_url).content.decode()
+
+    # Emptying the text removes the draft too.
+    person.post(draft_url, {"body": "Noe"})
+    person.post(draft_url, {"body": "   "})
+    assert not MessageDraft.objects.exists()
 
 
 def test_empty_message_gets_a_norwegian_message(plan_world, plan_client):
