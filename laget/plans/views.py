@@ -117,20 +117,34 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/my_plans.html", {"places": places})
 
 
+def _add_to_plan(
+    request: HttpRequest, plan_id: int, *, kind: str, form: Any, save: Any, done: str
+) -> HttpResponse:
+    """An add-form's POST: save through the service and go back to the plan, or show the
+    plan again with the form and what to fix (400)."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("plans:plan", plan_id=plan_id)
+    return _render_plan(request, plan_id, status=400, **{f"{kind}_form": form})
+
+
 @login_required
 @require_POST
 def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
-    form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_add(actor=request.user, plan=access.plan, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The goal is added."))
-            return redirect("plans:plan", plan_id=plan_id)
-    return _render_plan(request, plan_id, status=400, goal_form=form)
+    return _add_to_plan(
+        request,
+        plan_id,
+        kind="goal",
+        form=GoalForm(request.POST),
+        save=lambda data: services.goal_add(actor=request.user, plan=access.plan, **data),
+        done=_("The goal is added."),
+    )
 
 
 @login_required
@@ -138,40 +152,42 @@ def goal_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 def measure_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
     services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
-    form = MeasureForm(request.POST, goals=selectors.visible_goals(access), services=services_qs)
-    if form.is_valid():
-        try:
-            services.measure_add(actor=request.user, plan=access.plan, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The measure is added."))
-            return redirect("plans:plan", plan_id=plan_id)
-    return _render_plan(request, plan_id, status=400, measure_form=form)
+    return _add_to_plan(
+        request,
+        plan_id,
+        kind="measure",
+        form=MeasureForm(request.POST, goals=selectors.visible_goals(access), services=services_qs),
+        save=lambda data: services.measure_add(actor=request.user, plan=access.plan, **data),
+        done=_("The measure is added."),
+    )
 
 
 @login_required
 @require_POST
 def task_add(request: HttpRequest, plan_id: int) -> HttpResponse:
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
-    form = TaskForm(request.POST, team=page.team)
-    if form.is_valid():
-        member = form.cleaned_data["assignee_user"]
-        try:
-            services.task_add(
-                actor=request.user,
-                plan=page.plan,
-                title=form.cleaned_data["title"],
-                due=form.cleaned_data["due"],
-                assignee_user=member.user,
-                assignee_service=member.service,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The task is added."))
-            return redirect("plans:plan", plan_id=plan_id)
-    return _render_plan(request, plan_id, status=400, task_form=form)
+    # The team is read only to check the chosen assignee; nothing of it is shown unless the
+    # form comes back with errors, and then the plan page logs its read as always.
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+
+    def save(data: dict[str, Any]) -> None:
+        member = data["assignee_user"]
+        services.task_add(
+            actor=request.user,
+            plan=access.plan,
+            title=data["title"],
+            due=data["due"],
+            assignee_user=member.user,
+            assignee_service=member.service,
+        )
+
+    return _add_to_plan(
+        request,
+        plan_id,
+        kind="task",
+        form=TaskForm(request.POST, team=selectors.plan_team(access=access)),
+        save=save,
+        done=_("The task is added."),
+    )
 
 
 @login_required

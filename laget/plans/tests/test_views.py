@@ -352,3 +352,20 @@ def test_an_add_form_opens_on_demand_with_and_without_javascript(plan_world, pla
         .status_code
         == 404
     )
+
+
+def test_adding_a_task_is_recorded_as_a_change_not_as_a_read(plan_world, plan_client):
+    # The person's "who has read my plan" lists reads; adding a task is a change, kept in
+    # the change log, and the team it checks the assignee against is not shown to anyone.
+    from laget.audit.models import ChangeRecord
+
+    w = plan_world
+    before = AccessLogEntry.objects.count()
+    response = plan_client("coordinator").post(
+        reverse("plans:task_add", kwargs={"plan_id": w.plan.pk}),
+        {"title": "Søke bostøtte", "assignee_user": w.coordinator.pk, "due": "2030-01-01"},
+    )
+    assert response.status_code == 302
+    assert AccessLogEntry.objects.count() == before
+    assert ChangeRecord.objects.filter(action="task_add").count() == 1
+    assert Task.objects.get().title == "Søke bostøtte"
