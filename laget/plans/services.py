@@ -608,13 +608,12 @@ def message_draft_save(*, actor: Actor, plan: Plan, body: str) -> MessageDraft |
             _("Not saved: a message can be at most %(n)d characters. Shorten it or split it.")
             % {"n": MessageDraft.MAX_LENGTH}
         )
-    with transaction.atomic():
-        if not body.strip():
-            MessageDraft.objects.filter(plan=plan, author=actor).delete()
-            return None
-        draft, _created = MessageDraft.objects.update_or_create(
-            plan=plan, author=actor, defaults={"body": body}
-        )
+    if not body.strip():
+        MessageDraft.objects.filter(plan=plan, author=actor).delete()
+        return None
+    draft, _created = MessageDraft.objects.update_or_create(  # locks the row while it writes
+        plan=plan, author=actor, defaults={"body": body}
+    )
     return draft
 
 

@@ -369,3 +369,19 @@ def test_adding_a_task_is_recorded_as_a_change_not_as_a_read(plan_world, plan_cl
     assert AccessLogEntry.objects.count() == before
     assert ChangeRecord.objects.filter(action="task_add").count() == 1
     assert Task.objects.get().title == "Søke bostøtte"
+
+
+def test_saving_a_draft_makes_a_fixed_number_of_queries(
+    plan_world, plan_client, django_assert_num_queries
+):
+    client = plan_client("person")
+    url = reverse("plans:message_draft", kwargs={"plan_id": plan_world.plan.pk})
+    client.post(url, {"body": "Første utkast"})
+    # Expect 7 queries (the person: no MFA rule, no team lookup, no consents):
+    #   1-2   session, user
+    #   3     the plan with person and owner (access, which the service asks again without
+    #         a query: it is the person's own plan)
+    #   4-7   SAVEPOINT, the draft (locked), UPDATE it, RELEASE
+    # Nothing is read back to the page, so nothing is logged.
+    with django_assert_num_queries(7):
+        assert client.post(url, {"body": "Andre utkast, litt lenger"}).status_code == 200
