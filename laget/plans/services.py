@@ -295,6 +295,8 @@ def team_member_leave(*, actor: Actor, member: TeamMember, reason: str) -> TeamM
         locked.left_at = timezone.now()
         locked.left_reason = reason.strip()
         locked.save(update_fields=["left_at", "left_reason"])
+        # Whatever they had started writing to the wall is not kept for someone who left.
+        MessageDraft.objects.filter(plan_id=locked.plan_id, author_id=locked.user_id).delete()
         change_record(
             actor=actor,
             action="team_leave",

@@ -208,13 +208,18 @@ class TestTeam:
 
     def test_leaving_keeps_the_history_and_ends_access(self, plan_world):
         from laget.plans.access import plan_access
-        from laget.plans.models import TeamMember
+        from laget.plans.models import MessageDraft, TeamMember
 
-        place = TeamMember.objects.get(plan=plan_world.plan, user=plan_world.team_professional)
-        services.team_member_leave(actor=plan_world.coordinator, member=place, reason="Avsluttet")
+        w = plan_world
+        services.message_draft_save(actor=w.team_professional, plan=w.plan, body="Halvskrevet")
+        services.message_draft_save(actor=w.coordinator, plan=w.plan, body="Koordinatorens")
+        place = TeamMember.objects.get(plan=w.plan, user=w.team_professional)
+        services.team_member_leave(actor=w.coordinator, member=place, reason="Avsluttet")
         place.refresh_from_db()
         assert place.left_at is not None
-        assert plan_access(plan_world.team_professional, plan_world.plan) is None
+        assert plan_access(w.team_professional, w.plan) is None
+        # Their unsent draft goes with them; nobody else's does.
+        assert list(MessageDraft.objects.values_list("author_id", flat=True)) == [w.coordinator.pk]
 
 
 class TestGoalsMeasuresTasks:
