@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from laget.accounts.models import User
 from laget.core.types import Actor
 from laget.directory.access import can_edit_catalogue_entry, can_view_staff
 from laget.directory.models import Membership, Network, Organisation, Service
@@ -221,3 +222,38 @@ def my_directory(*, actor: Actor) -> MyDirectory:
         .order_by("name")
     )
     return MyDirectory(memberships=memberships, networks=networks)
+
+
+def network_services(*, actor: Actor, network: Network) -> QuerySet[Service]:
+    """The network's services that have someone working there now."""
+    return (
+        Service.objects.filter(
+            organisation__networks=network,
+            is_active=True,
+            pk__in=Membership.objects.active().values("service_id"),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def network_staff(
+    *, actor: Actor, network: Network, services: QuerySet[Service] | None = None
+) -> QuerySet[User]:
+    """Professionals who work in the network now (an active membership in one of its
+    services), or only in the given ones: to invite, or to name as readers or anchor
+    persons. People who have left are not among them. For professionals only."""
+    if not can_view_staff(actor):
+        raise PermissionDenied
+    memberships = Membership.objects.active().filter(service__organisation__networks=network)
+    if services is not None:
+        memberships = memberships.filter(service__in=services)
+    return (
+        User.objects.filter(
+            kind=User.Kind.PROFESSIONAL,
+            is_active=True,
+            professional__memberships__in=memberships,
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )

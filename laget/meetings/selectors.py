@@ -13,7 +13,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from laget.accounts.models import User
 from laget.core.types import Actor
 from laget.directory.models import Membership, Network, Service
 from laget.meetings.access import MeetingAccess, meeting_access, works_in_network
@@ -342,16 +341,3 @@ def plan_meetings(*, actor: Actor, access: PlanAccess, request_id: str = "") -> 
     meetings = list(access.plan.meetings.select_related("chair").order_by("-starts_at")[:100])
     log_read(access, categories=[Category.PLAN], request_id=request_id)
     return meetings
-
-
-def network_staff(*, actor: Actor, network: Network) -> QuerySet[User]:
-    """Professionals working in the network, to choose anchor persons from."""
-    return (
-        User.objects.filter(
-            kind=User.Kind.PROFESSIONAL,
-            is_active=True,
-            professional__memberships__service__organisation__networks=network,
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from laget.accounts.models import User
 from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
+from laget.directory import selectors as directory_selectors
 from laget.directory.models import Service
 from laget.meetings import calendar, selectors, services
 from laget.meetings.access import MeetingAccess
@@ -600,7 +601,7 @@ def forum_schedule(request: HttpRequest, forum_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def forum_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = selectors.network_for_forum_create(actor=request.user, slug=slug)
-    staff = selectors.network_staff(actor=request.user, network=network)
+    staff = directory_selectors.network_staff(actor=request.user, network=network)
     form = ForumForm(staff=staff)
     status = 200
     if request.method == "POST":

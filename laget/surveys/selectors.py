@@ -10,9 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from laget.accounts.models import User
 from laget.core.types import Actor
-from laget.directory.models import Membership, Network, Service
+from laget.directory.models import Network
 from laget.surveys.access import ORGANISER, may_create_round, round_role
 from laget.surveys.models import Action, Analysis, Invitation, Response, Round, WorkGroup
 from laget.surveys.report import band
@@ -202,35 +201,3 @@ def _matrix(result: dict) -> list[tuple[str, list[MatrixCell]]]:
                 row.append(MatrixCell(rater, target, c["n"], False, c["rc"], band(c["rc"])))
         rows.append((rater, row))
     return rows
-
-
-def network_services(*, actor: Actor, network: Network) -> QuerySet[Service]:
-    """The network's services that have someone working there now: whose staff can be asked."""
-    return (
-        Service.objects.filter(
-            organisation__networks=network,
-            is_active=True,
-            pk__in=Membership.objects.active().values("service_id"),
-        )
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-
-
-def network_staff(
-    *, actor: Actor, network: Network, services: QuerySet[Service] | None = None
-) -> QuerySet[User]:
-    """Professionals who work in the network now (an active membership in one of its
-    services), or only in the given ones. People who have left are not asked."""
-    memberships = Membership.objects.active().filter(service__organisation__networks=network)
-    if services is not None:
-        memberships = memberships.filter(service__in=services)
-    return (
-        User.objects.filter(
-            kind=User.Kind.PROFESSIONAL,
-            is_active=True,
-            professional__memberships__in=memberships,
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
+from laget.directory import selectors as directory_selectors
 from laget.directory.models import Network
 from laget.surveys import selectors, services
 from laget.surveys.analysis import ITEMS
@@ -68,9 +69,9 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(Network, slug=slug)
     if network not in selectors.networks_to_survey(actor=request.user):
         raise PermissionDenied
-    staff = selectors.network_staff(actor=request.user, network=network)
+    staff = directory_selectors.network_staff(actor=request.user, network=network)
     rounds = selectors.rounds_for(actor=request.user).filter(network=network)
-    network_services = selectors.network_services(actor=request.user, network=network)
+    network_services = directory_selectors.network_services(actor=request.user, network=network)
     form = RoundForm(staff=staff, rounds=rounds, services=network_services)
     status = 200
     if request.method == "POST":
@@ -96,7 +97,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
                     asks_capacity=d["asks_capacity"],
                     groups=groups,
                     invitees=list(
-                        selectors.network_staff(
+                        directory_selectors.network_staff(
                             actor=request.user, network=network, services=d["asked_services"]
                         )
                     ),

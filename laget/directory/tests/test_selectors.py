@@ -78,3 +78,28 @@ def test_my_directory_lists_own_services_and_networks(world):
     assert [m.service for m in mine.memberships] == [world.service]
     assert mine.networks == [world.network]
     assert selectors.my_directory(actor=world.person).memberships == []
+
+
+def test_network_staff_and_services_are_who_works_there_now(world):
+    # Survey invitations, survey readers and forum anchor persons are chosen from these.
+    network = world.network
+    staff = set(selectors.network_staff(actor=world.member, network=network))
+    assert {world.owner, world.member, world.outsider} <= staff
+    assert set(selectors.network_services(actor=world.member, network=network)) == {
+        world.service,
+        world.other_service,
+    }
+    today = dt.date.today()
+    Membership.objects.filter(professional__user=world.outsider).update(
+        starts=today - dt.timedelta(days=300), ends=today - dt.timedelta(days=1)
+    )
+    assert world.outsider not in selectors.network_staff(actor=world.member, network=network)
+    # other_service has nobody left: it is no longer a service whose staff can be asked.
+    assert list(selectors.network_services(actor=world.member, network=network)) == [world.service]
+    only = selectors.network_staff(
+        actor=world.member, network=network, services=Service.objects.filter(pk=world.service.pk)
+    )
+    assert {world.owner, world.member} <= set(only) and world.outsider not in only
+    for actor in [world.person, world.operator, AnonymousUser()]:
+        with pytest.raises(PermissionDenied):
+            selectors.network_staff(actor=actor, network=network)
