@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from laget.accounts.models import User
 from laget.accounts.totp import ensure_totp
@@ -21,6 +22,11 @@ from laget.directory.tests.factories import (
 )
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+
+# Tests never assert on wall-clock time. Hypothesis's per-example deadline (200 ms) would,
+# and on a busy two-core CI machine running Chromium beside the workers it fails at random.
+hypothesis_settings.register_profile("laget", deadline=None)
+hypothesis_settings.load_profile("laget")
 
 
 @pytest.fixture(autouse=True)
