@@ -296,9 +296,10 @@ def reminder_send_if_due(
     *, user: User, tally: Tally, at: dt.datetime, send: Callable[[], None]
 ) -> bool:
     """Remind `user` with `send()` if continuity.reminders says one is due, and keep what
-    was seen. The user's row is locked, so two runs at once send once; if sending fails,
-    nothing is kept and the next run tries again. No change record: these are counts for
-    the reminders themselves, not a change to anyone's plan."""
+    was seen. The user's row is locked, so two runs at once send once (before the first
+    reminder there is no row yet: the slower run then fails on the unique user and keeps
+    nothing). If sending fails, nothing is kept and the next run tries again. No change
+    record: these are counts for the reminders themselves, not a change to anyone's plan."""
     state = ReminderState.objects.select_for_update().filter(user=user).first()
     if state is None:
         if not tally:
