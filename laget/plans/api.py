@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from laget.directory.models import LONG_TEXT
 from laget.plans import selectors, services
 from laget.plans.models import Category
 
@@ -96,7 +97,7 @@ class MessagePage(Schema):
 
 
 class MessageIn(Schema):
-    body: str = Field(..., max_length=4000)
+    body: str = Field(..., max_length=LONG_TEXT)
     reply_to: int | None = None
 
 

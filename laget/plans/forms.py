@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.models import User
-from laget.directory.models import Membership, Service
+from laget.directory.models import LONG_TEXT, Membership, Service
 from laget.plans.models import Category, Consent, CrisisPlan, Goal, Measure, Plan
 
 
@@ -134,7 +134,7 @@ class MessageForm(PlanPageForm):
     )
     body = forms.CharField(
         label=_("Write a message to the team"),
-        max_length=4000,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write a message before you send it.")},
     )

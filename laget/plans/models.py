@@ -527,11 +527,9 @@ class MessageDraft(models.Model):
     a closed tab loses nothing. Only its author ever sees it; it goes when the message is
     sent or the text is emptied. It is not part of the plan, so no change record."""
 
-    MAX_LENGTH = 4000  # as a message
-
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(max_length=MAX_LENGTH)
+    body = models.TextField(max_length=LONG_TEXT)  # as a message
     saved_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,7 +24,7 @@ from laget.audit.services import (
 )
 from laget.core.identifiers import is_valid_national_id
 from laget.core.types import Actor
-from laget.directory.models import Organisation, Service
+from laget.directory.models import LONG_TEXT, Organisation, Service
 from laget.plans.access import PlanAccess, may_open_emergency_access, plan_access
 from laget.plans.models import (
     Attachment,
@@ -605,10 +605,10 @@ def message_draft_save(*, actor: Actor, plan: Plan, body: str) -> MessageDraft |
     """Keep what the actor is writing to the plan's wall; empty text removes the draft.
     Only someone who may write messages here keeps a draft, and only they read it back."""
     _access(actor, plan, check="may_write_messages")
-    if len(body) > MessageDraft.MAX_LENGTH:
+    if len(body) > LONG_TEXT:
         raise ValidationError(
             _("Not saved: a message can be at most %(n)d characters. Shorten it or split it.")
-            % {"n": MessageDraft.MAX_LENGTH}
+            % {"n": LONG_TEXT}
         )
     if not body.strip():
         MessageDraft.objects.filter(plan=plan, author=actor).delete()
