@@ -43,7 +43,7 @@ fmt: $(STAMP)
 
 # Extract and compile the bokmål translations (needs GNU gettext; the .mo files are committed).
 messages: $(STAMP)
-	cd laget && ../$(BIN)/python ../manage.py makemessages -l nb --no-obsolete --ignore 'tests/*'
+	cd laget && ../$(BIN)/python ../manage.py makemessages -l nb --no-obsolete --no-location --ignore 'tests/*'
 	cd laget && ../$(BIN)/python ../manage.py compilemessages
 
 bench: $(STAMP)
