@@ -42,8 +42,26 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _development_audit_key() -> str:
+    # The audit logs' entries carry a keyed hash: whoever can write the database but does not
+    # hold this key cannot forge an entry. In production it comes from outside (a file the
+    # database administrator cannot read); in development it is generated like the secret key.
+    key_file = VAR_DIR / "audit_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 DEBUG = envbool("LAGET_DEBUG")
 SECRET_KEY = envsecret("SECRET_KEY") or _development_secret_key()
+LAGET_AUDIT_KEY = envsecret("LAGET_AUDIT_KEY") or _development_audit_key()
+# Signed checkpoints of the audit chains' heads go here: a file the database administrator
+# cannot rewrite (another host, a write-once mount). `manage.py audit_checkpoint` appends.
+LAGET_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("LAGET_AUDIT_CHECKPOINTS", VAR_DIR / "audit-checkpoints.jsonl")
+)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # The demo shortcuts (printing TOTP codes) exist only where the operator turns them on.

@@ -19,6 +19,13 @@ if not _secret or len(_secret) < 50:
         "SECRET_KEY (or SECRET_KEY_FILE) must hold at least 50 random characters in production."
     )
 SECRET_KEY = _secret
+_audit_key = envsecret("LAGET_AUDIT_KEY")
+if not _audit_key or len(_audit_key) < 32:
+    raise ImproperlyConfigured(
+        "LAGET_AUDIT_KEY (or LAGET_AUDIT_KEY_FILE) must hold at least 32 random characters in "
+        "production, kept where the database administrator cannot read it."
+    )
+LAGET_AUDIT_KEY = _audit_key
 if not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host names Laget is served on.")
 

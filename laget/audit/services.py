@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, models, transaction
 
-from laget.audit.chain import GENESIS, canonical, entry_hash
+from laget.audit.chain import GENESIS, canonical, entry_hash, hmac_pads
 from laget.audit.models import AccessLogEntry, AuditChain, ChainedEntry, ChangeRecord
 
 E = TypeVar("E", bound=ChainedEntry)
@@ -25,25 +26,24 @@ def chain_append(entry: E) -> E:
     return _append(entry)
 
 
+def audit_key() -> bytes:
+    """The key of the entries' HMAC: from the settings (outside the database)."""
+    return settings.LAGET_AUDIT_KEY.encode()
+
+
 def _append(entry: E) -> E:
     """One entry at the end of its chain, atomically.
 
     Every read of personal data appends one, so on PostgreSQL it is a single statement,
     atomic by itself: there each round trip costs more than the work it carries. SQLite,
-    where a statement is a function call, locks, inserts and moves the head in a
+    where a statement is a function call, reads the head, inserts and moves the head in a
     transaction (the caller's, if there is one).
     """
+    entry.chain = entry.chain_name()
     if connection.vendor != "postgresql":
         with transaction.atomic(savepoint=False):
             return chain_append_many([entry])[0]
-    appended = _append_in_one_statement(entry)
-    if appended is None:
-        # First entry ever: create the head (safe if two writers race), then append.
-        AuditChain.objects.get_or_create(name=entry.CHAIN, defaults={"last_hash": GENESIS})
-        appended = _append_in_one_statement(entry)
-    if appended is None:  # the head was there a moment ago: the database is not ours
-        raise RuntimeError(f"The audit chain {entry.CHAIN!r} has no head.")
-    return appended
+    return _append_in_one_statement(entry)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -124,30 +124,44 @@ def access_log_entry(
 
 
 def chain_append_many(entries: list[E]) -> list[E]:
-    """Link entries of one chain in order and save them: one lock, one INSERT, one update
-    of the head, so a list that shows many persons logs each without a query per person.
+    """Link entries in order and save them, whichever chains they belong to: the heads are
+    read and locked in one query, the entries inserted in one, the heads moved in one, so a
+    list that shows many persons logs each without a query per person.
 
-    The chain's head row is locked until the surrounding transaction ends, so concurrent
-    appends take turns and each one sees the hash written before it.
+    The heads are locked in the order of their names until the surrounding transaction
+    ends, so concurrent appends take turns on each chain and never wait on each other in a
+    circle.
     """
     if not entries:
         return entries
     _require_transaction()
-    chain = entries[0].CHAIN
-    try:
-        head = AuditChain.objects.select_for_update().get(name=chain)
-    except AuditChain.DoesNotExist:
-        # First entry ever: create the head (safe if two writers race), then lock it.
-        AuditChain.objects.get_or_create(name=chain, defaults={"last_hash": GENESIS})
-        head = AuditChain.objects.select_for_update().get(name=chain)
-    last_hash = head.last_hash
+    key = audit_key()
     for entry in entries:
-        entry.prev_hash = last_hash
-        entry.entry_hash = last_hash = entry_hash(last_hash, entry.payload())
+        entry.chain = entry.chain_name()
+    names = sorted({entry.chain for entry in entries})
+    if connection.vendor == "postgresql":
+        # A chain's first entry: its head must exist to be locked (two first writers race).
+        AuditChain.objects.bulk_create(
+            [AuditChain(name=name, last_hash=GENESIS) for name in names], ignore_conflicts=True
+        )
+    heads = {
+        head.name: head
+        for head in AuditChain.objects.select_for_update().filter(name__in=names).order_by("name")
+    }
+    for name in names:
+        heads.setdefault(name, AuditChain(name=name, last_hash=GENESIS, length=0))
+    for entry in entries:
+        head = heads[entry.chain]
+        head.length += 1
+        entry.seq, entry.prev_hash = head.length, head.last_hash
+        entry.entry_hash = head.last_hash = entry_hash(key, head.last_hash, entry.payload())
     type(entries[0])._default_manager.bulk_create(entries)
-    head.last_hash = last_hash
-    head.length += len(entries)
-    head.save(update_fields=["last_hash", "length"])
+    AuditChain.objects.bulk_create(
+        list(heads.values()),
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["last_hash", "length"],
+    )
     return entries
 
 
@@ -156,50 +170,62 @@ def _require_transaction() -> None:
         raise RuntimeError("Audit entries must be written inside a transaction.")
 
 
-def _append_in_one_statement(entry: E) -> E | None:
-    """PostgreSQL: lock the chain's head, insert the entry with its hash, and move the head,
-    in one statement. The database computes the same SHA-256 as chain.entry_hash, over the
-    head's hash and the entry's canonical text (which Python writes, so there is one
-    definition of it). None when the chain has no head yet."""
+def _append_in_one_statement(entry: E) -> E:
+    """PostgreSQL: create or lock the chain's head and move it, and insert the entry with
+    its place and hash, in one statement. The database computes the same HMAC-SHA256 as
+    chain.entry_hash (sha256 of the outer key and of the inner key with the message, the keys
+    sent as parameters and never stored), over the head's hash and the entry's canonical
+    text (which Python writes, so there is one definition of it). The upsert's row lock
+    makes writers to the same chain take turns; other chains do not wait."""
     model = type(entry)
     pk = model._meta.pk
     assert pk is not None  # noqa: S101 (a concrete model always has one)
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f is not pk and f.attname not in ("prev_hash", "entry_hash")
+        if f is not pk and f.attname not in ("chain", "seq", "prev_hash", "entry_hash")
     ]
     qn = connection.ops.quote_name
     # Each value is cast to its column's type: INSERT ... SELECT does not infer it.
     values = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
     chain_table = qn(AuditChain._meta.db_table)
+    mac = (
+        "encode(sha256(%s::bytea || sha256(%s::bytea || convert_to({prev} || %s, 'UTF8'))), 'hex')"
+    )
     sql = f"""
         WITH head AS (
-            SELECT last_hash FROM {chain_table} WHERE name = %s FOR UPDATE
-        ), added AS (
-            INSERT INTO {qn(model._meta.db_table)}
-                (prev_hash, entry_hash, {", ".join(qn(f.column) for f in fields)})
-            SELECT last_hash, encode(sha256(convert_to(last_hash || %s, 'UTF8')), 'hex'),
-                {values}
-            FROM head
-            RETURNING {qn(pk.column)} AS id, prev_hash, entry_hash
+            INSERT INTO {chain_table} AS c (name, last_hash, length, before_last_hash)
+            VALUES (%s, {mac.format(prev="%s")}, 1, %s)
+            ON CONFLICT (name) DO UPDATE SET
+                before_last_hash = c.last_hash,
+                last_hash = {mac.format(prev="c.last_hash")},
+                length = c.length + 1
+            RETURNING before_last_hash, last_hash, length
         )
-        UPDATE {chain_table} SET last_hash = added.entry_hash, length = length + 1
-        FROM added WHERE name = %s
-        RETURNING added.id, added.prev_hash, added.entry_hash
+        INSERT INTO {qn(model._meta.db_table)}
+            (chain, seq, prev_hash, entry_hash, {", ".join(qn(f.column) for f in fields)})
+        SELECT %s, length, before_last_hash, last_hash, {values}
+        FROM head
+        RETURNING {qn(pk.column)}, seq, prev_hash, entry_hash
     """  # noqa: S608 (names from the models, every value a parameter)
+    inner, outer = hmac_pads(audit_key())
+    text = "\n" + canonical(entry.payload())
     params = [
-        entry.CHAIN,
-        "\n" + canonical(entry.payload()),
+        entry.chain,
+        outer,
+        inner,
+        GENESIS,
+        text,
+        GENESIS,
+        outer,
+        inner,
+        text,
+        entry.chain,
         *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
-        entry.CHAIN,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    entry.pk, entry.prev_hash, entry.entry_hash = row
+        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = cursor.fetchone()
     entry._state.adding, entry._state.db = False, connection.alias
     return entry
 

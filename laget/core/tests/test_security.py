@@ -152,6 +152,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "laget.settings_production",
     "SECRET_KEY": "k" * 20 + "x9Q#2m!vL4p@8rT&" * 3,
     "ALLOWED_HOSTS": "laget.example.no",
+    "LAGET_AUDIT_KEY": "a" * 16 + "Zr8!kP2#vQ9@wL5&" * 2,
 }
 
 
@@ -167,6 +168,14 @@ def test_production_settings_require_a_secret_key():
     result = run_manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_require_an_audit_key():
+    env = dict(PRODUCTION)
+    env.pop("LAGET_AUDIT_KEY")
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "LAGET_AUDIT_KEY" in result.stderr
 
 
 def test_production_refuses_the_demo_shortcuts():
