@@ -139,14 +139,9 @@ def chain_append_many(entries: list[E]) -> list[E]:
     for entry in entries:
         entry.chain = entry.chain_name()
     names = sorted({entry.chain for entry in entries})
-    if connection.vendor == "postgresql":
-        # A chain's first entry: its head must exist to be locked (two first writers race).
-        AuditChain.objects.bulk_create(
-            [AuditChain(name=name, last_hash=GENESIS) for name in names], ignore_conflicts=True
-        )
     heads = {
-        head.name: head
-        for head in AuditChain.objects.select_for_update().filter(name__in=names).order_by("name")
+        name: AuditChain(name=name, last_hash=last_hash, length=length)
+        for name, last_hash, length in _lock_heads(names)
     }
     for name in names:
         heads.setdefault(name, AuditChain(name=name, last_hash=GENESIS, length=0))
@@ -163,6 +158,29 @@ def chain_append_many(entries: list[E]) -> list[E]:
         update_fields=["last_hash", "length"],
     )
     return entries
+
+
+def _lock_heads(names: list[str]) -> list[tuple[str, str, int]]:
+    """The heads of these chains, locked until the transaction ends, in one query.
+
+    On PostgreSQL an upsert that changes nothing: it creates a chain's head on its first
+    entry (two first writers cannot both start the chain) and locks existing ones, in the
+    order of their names. SQLite locks the whole database for a writer anyway.
+    """
+    if connection.vendor != "postgresql":
+        return list(
+            AuditChain.objects.filter(name__in=names).values_list("name", "last_hash", "length")
+        )
+    table = connection.ops.quote_name(AuditChain._meta.db_table)
+    rows = ", ".join(["(%s, %s, 0, '')"] * len(names))
+    sql = f"""
+        INSERT INTO {table} AS c (name, last_hash, length, before_last_hash) VALUES {rows}
+        ON CONFLICT (name) DO UPDATE SET name = c.name
+        RETURNING name, last_hash, length
+    """  # noqa: S608 (the table name from the model, every value a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for name in names for value in (name, GENESIS)])
+        return cursor.fetchall()
 
 
 def _require_transaction() -> None:

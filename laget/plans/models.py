@@ -447,6 +447,8 @@ class Task(models.Model):
         ordering = ["due", "pk"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
+        # Open tasks of a plan (or of the plans someone works on) by due date.
+        indexes = [models.Index(fields=["plan", "status", "due"], name="task_open_by_due")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(assignee_user__isnull=False) | Q(assignee_service__isnull=False),
@@ -481,12 +483,15 @@ class Message(models.Model):
     corrects = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        # A wall is read newest first, one plan at a time: with a global index on the time
+        # alone, a plan whose messages are older than most walks past everyone else's.
+        indexes = [models.Index(fields=["plan", "-created_at", "-id"], name="message_wall")]
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"

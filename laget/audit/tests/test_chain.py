@@ -79,9 +79,9 @@ class TestVerify:
     def test_each_person_has_a_chain_of_their_own(self):
         write(3, person_id=1)
         write(2, person_id=2)
-        assert dict(AuditChain.objects.filter(name__startswith="access:").values_list(
-            "name", "length"
-        )) == {"access:1": 3, "access:2": 2}
+        assert dict(
+            AuditChain.objects.filter(name__startswith="access:").values_list("name", "length")
+        ) == {"access:1": 3, "access:2": 2}
         assert list(
             AccessLogEntry.objects.filter(person_id=2).order_by("seq").values_list("seq", flat=True)
         ) == [1, 2]
@@ -124,9 +124,7 @@ class TestVerify:
         entries = write(4)
         write_checkpoint()
         AccessLogEntry.objects.filter(pk__in=[entries[2].pk, entries[3].pk]).delete()
-        AuditChain.objects.filter(name="access:1").update(
-            last_hash=entries[1].entry_hash, length=2
-        )
+        AuditChain.objects.filter(name="access:1").update(last_hash=entries[1].entry_hash, length=2)
         code, err = verify_exit_code(capsys)
         assert code == 1
         assert "the checkpoint of" in err and "saw 4, 2 are left" in err
@@ -138,9 +136,7 @@ class TestVerify:
         write(1)
         write_checkpoint()
         AccessLogEntry.objects.filter(seq=3).delete()
-        AuditChain.objects.filter(name="access:1").update(
-            last_hash=entries[1].entry_hash, length=2
-        )
+        AuditChain.objects.filter(name="access:1").update(last_hash=entries[1].entry_hash, length=2)
         report = verify_log(AccessLogEntry)
         assert not report.intact and "saw 3, 2 are left" in report.problem
 
@@ -265,7 +261,7 @@ def test_entries_read_back_with_the_hash_python_computes(settings):
 
 
 @pytest.mark.django_db
-def test_a_dump_and_load_round_trip_verifies(capsys):
+def test_a_dump_and_load_round_trip_verifies(capsys, tmp_path):
     write(3, person_id=1)
     with transaction.atomic():
         change_record(actor=None, action="x", obj=AuditChain(name="y"), before=None, after={})
@@ -275,28 +271,12 @@ def test_a_dump_and_load_round_trip_verifies(capsys):
     AccessLogEntry.objects.all().delete()
     ChangeRecord.objects.all().delete()
     AuditChain.objects.all().delete()
-    fixture = dump.getvalue()
-    with open_fixture(fixture) as path:
-        call_command("loaddata", str(path), verbosity=0)
+    fixture = tmp_path / "audit.json"
+    fixture.write_text(dump.getvalue())
+    call_command("loaddata", str(fixture), verbosity=0)
     code, out = verify_exit_code(capsys)
     assert code == 0, out
     assert "access: 3 entries in 1 chains, intact" in out
-
-
-class open_fixture:  # noqa: N801 (used as a context manager)
-    def __init__(self, text: str) -> None:
-        import tempfile
-        from pathlib import Path
-
-        self.dir = tempfile.TemporaryDirectory()
-        self.path = Path(self.dir.name) / "audit.json"
-        self.path.write_text(text)
-
-    def __enter__(self):
-        return self.path
-
-    def __exit__(self, *exc):
-        self.dir.cleanup()
 
 
 @pytest.mark.django_db(transaction=True)

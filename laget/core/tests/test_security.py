@@ -128,7 +128,20 @@ def test_passwords_are_hashed_with_argon2(settings):
     settings.PASSWORD_HASHERS = base_settings.PASSWORD_HASHERS
     from django.contrib.auth.hashers import make_password
 
-    assert make_password("et-langt-passord").startswith("argon2$")
+    encoded = make_password("et-langt-passord")
+    # Argon2id at OWASP's parameters: 19 MiB, two passes, one lane.
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_hash_with_django_s_heavier_argon2_defaults_is_upgraded_at_login(settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password
+
+    settings.PASSWORD_HASHERS = base_settings.PASSWORD_HASHERS
+    old = Argon2PasswordHasher().encode("et-langt-passord", "saltsaltsalt")
+    assert "m=102400" in old
+    upgraded: list[str] = []
+    assert check_password("et-langt-passord", old, setter=upgraded.append)
+    assert upgraded == ["et-langt-passord"]
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
