@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from laget.audit.models import ChangeRecord
+from laget.audit.models import ChangeRecord, RefusedAttempt
 
 
 @admin.register(ChangeRecord)
@@ -23,6 +23,26 @@ class ChangeRecordAdmin(admin.ModelAdmin):
         if actor.kind in ("professional", "operator"):
             return str(actor)
         return f"{actor.get_kind_display()} #{actor.pk}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefusedAttempt)
+class RefusedAttemptAdmin(admin.ModelAdmin):
+    # For the privacy officer: who was refused what, to see probing. Person ids only, never
+    # names; read-only like every audit record.
+    list_display = ("at", "actor_name", "object_type", "object_id", "person_id", "path")
+    list_filter = ("object_type",)
+    search_fields = ("actor_name",)
+    fields = list_display
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

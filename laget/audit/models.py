@@ -147,3 +147,32 @@ class AccessLogEntry(ChainedEntry):
         # One chain per person: the person's own log verifies on its own, and reading one
         # person's plan never waits for a read of another's.
         return f"{self.CHAIN}:{self.person_id}"
+
+
+class RefusedAttempt(ChainedEntry):
+    """Someone tried to read a person's data and was refused: for the privacy officer, who
+    looks for probing. Not a read, so it is kept apart from the access log the person reads
+    (nothing was shown), in a chain of its own."""
+
+    CHAIN = "refused"
+    HASHED = ["at", "actor_id", "actor_name", "person_id", "object_type", "object_id", "path"]
+
+    at = models.DateTimeField(_("when"), default=now_to_the_millisecond, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200)
+    person_id = models.BigIntegerField(null=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("refused attempt")
+        verbose_name_plural = _("refused attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_refused_chain_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.object_type}:{self.object_id} {self.at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,13 @@ from django.conf import settings
 from django.db import connection, models, transaction
 
 from laget.audit.chain import GENESIS, canonical, entry_hash, hmac_pads
-from laget.audit.models import AccessLogEntry, AuditChain, ChainedEntry, ChangeRecord
+from laget.audit.models import (
+    AccessLogEntry,
+    AuditChain,
+    ChainedEntry,
+    ChangeRecord,
+    RefusedAttempt,
+)
 
 E = TypeVar("E", bound=ChainedEntry)
 M = TypeVar("M", bound=models.Model)
@@ -88,6 +94,23 @@ def create_recorded(*, actor: Any, action: str, obj: M, fields: list[str]) -> M:
 def access_log_write(**fields: Any) -> AccessLogEntry:
     """Record one read of a person's data. Selectors call this; nothing else should."""
     return _append(access_log_entry(**fields))
+
+
+def refused_attempt_write(
+    *, actor: Any, person_id: int | None, obj: models.Model | None = None, path: str = ""
+) -> RefusedAttempt:
+    """Record a refused attempt to read a person's data (one entry, atomic on its own)."""
+    signed_in = getattr(actor, "is_authenticated", False)
+    return _append(
+        RefusedAttempt(
+            actor=actor if signed_in else None,
+            actor_name=str(actor) if signed_in else "",
+            person_id=person_id,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            path=path[:300],
+        )
+    )
 
 
 def access_log_write_many(rows: list[dict[str, Any]]) -> list[AccessLogEntry]:

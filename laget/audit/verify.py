@@ -15,10 +15,16 @@ from django.db.models import Q
 
 from laget.audit.chain import walk
 from laget.audit.checkpoints import Seen, read_checkpoints
-from laget.audit.models import AccessLogEntry, AuditChain, ChainedEntry, ChangeRecord
+from laget.audit.models import (
+    AccessLogEntry,
+    AuditChain,
+    ChainedEntry,
+    ChangeRecord,
+    RefusedAttempt,
+)
 from laget.audit.services import audit_key
 
-CHAINED_MODELS: list[type[ChainedEntry]] = [ChangeRecord, AccessLogEntry]
+CHAINED_MODELS: list[type[ChainedEntry]] = [ChangeRecord, AccessLogEntry, RefusedAttempt]
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,18 @@ def test_walk_finds_any_single_tampered_entry(payloads):
         # A plain SHA-256 over the same text, as the log used before keys, does not pass.
         unkeyed = hashlib.sha256(b"x").hexdigest()
         assert walk(KEY, [(0, GENESIS, unkeyed, payload)]).broken_at == 0
+
+
+@pytest.mark.django_db
+def test_refused_attempts_are_kept_in_a_chain_of_their_own(capsys):
+    from laget.audit.models import RefusedAttempt
+    from laget.audit.services import refused_attempt_write
+
+    for i in range(3):
+        refused_attempt_write(actor=None, person_id=7, obj=None, path=f"/planer/{i}/")
+    assert not AccessLogEntry.objects.exists()  # nothing was read, so nothing claims a read
+    code, out = verify_exit_code(capsys)
+    assert code == 0 and "refused: 3 entries in 1 chains, intact" in out
+    RefusedAttempt.objects.filter(seq=2).update(path="/annet/")
+    code, err = verify_exit_code(capsys)
+    assert code == 1 and "refused: BROKEN in chain refused" in err
