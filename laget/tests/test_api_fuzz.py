@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
