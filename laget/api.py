@@ -56,6 +56,14 @@ class LagetAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                # The web server's own refusal of an address too long to read (no JSON).
+                responses.setdefault(
+                    "414",
+                    {
+                        "description": "The address is too long.",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                )
                 for code, description in ERROR_RESPONSES.items():
                     responses.setdefault(code, {"description": description, "content": error})
                     if code == "503":

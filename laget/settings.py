@@ -128,8 +128,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection reuse
     if envbool("LAGET_DB_POOL", "True"):
-        from psycopg_pool import ConnectionPool
-
+        # A connection is checked as it leaves the pool, so after the database restarts
+        # the first requests get fresh connections instead of dead ones.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         DATABASES["default"]["OPTIONS"] = {
             "pool": {
                 "min_size": 1,
@@ -137,9 +138,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 # Fail fast when every connection is busy or the database is down: a 503
                 # after a few seconds (core.resilience), not a request waiting 30 s.
                 "timeout": envint("LAGET_DB_POOL_TIMEOUT_SECONDS", 3),
-                # A connection is checked as it leaves the pool, so after the database
-                # restarts the first requests get fresh connections instead of dead ones.
-                "check": ConnectionPool.check_connection,
             }
         }
     else:

@@ -117,6 +117,9 @@ class InputGuardMiddleware:
             if content_type == "application/json":
                 body_texts.extend(json_strings(request.body))
             elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                if request.path.startswith("/api/"):
+                    # Keep the body readable for the API's own parsing after ours.
+                    _ = request.body
                 for key, values in request.POST.lists():
                     body_texts.extend([key, *values])
                 for files in request.FILES.lists():
