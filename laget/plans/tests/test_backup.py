@@ -61,7 +61,7 @@ def test_backup_wipe_restore_round_trip(plan_world, tmp_path, settings, monkeypa
     assert b"".join(response.streaming_content) == PDF
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_wrong_passphrase_or_a_changed_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("LAGET_BACKUP_PASSPHRASE", "en passfrase som er lang nok")
     archive = tmp_path / "laget.bak"
