@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt migrate demo messages bench clean
+.PHONY: run test lint fmt migrate demo messages bench reliability clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/catalogue_queries.py
 	$(BIN)/python bench/plan_page.py
 	$(BIN)/python bench/rc_analytics.py
+
+# Load, a database outage and schemathesis against gunicorn on a throwaway PostgreSQL.
+reliability: $(STAMP)
+	$(BIN)/python bench/reliability.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

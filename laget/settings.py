@@ -108,6 +108,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses NUL and other control characters, and numbers too large for an id, with a 400.
+    "laget.core.middleware.InputGuardMiddleware",
+    # Ends a session at its absolute lifetime, and everywhere once its user logged out.
+    "laget.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "laget.accounts.middleware.RequireMfaMiddleware",
@@ -142,9 +146,32 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection reuse
     if envbool("LAGET_DB_POOL", "True"):
+        # A connection is checked as it leaves the pool, so after the database restarts
+        # the first requests get fresh connections instead of dead ones.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # psycopg_pool retries a lost database after 1, 2, 4, 8, 16 ... seconds, so after a
+        # 12-second outage the pool came back 13 s late. Retrying every quarter second
+        # (cheap: a refused connection costs nothing) brings it back within a second.
+        from psycopg_pool.base import AttemptWithBackoff
+
+        AttemptWithBackoff.INITIAL_DELAY = 0.25
+        AttemptWithBackoff.DELAY_BACKOFF = 1.0
         DATABASES["default"]["OPTIONS"] = {
-            "pool": {"min_size": 1, "max_size": envint("LAGET_DB_POOL_MAX", 10)}
+            "pool": {
+                "min_size": 1,
+                "max_size": envint("LAGET_DB_POOL_MAX", 10),
+                # Fail fast when every connection is busy or the database is down: a 503
+                # after a few seconds (core.resilience), not a request waiting 30 s.
+                "timeout": envint("LAGET_DB_POOL_TIMEOUT_SECONDS", 2),
+            }
         }
+    else:
+        DATABASES["default"]["OPTIONS"] = {}
+    # A connection attempt and a statement are both bounded in time.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = envint("LAGET_DB_CONNECT_TIMEOUT", 3)
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={envint('LAGET_DB_STATEMENT_TIMEOUT_MS', 15000)}"
+    )
 else:
     # WAL and a busy timeout let the dev server and a background worker share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -154,12 +181,21 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every worker process: the login throttle and allauth's guard against
+# reusing a TOTP code live here, so they must hold across workers. The database cache
+# (its table is core's CacheEntry model, created by migrate) unless Redis is configured.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "laget",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "laget_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
+if redis_url := os.environ.get("LAGET_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+    }
 
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -204,6 +240,8 @@ MFA_RECOVERY_CODE_COUNT = 10
 # Sessions end after inactivity: a request renews the short expiry, at most once a minute
 # (core.middleware.SessionRenewalMiddleware), so reading a page does not write the session.
 SESSION_COOKIE_AGE = envint("LAGET_SESSION_IDLE_SECONDS", 30 * 60)
+# However active, a session ends this long after the login (accounts.middleware).
+LAGET_SESSION_MAX_SECONDS = envint("LAGET_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -277,3 +315,5 @@ LOGGING = {
 
 # --- Laget ------------------------------------------------------------------------
 LAGET_CATALOGUE_PAGE_SIZE = envint("LAGET_CATALOGUE_PAGE_SIZE", 25)
+# @paginate without a class uses bounded page numbers (laget.core.pagination).
+NINJA_PAGINATION_CLASS = "laget.core.pagination.BoundedPageNumberPagination"

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from laget import views
 from laget.api import api
+from laget.core import resilience
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +16,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # For a load balancer: the process lives / the database answers and is migrated.
+    path("healthz", resilience.healthz, name="healthz"),
+    path("readyz", resilience.readyz, name="readyz"),
 ]
+
+# Database trouble anywhere becomes a calm 503 with Retry-After (core.resilience).
+handler500 = resilience.server_error

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core import signing
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from laget.accounts.middleware import DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, DEVICE_COOKIE_SALT
 
 INCORRECT_CODE = _(
     "Incorrect code. Type the six digits your authenticator app shows now, or one of your "
@@ -17,10 +24,28 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages = DefaultAccountAdapter.error_messages | {
         "incorrect_code": INCORRECT_CODE,
         "too_many_login_attempts": _(
-            "Too many failed login attempts. Wait five minutes and try again, or ask the "
-            "administrator of your service to reset your password."
+            "Too many failed login attempts. Wait a minute and try again. If you have "
+            "logged in on this device before, you can log in here as usual."
         ),
     }
+
+    # Failed logins are counted (allauth's rate limits, in the cache every worker shares)
+    # per address and per account. The per-account count is kept apart for a browser that
+    # has completed a login to that account before (a signed cookie): strangers guessing
+    # from many addresses use up only the strangers' allowance, never the owner's.
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        device = known_device(request, login)
+        return f"{key}:device:{device}" if device else key
+
+    def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+        super().login(request, user)
+        login = getattr(user, "email", "").lower()
+        device = known_device(request, login) or secrets.token_urlsafe(16)
+        request.laget_device_cookie = signing.dumps(  # type: ignore[attr-defined]
+            {"login": login, "device": device}, salt=DEVICE_COOKIE_SALT
+        )
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by an organisation's administrator, never by self sign-up.
@@ -36,3 +61,18 @@ class MfaAdapter(DefaultMFAAdapter):
         if authenticator.user.requires_mfa and authenticator.type == Authenticator.Type.TOTP:
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+def known_device(request: HttpRequest, login: str) -> str | None:
+    """The device id in a valid device cookie issued for `login`, else None."""
+    raw = request.COOKIES.get(DEVICE_COOKIE)
+    if not raw or not login:
+        return None
+    try:
+        value = signing.loads(raw, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("login") != login:
+        return None
+    device = value.get("device")
+    return device if isinstance(device, str) else None

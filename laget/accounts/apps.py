@@ -6,3 +6,13 @@ class AccountsConfig(AppConfig):
     name = "laget.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from laget.accounts.middleware import end_sessions_everywhere, mark_login_time
+
+        # Every login (allauth's, the admin's, a test's force_login) starts the session's
+        # absolute lifetime.
+        user_logged_in.connect(mark_login_time, dispatch_uid="laget.accounts.login_time")
+        user_logged_out.connect(end_sessions_everywhere, dispatch_uid="laget.accounts.logout")

@@ -39,6 +39,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     kind = models.CharField(_("kind of account"), max_length=16, choices=Kind.choices)
+    # Logging out ends every session that began before this moment, on every device
+    # (accounts.middleware.SessionLifetimeMiddleware).
+    sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

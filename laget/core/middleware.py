@@ -1,4 +1,5 @@
-"""Request ids, and security headers Django does not set by itself (CSP: django-csp)."""
+"""Request ids, security headers Django does not set by itself (CSP: django-csp), and the
+guard that refuses impossible input before any view sees it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import time
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from laget.core.validation import has_control_characters, has_number_beyond_ids, json_strings
 
 # Laget needs none of these browser features; saying so shrinks what an injected script could do.
 PERMISSIONS_POLICY = ", ".join(
@@ -80,3 +85,60 @@ class SessionRenewalMiddleware:
             if now - session.get(SESSION_RENEWED_KEY, 0) >= SESSION_RENEW_AFTER_SECONDS:
                 session[SESSION_RENEWED_KEY] = now
         return response
+
+
+class InputGuardMiddleware:
+    """Refuse, before any view runs, input no field in Laget can hold: control characters
+    (NUL and the like) in the path, the query string, form fields, file names or JSON
+    strings, and numbers in the path or query string too large for any id. The answer is a
+    400 with a Norwegian message (JSON under /api/), so new routes are covered too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = self.problem(request)
+        if problem is not None:
+            return self.refuse(request, problem)
+        return self.get_response(request)
+
+    @staticmethod
+    def problem(request: HttpRequest) -> str | None:
+        texts: list[str] = [request.path]
+        for key, values in request.GET.lists():
+            texts.extend([key, *values])
+        if any(has_control_characters(text) for text in texts):
+            return str(CONTROL_CHARACTER_MESSAGE)
+        if any(has_number_beyond_ids(text) for text in texts):
+            return str(NUMBER_TOO_LARGE_MESSAGE)
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            body_texts: list[str] = []
+            content_type = request.content_type or ""
+            if content_type == "application/json":
+                body_texts.extend(json_strings(request.body))
+            elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                if request.path.startswith("/api/"):
+                    # Keep the body readable for the API's own parsing after ours.
+                    _ = request.body
+                for key, values in request.POST.lists():
+                    body_texts.extend([key, *values])
+                for files in request.FILES.lists():
+                    body_texts.extend(f.name or "" for f in files[1])
+            if any(has_control_characters(text) for text in body_texts):
+                return str(CONTROL_CHARACTER_MESSAGE)
+        return None
+
+    @staticmethod
+    def refuse(request: HttpRequest, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+CONTROL_CHARACTER_MESSAGE = _(
+    "The text contains invisible control characters Laget cannot store. Remove them "
+    "(type the text again instead of pasting it) and try again."
+)
+NUMBER_TOO_LARGE_MESSAGE = _(
+    "A number in the address is too large. Check the address, or go back and try again."
+)

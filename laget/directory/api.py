@@ -3,10 +3,12 @@ organisations, services and catalogue entries are public; staff lists need a pro
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from laget.core.pagination import BoundedPageNumberPagination
 from laget.directory import selectors
 from laget.directory.models import Service
 
@@ -43,8 +45,20 @@ class ServiceOut(Schema):
     organisation: OrganisationOut
 
 
+def _entry(service: Service):
+    """The service's catalogue entry, or None: a new service may not have written one yet."""
+    try:
+        return service.entry
+    except ObjectDoesNotExist:
+        return None
+
+
 class ServiceDetailOut(ServiceOut):
-    entry: CatalogueEntryOut
+    entry: CatalogueEntryOut | None
+
+    @staticmethod
+    def resolve_entry(obj: Service):
+        return _entry(obj)
 
 
 class StaffOut(Schema):
@@ -63,7 +77,7 @@ class ServiceFilter(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut], auth=None)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def list_organisations(request: HttpRequest):
     return selectors.organisation_list(actor=request.user)
 
@@ -74,7 +88,7 @@ def get_organisation(request: HttpRequest, organisation_id: int):
 
 
 @router.get("/services", response=list[ServiceOut], auth=None)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_services(request: HttpRequest, filters: Query[ServiceFilter]):
     return selectors.service_queryset(
         actor=request.user,
@@ -94,7 +108,10 @@ def get_service(request: HttpRequest, slug: str):
 
 @router.get("/services/{slug}/catalogue-entry", response=CatalogueEntryOut, auth=None)
 def get_catalogue_entry(request: HttpRequest, slug: str):
-    return selectors.service_get(actor=request.user, slug=slug).entry
+    entry = _entry(selectors.service_get(actor=request.user, slug=slug))
+    if entry is None:
+        raise Http404
+    return entry
 
 
 @router.get("/services/{slug}/staff", response=list[StaffOut], auth=None)

@@ -5,10 +5,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from laget.core.validation import MAX_PAGE
 from laget.directory.models import LONG_TEXT
 from laget.plans import selectors, services
 from laget.plans.models import Category
@@ -94,6 +95,10 @@ class MessagePage(Schema):
     page: int
     pages: int
     items: list[MessageOut]
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class MessageIn(Schema):
@@ -190,9 +195,9 @@ def get_plan(request: HttpRequest, plan_id: int):
 
 
 @router.get("/plans/{plan_id}/messages", response=MessagePage)
-def list_messages(request: HttpRequest, plan_id: int, page: int = 1):
+def list_messages(request: HttpRequest, plan_id: int, page: Query[PageIn]):
     result = selectors.messages_page(
-        actor=request.user, plan_id=plan_id, page_number=page, request_id=_rid(request)
+        actor=request.user, plan_id=plan_id, page_number=page.page, request_id=_rid(request)
     )
     return MessagePage(
         count=result.page.paginator.count,

@@ -22,6 +22,7 @@ from laget.audit.services import (
     snapshot,
     versioned_update,
 )
+from laget.core.files import CheckedFile, check_upload
 from laget.core.identifiers import is_valid_national_id
 from laget.core.types import Actor
 from laget.directory.models import LONG_TEXT, Organisation, Service
@@ -502,24 +503,7 @@ def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
 MAX_ATTACHMENTS = 5
 
 
-def attachment_kind(upload: UploadedFile) -> str | None:
-    """The content type of an upload judged by its first bytes, not by its name; None if
-    it is not a kind Laget takes."""
-    head = upload.read(2048)
-    upload.seek(0)
-    for kind, signatures in Attachment.KINDS.items():
-        if signatures and any(head.startswith(sig) for sig in signatures):
-            return kind
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    return None
-
-
-def _check_attachments(uploads: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+def _check_attachments(uploads: list[UploadedFile]) -> list[tuple[UploadedFile, CheckedFile]]:
     if len(uploads) > MAX_ATTACHMENTS:
         raise ValidationError(
             {
@@ -535,17 +519,10 @@ def _check_attachments(uploads: list[UploadedFile]) -> list[tuple[UploadedFile, 
                 % {"name": upload.name, "mb": (upload.size or 0) / 1024 / 1024}
             )
             continue
-        kind = attachment_kind(upload)
-        if kind is None:
-            errors.append(
-                _(
-                    "%(name)s is a kind of file Laget does not take. "
-                    "Send PDF, PNG, JPEG or plain text."
-                )
-                % {"name": upload.name}
-            )
-            continue
-        checked.append((upload, kind))
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
     if errors:
         raise ValidationError({"attachments": errors})
     return checked
@@ -590,13 +567,13 @@ def message_post(
             ),
             fields=["reply_to_id", "corrects_id"],  # not the text: the message itself is kept
         )
-        for upload, kind in files:
+        for upload, checked in files:
             Attachment.objects.create(
                 message=message,
                 file=upload,
-                name=upload.name[:200] if upload.name else "vedlegg",
+                name=checked.name,
                 size=upload.size or 0,
-                content_type=kind,
+                content_type=checked.kind,
             )
     return message
 

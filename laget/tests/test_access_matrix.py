@@ -76,6 +76,9 @@ MATRIX = {
     "api-v1:get_service": (service_slug, PUBLIC_API),
     "api-v1:get_catalogue_entry": (service_slug, PUBLIC_API),
     "api-v1:get_staff": (service_slug, STAFF_API),
+    # Probes for a load balancer: they show no data.
+    "healthz": (none, PUBLIC_PAGE),
+    "readyz": (none, PUBLIC_PAGE),
 }
 
 # Routes that list who works where, to those allowed to see it.

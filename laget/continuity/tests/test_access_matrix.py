@@ -496,3 +496,18 @@ def test_dashboard_shows_recent_gaps_and_overdue_hand_offs(plan_world, plan_clie
     body = plan_client("coordinator").get(reverse("continuity:dashboard")).content.decode()
     assert "4 dager uten ansvarlig tjeneste de siste 30 dagene" in body
     assert "1 over svarfristen" in body
+
+
+@pytest.mark.parametrize("route", sorted(CONTINUITY_MATRIX))
+def test_every_method_for_every_actor(route, plan_world, plan_client):
+    # Issue 14: GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (laget/tests/sweep.py).
+    from laget.tests.sweep import sweep
+
+    _, expected, _ = CONTINUITY_MATRIX[route]
+    sweep(
+        route=route,
+        url=url_for(route, plan_world),
+        expected=expected,
+        client_for=plan_client,
+        secret=b"Testesen",
+    )

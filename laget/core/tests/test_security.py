@@ -151,7 +151,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         if k not in {"SECRET_KEY", "LAGET_DEBUG", "LAGET_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)
-    return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+    return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         capture_output=True,
         text=True,

@@ -207,7 +207,7 @@ def url_for(route: str, w) -> str:
             actor=w.coordinator,
             plan=w.plan,
             body="Vedlagt",
-            attachments=[SimpleUploadedFile("referat.pdf", b"%PDF-1.4 referat")],
+            attachments=[SimpleUploadedFile("referat.pdf", b"%PDF-1.4 referat\n%%EOF\n")],
         )
         attachment = message.attachments.get()
         return reverse(route, kwargs={"plan_id": w.plan.pk, "attachment_id": attachment.pk})

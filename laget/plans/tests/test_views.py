@@ -257,7 +257,9 @@ class TestAttachmentsRepliesCorrections:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         client = plan_client("person")
-        pdf = SimpleUploadedFile("brev fra NAV.pdf", b"%PDF-1.7 innhold", "application/pdf")
+        pdf = SimpleUploadedFile(
+            "brev fra NAV.pdf", b"%PDF-1.7 innhold\n%%EOF\n", "application/pdf"
+        )
         response = client.post(
             self.url(plan_world), {"body": "Her er brevet", "attachments": [pdf]}
         )
@@ -272,7 +274,7 @@ class TestAttachmentsRepliesCorrections:
             )
         )
         assert download.status_code == 200
-        assert b"".join(download.streaming_content) == b"%PDF-1.7 innhold"
+        assert b"".join(download.streaming_content) == b"%PDF-1.7 innhold\n%%EOF\n"
         assert "attachment;" in download["Content-Disposition"]
         assert AccessLogEntry.objects.count() == before + 1
 

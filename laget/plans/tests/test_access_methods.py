@@ -1,0 +1,77 @@
+"""Every plan route × every actor × every HTTP method, and every nested route with an
+object of another plan under this plan's URL (issue 14). See laget/tests/sweep.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from laget.plans import services
+from laget.plans.demo import synthetic_national_id
+from laget.plans.tests.conftest import PLAN_ACTORS
+from laget.plans.tests.test_access_matrix import PLAN_MATRIX, url_for
+from laget.tests.sweep import cross_plan_sweep, sweep, with_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("route", sorted(PLAN_MATRIX))
+def test_every_method_for_every_actor(route, plan_world, plan_client):
+    _, _, expected, _ = PLAN_MATRIX[route]
+    sweep(
+        route=route,
+        url=url_for(route, plan_world),
+        expected=expected,
+        client_for=plan_client,
+        secret=b"Testesen",
+    )
+
+
+def other_plan(w):
+    """Plan B: another person's plan, with the same coordinator, so the coordinator may
+    open both plans and only the route's own check stands between them."""
+    person = services.person_create(
+        actor=w.coordinator,
+        first_name="Per",
+        last_name="Annensen",
+        birth_date=dt.date(1985, 3, 3),
+        national_id=synthetic_national_id(dt.date(1985, 3, 3)),
+    )
+    return services.plan_create(
+        actor=w.coordinator,
+        person=person,
+        owner=w.municipal.organisation,
+        coordinator=w.coordinator,
+        coordinator_service=w.municipal,
+        reason="Koordinator etter vedtak",
+    )
+
+
+# Routes that name an object inside a plan (an id besides the plan's).
+NESTED = [
+    "plans:attachment",
+    "plans:consent_withdraw",
+    "plans:emergency_review",
+    "plans:goal_edit",
+    "plans:item_unblock",
+    "plans:measure_edit",
+    "plans:task_done",
+    "plans:team_leave",
+]
+
+
+@pytest.mark.parametrize("route", NESTED)
+def test_an_object_of_one_plan_under_another_plans_url(route, plan_world, plan_client):
+    url = url_for(route, plan_world)
+    crossed = with_plan(url, other_plan(plan_world).pk)
+    cross_plan_sweep(
+        route=route, url=crossed, actors=PLAN_ACTORS, client_for=plan_client, secret=b"Testesen"
+    )
+
+
+def test_every_nested_plan_route_is_crossed():
+    from laget.plans.urls import urlpatterns
+
+    nested = {f"plans:{p.name}" for p in urlpatterns if str(p.pattern).count("<int:") >= 2}
+    assert nested == set(NESTED), "add the nested route to NESTED"
