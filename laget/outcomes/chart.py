@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from laget.outcomes.instruments import HIGHER, Instrument, reliable_change_index
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 36
+WIDTH, HEIGHT = 480, 270
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 20
 
 
 @dataclass(frozen=True)

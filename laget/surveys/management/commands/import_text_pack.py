@@ -32,9 +32,7 @@ class Command(BaseCommand):
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("instrument") in OUTCOME_INSTRUMENTS:
                 # The outcome instruments (outcomes/textpacks.py) share this import path.
-                outcome = outcome_services.text_pack_import(
-                    pack=outcome_packs.parse_pack(data)
-                )
+                outcome = outcome_services.text_pack_import(pack=outcome_packs.parse_pack(data))
                 self.stdout.write(
                     self.style.SUCCESS(f"Importerte «{outcome.name}» ({outcome.instrument}).")
                 )
