@@ -7,6 +7,7 @@ from django.utils import timezone
 from laget.plans import services as plan_services
 from laget.plans.models import Category
 from laget.plans.tests.conftest import _media_in_tmp, plan_client, plan_world  # noqa: F401
+from laget.tests.test_browser import browser, demo, page_for  # noqa: F401 (the journey's)
 
 
 def give_outcome_consent(w, **to) -> None:
