@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import FloatField, Max
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,7 +28,7 @@ from laget.outcomes.access import (
 from laget.outcomes.chart import Chart, draw, reading
 from laget.outcomes.instruments import INSTRUMENTS, Instrument
 from laget.outcomes.models import Rating, RatingLink, ServiceSettings, TextPack
-from laget.outcomes.stats import DEFAULT_MIN_N, Score, columns_from, service_figures
+from laget.outcomes.stats import DEFAULT_MIN_N, columns_from_rows, service_figures
 from laget.outcomes.textpacks import Pack, built_in
 from laget.plans.access import PlanAccess, team_accesses
 from laget.plans.models import Category, TeamMember
@@ -207,18 +208,16 @@ def service_report(*, actor: Actor, service_slug: str, min_n: int = DEFAULT_MIN_
         raise PermissionDenied
     return report_from_rows(
         service,
-        Rating.objects.filter(service=service, rater=Rating.Rater.PERSON).values_list(
-            "plan_id", "instrument", "session", "date", "total"
-        ),
+        Rating.objects.filter(service=service, rater=Rating.Rater.PERSON)
+        .annotate(total_f=Cast("total", FloatField()))
+        .values_list("plan_id", "instrument", "session", "total_f"),
         min_n=min_n,
     )
 
 
 def report_from_rows(service: Service, rows, *, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
     rows = list(rows)
-    data = columns_from(
-        Score(str(p), service.name, i, s, d.toordinal(), float(t)) for p, i, s, d, t in rows
-    )
+    data = columns_from_rows(rows, service.name)
     return ServiceReport(
         service, service_figures(data, min_n=min_n), min_n, len(rows), timezone.now()
     )

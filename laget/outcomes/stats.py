@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -69,6 +70,26 @@ def columns_from(scores: Iterable[Score]) -> Columns:
     total = np.fromiter((r.total for r in rows), dtype=np.float64, count=len(rows))
     return Columns(
         person, service, instrument, order, total, person_names, service_names, instrument_keys
+    )
+
+
+def columns_from_rows(rows: Sequence[tuple], service: str) -> Columns:
+    """Columns for one service's figures from database rows (person id, instrument,
+    session, total as float), without a Python object per row. Within one service the
+    session number orders a person's ratings, so no date is needed; the person ids are
+    the codes themselves (the figures name nobody, so there are no person names)."""
+    n = len(rows)
+    names = list(map(itemgetter(1), rows))
+    keys = sorted(set(names))
+    return Columns(
+        np.fromiter(map(itemgetter(0), rows), np.int64, n),
+        np.zeros(n, dtype=np.int64),
+        np.fromiter(map({k: i for i, k in enumerate(keys)}.__getitem__, names), np.int64, n),
+        np.fromiter(map(itemgetter(2), rows), np.int64, n),
+        np.fromiter(map(itemgetter(3), rows), np.float64, n),
+        [],
+        [service],
+        keys,
     )
 
 

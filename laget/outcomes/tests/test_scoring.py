@@ -24,7 +24,7 @@ from laget.outcomes.instruments import (
     reliable_change_index,
     score,
 )
-from laget.outcomes.stats import Score, analyse, effect_size
+from laget.outcomes.stats import Score, analyse, columns_from_rows, effect_size, service_figures
 
 
 def test_line_totals_to_one_decimal():
@@ -272,3 +272,32 @@ def test_service_figures_are_consistent(rows, min_n):
     assert cell["improved_pct"] + cell["deteriorated_pct"] <= 100 + 1e-9
     if cell["effect_size"] is not None:
         assert math.isfinite(cell["effect_size"])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 12), st.sampled_from(["outcome", "alliance"]), st.integers(0, 400)
+        ),
+        min_size=1,
+        max_size=80,
+        unique_by=lambda r: (r[0], r[1]),
+    ),
+    st.integers(1, 4),
+)
+def test_the_report_from_database_rows_matches_the_general_path(people, sessions):
+    """The service report builds columns straight from rows; it must agree with the path
+    the CSV analysis takes."""
+    rows, scores = [], []
+    for person, instrument, seed in people:
+        for s in range(1, (seed % sessions) + 2):
+            total = float((seed * 7 + s * 13) % 401) / 10
+            rows.append((person, instrument, s, total))
+            scores.append(Score(str(person), "S", instrument, s, 739000 + s, total))
+    fast = service_figures(columns_from_rows(rows, "S"), min_n=3)
+    general = analyse(scores, min_n=3)["services"]
+    assert len(fast) == len(general)
+    for a, b in zip(fast, general, strict=True):
+        assert a.keys() == b.keys()
+        for key, value in a.items():
+            assert value == (pytest.approx(b[key]) if isinstance(value, float) else b[key])
