@@ -136,6 +136,8 @@ def alerts_for(*, actor: Actor, request_id: str) -> list[PlanAlerts]:
     )
     for plan_id, instrument, total, answers in rows:
         points.setdefault(plan_id, []).append(alert_rules.Point(instrument, float(total), answers))
+    if not points:
+        return []  # no ratings: no settings to read, nobody to list
     service_ids = {a.member.service_id for a in accesses if a.member and a.member.service_id}
     settings = {s.service_id: s for s in ServiceSettings.objects.filter(service_id__in=service_ids)}
     found = []
