@@ -4,7 +4,8 @@ file only says which of its answers count here.
 - Reading ratings: whoever may read the plan's "outcome ratings" category: the person
   (all their own), the coordinator, and a team service only under a consent in force.
 - Giving a rating: the person, or a professional who may read the ratings (the tablet in
-  session), on a plan that is not closed. A personal link stands for the person.
+  session), on a plan that is not closed. A personal link stands for the person. A
+  relative the person has given the ratings rates as someone close (collateral).
 - The service report: the service's leaders and administrators (figures, never names).
 """
 
@@ -29,7 +30,13 @@ def may_read_ratings(access: PlanAccess | None) -> bool:
 def may_rate(access: PlanAccess | None) -> bool:
     if not may_read_ratings(access) or access is None:
         return False
-    return access.is_person or access.is_professional
+    return access.is_person or access.is_professional or is_collateral(access)
+
+
+def is_collateral(access: PlanAccess | None) -> bool:
+    """A relative the person has given "outcome ratings" rates as someone close
+    (collateral): their own series, beside the person's, never in it."""
+    return may_read_ratings(access) and access is not None and access.purpose == "relative"
 
 
 def may_send_link(access: PlanAccess | None) -> bool:

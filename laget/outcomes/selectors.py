@@ -58,6 +58,7 @@ class InstrumentChart:
     ratings: list[Rating]
     reading: str
     items: list[tuple[str, float, bool]] = field(default_factory=list)  # label, value, lowest
+    collateral: list[Rating] = field(default_factory=list)  # someone close, beside it
 
 
 @dataclass
@@ -74,12 +75,17 @@ def chart_page(*, actor: Actor, plan_id: int, request_id: str) -> ChartPage:
     Queries: plan (1), the actor's team place and consents (≤ 2), ratings with their
     services (1), text packs (1), the access-log entry (1–3)."""
     access = access_or_404(actor=actor, plan_id=plan_id, category=Category.OUTCOMES)
-    ratings = list(
-        Rating.objects.filter(plan=access.plan, rater=Rating.Rater.PERSON)
+    every = list(
+        Rating.objects.filter(plan=access.plan)
         .select_related("service")
         .order_by("date", "session", "pk")
     )
     log_read(access, categories=[Category.OUTCOMES], request_id=request_id)
+    ratings = [r for r in every if r.rater == Rating.Rater.PERSON]
+    collateral: dict[str, list[Rating]] = {}
+    for r in every:
+        if r.rater == Rating.Rater.COLLATERAL:
+            collateral.setdefault(r.instrument, []).append(r)
     by_instrument: dict[str, list[Rating]] = {}
     for r in ratings:
         by_instrument.setdefault(r.instrument, []).append(r)
@@ -100,7 +106,15 @@ def chart_page(*, actor: Actor, plan_id: int, request_id: str) -> ChartPage:
                 for i in instrument.items
             ]
         charts.append(
-            InstrumentChart(instrument, packs[key], chart, rows, reading(instrument, totals), items)
+            InstrumentChart(
+                instrument,
+                packs[key],
+                chart,
+                rows,
+                reading(instrument, totals),
+                items,
+                collateral.get(key, []),
+            )
         )
     found = alert_rules.alerts(
         (alert_rules.Point(r.instrument, float(r.total), r.answers) for r in ratings),

@@ -22,6 +22,7 @@ from laget.core.types import Actor
 from laget.directory.models import Service
 from laget.outcomes.access import (
     LinkProblem,
+    is_collateral,
     leads_service,
     link_for,
     may_rate,
@@ -75,6 +76,7 @@ def rating_record(
                 raise ValidationError("Skjemaet hører til en annen plan. Last siden på nytt.")
             return existing  # sent twice: the first one stands
         link = None
+        rater, rater_name = Rating.Rater.PERSON, ""
         if link_token:
             try:
                 link = link_for(link_token)
@@ -95,6 +97,8 @@ def rating_record(
                 raise PermissionDenied
             if access and access.member and access.member.service_id not in (None, service.pk):
                 raise PermissionDenied
+            if is_collateral(access) and access is not None:
+                rater, rater_name = Rating.Rater.COLLATERAL, access.actor_name
             on_team = TeamMember.objects.active().filter(plan=plan, service=service).exists()
             if not on_team:
                 raise ValidationError("Velg en av tjenestene i teamet ditt.")
@@ -108,7 +112,11 @@ def rating_record(
             session = link.session
         else:
             last = Rating.objects.filter(
-                plan=plan, service=service, instrument=instrument, rater=Rating.Rater.PERSON
+                plan=plan,
+                service=service,
+                instrument=instrument,
+                rater=rater,
+                rater_name=rater_name,
             ).aggregate(m=Max("session"))["m"]
             session = (last or 0) + 1
         clean: dict[str, float | None] = {
@@ -125,6 +133,8 @@ def rating_record(
             total=total,
             risk=instrument == "phq9" and (clean.get(PHQ9_RISK_ITEM) or 0) > 0,
             client_key=key,
+            rater=rater,
+            rater_name=rater_name,
             entered_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         try:

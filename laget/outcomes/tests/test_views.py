@@ -239,3 +239,50 @@ def test_the_service_report_for_leaders_with_suppression_csv_and_xlsx(plan_world
         {"sessions_before_alert": "6", "crisis_routine": "Ring vakta."},
     )
     assert ServiceSettings.objects.get(service=w.municipal).sessions_before_alert == 6
+
+
+def test_someone_close_rates_beside_the_person_only_where_the_person_agrees(
+    plan_world, plan_client, consent
+):
+    w = plan_world
+    url = reverse("outcomes:rate", kwargs={"plan_id": w.plan.pk, "instrument": "outcome"})
+    mother = plan_client("relative_with_consent")
+    assert mother.get(url).status_code == 404  # plan and messages only: no ratings
+    consent(w, to_relative=w.relative_with_consent)
+    data = lines(18) | {"client_key": str(uuid.uuid4()), "service": w.municipal.pk}
+    assert mother.post(url, data).status_code == 302
+    rating = Rating.objects.get()
+    assert rating.rater == "collateral" and rating.rater_name.startswith("Mor")
+    rate(w, "outcome", 12)
+    body = plan_client("person").get(chart_url(w)).content.decode()
+    assert "noen som står nær" in body and body.count('class="point"') == 1
+
+
+def test_the_api_gives_questionnaire_responses_and_refuses_bad_input_in_norwegian(
+    plan_world, plan_client
+):
+    import json
+
+    w = plan_world
+    url = reverse("api-v1:list_ratings", kwargs={"plan_id": w.plan.pk})
+    person = plan_client("person")
+    body = {
+        "instrument": "phq9",
+        "service_id": w.municipal.pk,
+        "answers": {f"q{i}": 1 for i in range(1, 10)} | {"q9": 0, "q3": 5},
+        "client_key": str(uuid.uuid4()),
+    }
+    refused = person.post(url, json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422 and "Svaret må være ett av disse" in refused.json()["detail"]
+    body["answers"]["q3"] = 2
+    created = person.post(url, json.dumps(body), content_type="application/json")
+    assert created.status_code == 201
+    again = person.post(url, json.dumps(body), content_type="application/json")
+    assert again.status_code == 201 and again.json()["id"] == created.json()["id"]
+    bundle = person.get(url).json()
+    assert bundle["resourceType"] == "Bundle" and bundle["total"] == 1
+    response = bundle["entry"][0]["resource"]
+    assert response["resourceType"] == "QuestionnaireResponse"
+    assert response["status"] == "completed" and response["questionnaire"].endswith("phq9")
+    total = next(i for i in response["item"] if i["linkId"] == "total")
+    assert total["answer"][0]["valueDecimal"] == 9.0
