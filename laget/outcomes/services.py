@@ -192,6 +192,8 @@ def rating_link_create(*, actor: Actor, plan: Plan, instrument: str) -> tuple[Ra
             actor=actor, action="outcomes.link_create", obj=link, before=None,
             after=snapshot(link, ["plan_id", "service_id", "instrument", "session"]),
         )  # fmt: skip
+        # notify: outcome_link (the person could get the link by SMS or e-mail; today the
+        # helper hands it over, since it is shown only once)
     return link, token
 
 
