@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "laget.continuity",
     "laget.meetings",
     "laget.surveys",
+    "laget.outcomes",
     "laget.demo",
 ]
 
