@@ -144,7 +144,7 @@ def load_meetings(directory: DemoDirectory, plans: list[Plan]) -> None:
             minutes_plain="",
             based_on_version=1,
         )
-        services.minutes_approve(actor=anchor, meeting=meeting)
+        services.minutes_approve(actor=anchor, meeting=meeting, confirmed=True)
         # A few of those who came evaluate; the forum gets a little better over the year.
         raters = [ragnhild, silje] + [
             rng.choice(staff_by_service[p.service_id])
@@ -201,7 +201,7 @@ def _group_meetings(plans: list[Plan], today: dt.date) -> None:
             "viktigst nå. Vi møtes igjen om fire uker.",
             based_on_version=1,
         )
-        services.minutes_approve(actor=coordinator.user, meeting=held)
+        services.minutes_approve(actor=coordinator.user, meeting=held, confirmed=True)
         services.evaluation_submit(
             actor=plan.person.user, meeting=held, useful=4, heard=5 - n % 2, clear=4
         )
