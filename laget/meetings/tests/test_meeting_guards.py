@@ -267,3 +267,43 @@ def test_the_case_edit_page_shows_a_mistyped_id_marked(plan_world, meeting_world
     assert response.status_code == 400
     assert "<mark>010170 12345</mark>" in response.content.decode()
     assert Case.objects.get(pk=case.pk).situation == case.situation
+
+
+def test_meeting_pages_in_every_state_carry_no_inline_style_or_script(
+    plan_world, meeting_world, plan_client
+):
+    """The strict CSP forbids inline styles: every state of the meeting page (ahead,
+    past, not held, approved, a forum with a case, a refused case, the case's edit
+    page) is checked, for the organiser and for the person."""
+    from laget.core.tests.test_security import EVENT_HANDLER, INLINE_SCRIPT, INLINE_STYLE
+
+    services.meeting_mark_not_held(
+        actor=plan_world.coordinator,
+        meeting=meeting_world.group_meeting,
+        based_on_version=1,
+        reason="Koordinatoren var syk.",
+    )
+    pages = [
+        reverse("meetings:meeting", kwargs={"meeting_id": m.pk})
+        for m in (
+            meeting_world.upcoming_meeting,
+            meeting_world.group_meeting,
+            meeting_world.approved_meeting,
+            meeting_world.forum_meeting,
+        )
+    ] + [reverse("meetings:case_edit", kwargs={"case_id": meeting_world.forum_case.pk})]
+    bodies = []
+    for actor in ("coordinator", "person"):
+        client = plan_client(actor)
+        bodies += [r.content.decode() for url in pages if (r := client.get(url)).status_code == 200]
+    refused = plan_client("coordinator").post(
+        reverse("meetings:case_add", kwargs={"meeting_id": meeting_world.forum_meeting.pk}),
+        {"title": "Sak", "situation": "Født 01.01.1970 i Fjordvik.", "question": "Hva nå?"},
+    )
+    assert refused.status_code == 400
+    bodies.append(refused.content.decode())
+    assert len(bodies) >= 8
+    for body in bodies:
+        assert not INLINE_STYLE.search(body)
+        assert not INLINE_SCRIPT.search(body)
+        assert not EVENT_HANDLER.search(body)
