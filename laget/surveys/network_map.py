@@ -27,7 +27,7 @@ CHAR = 0.62 * FONT  # a generous average character width, so estimates err wide
 WRAP = 16  # characters per label line
 GAP = 10  # from a node's edge to its label
 MARGIN = 12
-MIN_RADIUS = 150
+MIN_RADIUS = 190
 
 
 @dataclass(frozen=True)
@@ -83,25 +83,28 @@ def wrap(name: str, width: int = WRAP, max_lines: int = 3) -> tuple[str, ...]:
             current += joiner + word
     if current:
         lines.append(current)
-    lines = [line if len(line) <= width + 2 else line[: width + 1] + "…" for line in lines]
+    lines = [line if len(line) <= width + 6 else line[: width + 5] + "…" for line in lines]
     if len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], lines[max_lines - 1][: width - 1] + "…"]
     return tuple(lines)
 
 
 def _label(name: str, angle: float, radius: float) -> tuple[float, float, str, tuple, tuple]:
+    """Where a node's label goes: beside the node, on the outside of the circle (above
+    or below it at the top and bottom, to the side elsewhere), a fixed gap away."""
     lines = wrap(name)
     cos, sin = math.cos(angle), math.sin(angle)
-    lx, ly = (radius + NODE + GAP) * cos, (radius + NODE + GAP) * sin
+    x, y = radius * cos, radius * sin
     width = max(len(line) for line in lines) * CHAR
     height = len(lines) * LINE
     if abs(cos) < 0.35:  # top or bottom: centred above or below the node
-        anchor, x0 = "middle", lx - width / 2
-        y0 = ly - height if sin < 0 else ly
+        anchor, lx, x0 = "middle", x, x - width / 2
+        y0 = y - NODE - GAP - height if sin < 0 else y + NODE + GAP
     else:  # the sides: reading away from the circle, centred on the node's height
         anchor = "start" if cos > 0 else "end"
+        lx = x + NODE + GAP if cos > 0 else x - NODE - GAP
         x0 = lx if cos > 0 else lx - width
-        y0 = ly - height / 2
+        y0 = y - height / 2
     baseline = y0 + FONT
     return lx, baseline, anchor, lines, (x0, y0, x0 + width, y0 + height)
 
@@ -186,14 +189,14 @@ def layout(groups: list[str], cells: list[dict], focus: str | None = None) -> Ne
         a, b = by_name.get(c["rater"]), by_name.get(c["target"])
         if a is None or b is None:
             continue
-        path, mx, my = _curve(a.x, a.y, b.x, b.y)
+        path, mx, my = _curve(a.x, a.y, b.x, b.y, bend=0.2 if focus else 0.12)
         edges.append(
             Edge(
                 c["rater"],
                 c["target"],
                 c["rc"],
                 path,
-                round(max(0.75, (c["rc"] - 1) * (1.5 if focus else 0.9)), 2),
+                round((c["rc"] - 1) * 1.5 if focus else 0.5 + max(0.0, c["rc"] - 1) * 0.4, 2),
                 band(c["rc"]),
                 round(mx, 1),
                 round(my + 4, 1),
