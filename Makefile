@@ -1,13 +1,23 @@
 # Laget: `make run` serves the demo, `make test` runs the whole suite.
-PYTHON ?= python3
+# Laget runs on Python 3.11 (pyproject.toml): use python3.11 when it is installed.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fmt migrate demo messages bench reliability clean
+.PHONY: run test lint fmt migrate demo messages bench clean python-version
 
-$(STAMP): pyproject.toml
+# Say clearly which Python is needed before anything is installed with the wrong one.
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
+	  echo "Laget needs Python 3.11, but '$(PYTHON)' is $$($(PYTHON) --version 2>&1 | head -1)." >&2; \
+	  echo "Install Python 3.11 (for example: apt-get install python3.11 python3.11-venv) and run" >&2; \
+	  echo "  make run PYTHON=python3.11" >&2; \
+	  exit 1; }
+
+$(STAMP): pyproject.toml | python-version
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -20,11 +30,14 @@ run: $(STAMP)
 	@echo ""
 	@echo "  Laget kjører på http://127.0.0.1:$(PORT)/"
 	@echo "  Demo-innlogging (alle kontoer): passord fjordvik-demo-2026"
-	@echo "    tjenesteadministrator: ingrid.berg@fjordvik-kommune.test"
+	@echo "    tjenesteadministrator for Boligkontoret: eva.moen@fjordvik-kommune.test"
+	@echo "    enhetsleder og tjenesteadministrator for psykisk helse og rus: ingrid.berg@fjordvik-kommune.test"
+	@echo "    koordinator: ahmed.rahimi@fjordvik-kommune.test"
 	@echo "    psykolog i DPS og Samhandlingsteamet: silje.ronning@fjordvik-dps.test"
 	@echo "    drift (Django admin): drift@laget.test"
-	@echo "  Engangskode (TOTP): hemmeligheten LAGETDEMOFJORDVIKLAGETDEMO234567 i en"
+	@echo "  Engangskode (TOTP) for alle over: hemmeligheten LAGETDEMOFJORDVIKLAGETDEMO234567 i en"
 	@echo "    autentiseringsapp, eller: LAGET_DEMO=1 $(BIN)/python manage.py demo_totp"
+	@echo "  Personen selv (uten engangskode): jonas.eriksen@person.test"
 	@echo ""
 	LAGET_DEBUG=1 LAGET_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -234,6 +234,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LAGET_LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
 }
 MFA_ADAPTER = "laget.accounts.adapter.MfaAdapter"
+# A code typed twice in its 30 seconds gets its own message (laget/accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "laget.accounts.forms.LagetAuthenticateForm",
+    "reauthenticate": "laget.accounts.forms.LagetReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Laget"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -18,10 +18,18 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = directory.my_directory(actor=request.user)
     places = plans.my_plans(actor=request.user, request_id=getattr(request, "request_id", ""))
     person_rows = []
+    tasks = None
+    if getattr(request.user, "kind", "") == "professional" and mine.memberships:
+        # What their services are responsible for, across the plans they may read.
+        tasks = plans.my_tasks(
+            actor=request.user, request_id=getattr(request, "request_id", ""), limit=50
+        )
     if getattr(request.user, "kind", "") in ("person", "relative"):
         # The person's own next meeting, beside their plan (the plans are logged above).
         upcoming = meetings.next_meetings(actor=request.user)
         person_rows = [(place, upcoming.get(place.plan_id)) for place in places]
     return render(
-        request, "home.html", {"mine": mine, "places": places, "person_rows": person_rows}
+        request,
+        "home.html",
+        {"mine": mine, "places": places, "person_rows": person_rows, "tasks": tasks},
     )

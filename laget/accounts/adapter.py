@@ -53,7 +53,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MfaAdapter(DefaultMFAAdapter):
-    error_messages = DefaultMFAAdapter.error_messages | {"incorrect_code": INCORRECT_CODE}
+    error_messages = DefaultMFAAdapter.error_messages | {
+        "incorrect_code": INCORRECT_CODE,
+        # laget.accounts.forms raises it: allauth refuses a code used twice in its window.
+        "code_already_used": _(
+            "This code has already been used. Wait until your authenticator app shows a "
+            "new code (at most 30 seconds), and type that one."
+        ),
+    }
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # A professional may not switch two-factor login off; they may only replace it

@@ -19,6 +19,7 @@ from laget.plans.models import Category, Consent
 from laget.plans.selectors import access_or_404, log_list, log_read
 
 WIDTH = 1000  # the SVG's user units across the whole period
+AXIS_TICKS = 5  # dates under the timeline, evenly spread from its first to its last day
 
 
 @dataclass
@@ -57,8 +58,26 @@ class Timeline:
         return (len(self.rows) + 1) * 10
 
     @property
+    def axis(self) -> list[tuple[float, dt.date]]:
+        """The date axis: evenly spaced ticks (x in SVG units, the date there). Evenly
+        spaced so the labels can sit under them in an HTML row spread from edge to edge,
+        without inline positions (the CSP forbids inline styles)."""
+        return axis_ticks(self.period)
+
+    @property
     def gap_y(self) -> int:
         return len(self.rows) * 10 + 2
+
+
+def axis_ticks(period: Span, count: int = AXIS_TICKS) -> list[tuple[float, dt.date]]:
+    span = max((period.end - period.start).days, 1)
+    return [
+        (
+            round(WIDTH * k / (count - 1), 2),
+            period.start + dt.timedelta(days=round(span * k / (count - 1))),
+        )
+        for k in range(count)
+    ]
 
 
 def _x(day: dt.date, period: Span) -> float:

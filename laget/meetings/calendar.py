@@ -42,7 +42,7 @@ def _event(meeting: Meeting, base_url: str) -> Event:
     if meeting.video_link:
         description += "\n" + _("Video: %(link)s") % {"link": meeting.video_link}
     event.add("description", description)
-    if meeting.is_cancelled:
+    if meeting.is_closed:  # cancelled, or marked as not held afterwards
         event.add("status", "CANCELLED")
     else:
         event.add("status", "CONFIRMED")
@@ -65,4 +65,4 @@ def to_ics(meetings: Iterable[Meeting], *, method: str = "PUBLISH") -> bytes:
 
 def meeting_ics(meeting: Meeting) -> bytes:
     """One meeting; a cancelled one is sent as METHOD:CANCEL with the same UID."""
-    return to_ics([meeting], method="CANCEL" if meeting.is_cancelled else "PUBLISH")
+    return to_ics([meeting], method="CANCEL" if meeting.is_closed else "PUBLISH")

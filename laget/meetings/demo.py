@@ -144,7 +144,7 @@ def load_meetings(directory: DemoDirectory, plans: list[Plan]) -> None:
             minutes_plain="",
             based_on_version=1,
         )
-        services.minutes_approve(actor=anchor, meeting=meeting)
+        services.minutes_approve(actor=anchor, meeting=meeting, confirmed=True)
         # A few of those who came evaluate; the forum gets a little better over the year.
         raters = [ragnhild, silje] + [
             rng.choice(staff_by_service[p.service_id])
@@ -201,10 +201,26 @@ def _group_meetings(plans: list[Plan], today: dt.date) -> None:
             "viktigst nå. Vi møtes igjen om fire uker.",
             based_on_version=1,
         )
-        services.minutes_approve(actor=coordinator.user, meeting=held)
+        services.minutes_approve(actor=coordinator.user, meeting=held, confirmed=True)
         services.evaluation_submit(
             actor=plan.person.user, meeting=held, useful=4, heard=5 - n % 2, clear=4
         )
+        if n == 0:
+            # A meeting that did not take place: marked, not moved afterwards.
+            missed_day = _weekday(today - dt.timedelta(days=44))
+            missed = services.group_meeting_schedule(
+                actor=coordinator.user,
+                plan=plan,
+                starts_at=_at(missed_day, 10),
+                ends_at=_at(missed_day, 11),
+                place="Fjordvik rådhus, møterom 2",
+            )
+            services.meeting_mark_not_held(
+                actor=coordinator.user,
+                meeting=missed,
+                based_on_version=1,
+                reason="Personen var syk. Vi møttes i stedet to uker senere.",
+            )
         upcoming_day = _weekday(today + dt.timedelta(days=14 + n))
         upcoming = services.group_meeting_schedule(
             actor=coordinator.user,

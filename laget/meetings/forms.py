@@ -155,6 +155,28 @@ class CaseForm(PrefixedForm):
     )
 
 
+class CaseEditForm(CaseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NotHeldForm(PrefixedForm):
+    id_prefix = "notheld"
+    not_held_reason = forms.CharField(
+        label=_("Why was the meeting not held?"),
+        max_length=400,
+        error_messages={"required": _("Write why the meeting was not held.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ApproveMinutesForm(PrefixedForm):
+    id_prefix = "approve"
+    confirm = forms.BooleanField(
+        label=_("I have read the minutes through, and they may be sent to those who came."),
+        required=False,
+    )
+
+
 class DecisionForm(PrefixedForm):
     id_prefix = "decision"
     text = forms.CharField(

@@ -84,6 +84,9 @@ class Meeting(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         CANCELLED = "cancelled", _("cancelled")
+        # A meeting whose time has passed without it taking place: kept with the reason
+        # (a past meeting is never moved or cancelled after the fact).
+        NOT_HELD = "not_held", _("not held")
 
     # The iCalendar UID: updates and cancellations reach calendars as the same event.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -103,6 +106,9 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=SHORT_TEXT, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    not_held_reason = models.CharField(
+        _("why the meeting was not held"), max_length=SHORT_TEXT * 2, blank=True
+    )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -155,6 +161,15 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_not_held(self) -> bool:
+        return self.status == self.Status.NOT_HELD
+
+    @property
+    def is_closed(self) -> bool:
+        """Cancelled or not held: nothing more happens in it."""
+        return self.status != self.Status.PLANNED
 
     @property
     def minutes_approved(self) -> bool:
@@ -231,6 +246,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["pk"]

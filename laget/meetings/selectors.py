@@ -9,6 +9,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +20,7 @@ from laget.meetings.access import MeetingAccess, meeting_access, works_in_networ
 from laget.meetings.models import (
     AgendaTemplate,
     CalendarFeed,
+    Case,
     Decision,
     Evaluation,
     EvaluationReceipt,
@@ -123,6 +125,21 @@ def meeting_page(*, actor: Actor, meeting_id: int, request_id: str = "") -> Meet
         has_evaluated=EvaluationReceipt.objects.filter(meeting=meeting, user=actor).exists(),
         is_past=meeting.starts_at <= timezone.now(),
     )
+
+
+def case_for_organiser(*, actor: Actor, case_id: int, request_id: str = "") -> Case:
+    """A saved case, for its meeting's organisers to edit or delete (403 for others who
+    see the meeting, 404 for those who do not)."""
+    meeting_id = Case.objects.filter(pk=case_id).values_list("meeting_id", flat=True).first()
+    if meeting_id is None:
+        raise Http404
+    access = access_or_404(actor=actor, meeting_id=meeting_id)
+    if not access.may_organise:
+        raise PermissionDenied
+    _log(access, request_id)
+    case = Case.objects.get(pk=case_id)
+    case.meeting = access.meeting
+    return case
 
 
 def _earlier_open_actions(meeting: Meeting) -> QuerySet[Decision]:

@@ -17,7 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
-from laget.audit.services import change_record, create_recorded, versioned_update
+from laget.audit.services import (
+    EditConflict,
+    change_record,
+    create_recorded,
+    versioned_update,
+)
 from laget.core.types import Actor
 from laget.directory.models import Membership, Network, Service
 from laget.meetings import guard
@@ -168,7 +173,51 @@ def _meeting_create(
         forum = fields.get("forum")
         template = forum.agenda_template if forum else agenda_templates_ensure()[agenda_kind]
         _agenda_from(template, meeting)
+        if meeting.starts_at > timezone.now():  # a meeting recorded afterwards invites no one
+            # notify: meeting planned
+            transaction.on_commit(lambda: _send_invitations(meeting.pk))
     return meeting
+
+
+def _send_invitations(meeting_id: int) -> None:
+    """An e-mail to everyone invited (a service invited as a whole: to its staff), except
+    the organiser. Like the calendar, it never names the person a meeting is about: the
+    kind of meeting, when, where, and a link."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    invited = Participant.objects.filter(meeting=meeting)
+    recipients = set(
+        User.objects.filter(
+            pk__in=invited.exclude(user=None).values("user_id"), is_active=True
+        ).values_list("email", flat=True)
+    )
+    recipients |= set(
+        Membership.objects.active()
+        .filter(
+            service_id__in=invited.filter(user=None).values("service_id"),
+            professional__user__is_active=True,
+        )
+        .values_list("professional__user__email", flat=True)
+    )
+    recipients.discard(meeting.organiser.email)
+    base_url = getattr(settings, "LAGET_BASE_URL", "http://127.0.0.1:8000")
+    link = base_url + reverse("meetings:meeting", kwargs={"meeting_id": meeting.pk})
+    with translation.override("nb"):
+        start = timezone.localtime(meeting.starts_at)
+        when = start.strftime("%d.%m.%Y %H:%M")
+        subject = _("Laget: invitation to %(title)s %(date)s") % {
+            "title": meeting.title,
+            "date": start.strftime("%d.%m.%Y"),
+        }
+        body = _(
+            "You are invited to %(title)s on %(when)s, %(where)s.\n"
+            "The agenda, and a calendar file, are here: %(url)s"
+        ) % {
+            "title": meeting.title,
+            "when": when,
+            "where": meeting.place or meeting.video_link,
+            "url": link,
+        }
+    send_mass_mail([(subject, body, None, [email]) for email in sorted(recipients)])
 
 
 def _professional_participant(
@@ -338,19 +387,41 @@ def generic_meeting_schedule(
     )
 
 
+def _refuse_if_past(meeting: Meeting, *, cancel: bool = False) -> None:
+    """A meeting that has started is history: it is not moved or cancelled after the
+    fact (it may be marked as not held, with a reason)."""
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            _(
+                "The meeting has already taken place and cannot be cancelled."
+                " If it did not happen, mark it as not held and say why."
+            )
+            if cancel
+            else _(
+                "The meeting has already taken place and cannot be moved."
+                " If it did not happen, mark it as not held and say why."
+            )
+        )
+
+
 def meeting_reschedule(
     *, actor: Actor, meeting: Meeting, based_on_version: int, data: dict[str, Any]
 ) -> Meeting:
-    """Move or change a meeting; calendars get the change under the same UID (SEQUENCE+1)."""
+    """Move or change a meeting; calendars get the change under the same UID (SEQUENCE+1).
+    Only a meeting still ahead can move, and only to a time still ahead."""
     _access(actor, meeting, organise=True)
-    if meeting.is_cancelled:
+    if meeting.is_closed:
         raise ValidationError(_("The meeting is cancelled and cannot be changed."))
 
     def check(current: Meeting) -> None:
+        # On the locked row with the new times applied.
         _check_times(current.starts_at, current.ends_at)
         _where(current.place, current.video_link)
+        if current.starts_at <= timezone.now():
+            raise ValidationError({"starts_at": _("Choose a time that has not passed yet.")})
         current.sequence += 1
 
+    _refuse_if_past(meeting)
     return versioned_update(
         actor=actor,
         queryset=Meeting.objects,
@@ -366,8 +437,11 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> 
     _access(actor, meeting, organise=True)
     if meeting.is_cancelled:
         raise ValidationError(_("The meeting is already cancelled."))
+    if meeting.is_not_held:
+        raise ValidationError(_("The meeting is already marked as not held."))
 
     def check(current: Meeting) -> None:
+        _refuse_if_past(current, cancel=True)
         current.sequence += 1
 
     return versioned_update(
@@ -377,6 +451,41 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> 
         based_on_version=based_on_version,
         data={"status": Meeting.Status.CANCELLED},
         action="meeting_cancel",
+        check=check,
+    )
+
+
+def meeting_mark_not_held(
+    *, actor: Actor, meeting: Meeting, based_on_version: int, reason: str
+) -> Meeting:
+    """A meeting whose time has come but which did not take place: marked with the
+    reason, so the history stays true (instead of moving or cancelling it afterwards)."""
+    _access(actor, meeting, organise=True)
+    if not reason.strip():
+        raise ValidationError({"not_held_reason": _("Write why the meeting was not held.")})
+
+    def check(current: Meeting) -> None:
+        if current.starts_at > timezone.now():
+            raise ValidationError(
+                _("The meeting is still ahead. Move or cancel it instead of marking it.")
+            )
+        if current.status != Meeting.Status.NOT_HELD and current.is_closed:
+            raise ValidationError(_("The meeting is cancelled and cannot be changed."))
+        if current.minutes_approved:
+            raise ValidationError(_("The minutes are approved: the meeting was held."))
+        if Participant.objects.filter(meeting=current, attended=True).exists():
+            raise ValidationError(
+                _("Attendance is recorded: the meeting was held. Correct the attendance first.")
+            )
+        current.sequence += 1
+
+    return versioned_update(
+        actor=actor,
+        queryset=Meeting.objects,
+        lookup={"pk": meeting.pk},
+        based_on_version=based_on_version,
+        data={"status": Meeting.Status.NOT_HELD, "not_held_reason": reason.strip()},
+        action="meeting_not_held",
         check=check,
     )
 
@@ -507,6 +616,29 @@ def agenda_item_add(*, actor: Actor, meeting: Meeting, title: str) -> AgendaItem
 # --- Cases, decisions, minutes ----------------------------------------------------------
 
 
+def _guard_case(fields: dict[str, str], override_reason: str) -> list[dict[str, Any]]:
+    """Run the identifier guard over every field of a case. Anything found blocks the
+    save (IdentifiersFound) unless a written reason overrides it; returns where the guard
+    struck (kept with the case and in the change log, without the text)."""
+    names = known_person_names()
+    by_field = {name: found for name, text in fields.items() if (found := guard.scan(text, names))}
+    if by_field:
+        if not override_reason.strip():
+            raise IdentifiersFound(by_field)
+        if len(override_reason.strip()) < MIN_OVERRIDE_REASON:
+            raise ValidationError(
+                {"override_reason": _("Explain in a full sentence why this is not an identifier.")}
+            )
+    return [
+        {"field": name, "kind": f.kind, "start": f.start, "end": f.end}
+        for name, found in by_field.items()
+        for f in found
+    ]
+
+
+CASE_RECORD_FIELDS = ["meeting_id", "override_reason", "overridden_findings"]
+
+
 def case_add(
     *,
     actor: Actor,
@@ -522,20 +654,7 @@ def case_add(
     written reason, which is kept with what was found."""
     _access(actor, meeting, organise=True)
     fields = {"title": title, "situation": situation, "question": question, "learning": learning}
-    names = known_person_names()
-    by_field = {name: found for name, text in fields.items() if (found := guard.scan(text, names))}
-    if by_field:
-        if not override_reason.strip():
-            raise IdentifiersFound(by_field)
-        if len(override_reason.strip()) < MIN_OVERRIDE_REASON:
-            raise ValidationError(
-                {"override_reason": _("Explain in a full sentence why this is not an identifier.")}
-            )
-    findings = [
-        {"field": name, "kind": f.kind, "start": f.start, "end": f.end}
-        for name, found in by_field.items()
-        for f in found
-    ]
+    findings = _guard_case(fields, override_reason)
     with transaction.atomic():
         return create_recorded(
             actor=actor,
@@ -548,8 +667,59 @@ def case_add(
                 **{k: v.strip() for k, v in fields.items()},
             ),
             # The record keeps where the guard struck and why it was overridden, not the text.
-            fields=["meeting_id", "override_reason", "overridden_findings"],
+            fields=CASE_RECORD_FIELDS,
         )
+
+
+def case_update(
+    *,
+    actor: Actor,
+    case: Case,
+    based_on_version: int,
+    title: str,
+    situation: str,
+    question: str,
+    learning: str = "",
+    override_reason: str = "",
+) -> Case:
+    """Edit a saved case: the meeting's organisers only, through the same guard, and
+    never over someone else's newer edit (EditConflict)."""
+    _access(actor, case.meeting, organise=True)
+    fields = {"title": title, "situation": situation, "question": question, "learning": learning}
+    findings = _guard_case(fields, override_reason)
+    return versioned_update(
+        actor=actor,
+        queryset=Case.objects,
+        lookup={"pk": case.pk},
+        based_on_version=based_on_version,
+        data={
+            **fields,
+            "override_reason": override_reason.strip() if findings else "",
+            "overridden_findings": findings,
+        },
+        action="case_update",
+        record_fields=["version", "override_reason", "overridden_findings"],
+    )
+
+
+def case_delete(*, actor: Actor, case: Case, based_on_version: int) -> None:
+    """Delete a case (the organisers only); the change log keeps that it was there and
+    who removed it, not its text."""
+    _access(actor, case.meeting, organise=True)
+    with transaction.atomic():
+        current = Case.objects.select_for_update().filter(pk=case.pk).first()
+        if current is None:
+            raise ValidationError(_("The case is already deleted."))
+        if current.version != based_on_version:
+            raise EditConflict(current=current)
+        change_record(
+            actor=actor,
+            action="case_delete",
+            obj=current,
+            before={"meeting_id": current.meeting_id, "version": current.version},
+            after=None,
+        )
+        current.delete()
 
 
 def decision_add(
@@ -638,10 +808,12 @@ def minutes_save(
     )
 
 
-def minutes_approve(*, actor: Actor, meeting: Meeting) -> Meeting:
-    """The chair approves the minutes once. Then they go out: to those who came and, for
-    a forum, to the staff of each service that took part (so what was learnt reaches
-    back into the services). About a person, the e-mail carries only a link."""
+def minutes_approve(*, actor: Actor, meeting: Meeting, confirmed: bool) -> Meeting:
+    """The chair approves the minutes once, after the meeting has taken place and
+    attendance is recorded, and only when they confirm (`confirmed`: the page asks).
+    Then they go out: to those who came and, for a forum, to the staff of each service
+    that took part (so what was learnt reaches back into the services). About a person,
+    the e-mail carries only a link."""
     access = _access(actor, meeting)
     if not access.may_chair:
         raise PermissionDenied
@@ -654,6 +826,25 @@ def minutes_approve(*, actor: Actor, meeting: Meeting) -> Meeting:
         if current.plan_id is not None and not current.minutes_plain.strip():
             raise ValidationError(
                 {"minutes_plain": _("Write a short summary in plain words for the person first.")}
+            )
+        if current.is_closed:
+            raise ValidationError(_("The meeting was not held; there are no minutes to approve."))
+        if current.starts_at > timezone.now():
+            raise ValidationError(
+                _("The meeting has not taken place yet. Approve the minutes after the meeting.")
+            )
+        if not Participant.objects.filter(meeting=current, attended=True).exists():
+            raise ValidationError(
+                _("Record who came before approving: the minutes are sent to those who came.")
+            )
+        if not confirmed:
+            raise ValidationError(
+                {
+                    "confirm": _(
+                        "Tick the box to confirm that the minutes are read through and may be"
+                        " sent to those who came."
+                    )
+                }
             )
         current.minutes_approved_at = timezone.now()
         current.minutes_approved_by = actor

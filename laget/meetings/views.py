@@ -28,6 +28,8 @@ from laget.meetings.access import MeetingAccess
 from laget.meetings.forms import (
     AgendaItemForm,
     AgendaTemplateForm,
+    ApproveMinutesForm,
+    CaseEditForm,
     CaseForm,
     CommentForm,
     DecisionForm,
@@ -36,6 +38,7 @@ from laget.meetings.forms import (
     GroupMeetingForm,
     InviteForm,
     MinutesForm,
+    NotHeldForm,
     RescheduleForm,
     WhenWhereForm,
 )
@@ -45,11 +48,14 @@ from laget.plans.selectors import access_or_404 as plan_access_or_404
 
 KIND_LABELS = {
     "national_id": gettext_lazy("national identity number"),
+    "birth_date": gettext_lazy("birth date"),
+    "date": gettext_lazy("full date"),
+    "age_place": gettext_lazy("age with a place"),
     "phone": gettext_lazy("phone number"),
     "email": gettext_lazy("e-mail address"),
     "address": gettext_lazy("street address"),
     "postcode": gettext_lazy("postcode and place"),
-    "name": gettext_lazy("name of a person known to Laget"),
+    "name": gettext_lazy("a person's name"),
 }
 
 
@@ -180,6 +186,10 @@ def _render_meeting(
         ),
         "minutes_conflict": forms.get("minutes_conflict"),
         "comment_form": forms.get("comment_form") or CommentForm(),
+        "approve_form": forms.get("approve_form") or ApproveMinutesForm(),
+        "not_held_form": forms.get("not_held_form")
+        or NotHeldForm(initial={"version": meeting.version}),
+        "came": sum(1 for x in page.participants if x.attended),
         "evaluation_form": forms.get("evaluation_form") or EvaluationForm(),
         "move_form": forms.get("move_form")
         or RescheduleForm(
@@ -312,6 +322,30 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def not_held(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    access = _access(request, meeting_id, organise=True)
+    form = NotHeldForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_mark_not_held(
+                actor=request.user,
+                meeting=access.meeting,
+                based_on_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["not_held_reason"],
+            )
+        except EditConflict:
+            messages.error(request, _("Someone changed the meeting before you. Look at it again."))
+            return _back(meeting_id)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is marked as not held."))
+            return _back(meeting_id)
+    return _render_meeting(request, meeting_id, status=400, not_held_form=form)
+
+
+@login_required
+@require_POST
 def invite(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = _access(request, meeting_id, organise=True)
     # Bound to every user and service: the service decides, with a message, who is outside.
@@ -420,6 +454,78 @@ def _findings_view(data: dict[str, Any], exc: services.IdentifiersFound) -> list
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Edit a saved case, through the same identifier guard as a new one."""
+    case = selectors.case_for_organiser(actor=request.user, case_id=case_id)
+    findings = None
+    status = 200
+    if request.method == "POST":
+        form = CaseEditForm(request.POST)
+        if form.is_valid():
+            try:
+                data = dict(form.cleaned_data)
+                services.case_update(
+                    actor=request.user, case=case, based_on_version=data.pop("version"), **data
+                )
+            except EditConflict:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone changed the case before you. Copy what you wrote,"
+                        " reload the page and try again."
+                    ),
+                )
+                status = 409
+            except services.IdentifiersFound as exc:
+                add_errors(form, exc)
+                findings = _findings_view(form.cleaned_data, exc)
+                status = 400
+            except ValidationError as exc:
+                add_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("The case is saved."))
+                return _back(case.meeting_id, "saker")
+        else:
+            status = 400
+    else:
+        form = CaseEditForm(
+            initial={
+                "title": case.title,
+                "situation": case.situation,
+                "question": case.question,
+                "learning": case.learning,
+                "override_reason": case.override_reason,
+                "version": case.version,
+            }
+        )
+    return render(
+        request,
+        "meetings/case_edit.html",
+        {"case": case, "meeting": case.meeting, "form": form, "case_findings": findings},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def case_delete(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_for_organiser(actor=request.user, case_id=case_id)
+    try:
+        services.case_delete(
+            actor=request.user, case=case, based_on_version=_int(request.POST.get("version"))
+        )
+    except EditConflict:
+        messages.error(request, _("Someone changed the case before you. Look at it again."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The case is deleted."))
+    return _back(case.meeting_id, "saker")
+
+
+@login_required
 @require_POST
 def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = _access(request, meeting_id, organise=True)
@@ -507,14 +613,25 @@ def minutes_save(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Approve and send: the form asks the chair to confirm first."""
     access = _access(request, meeting_id)
     if not access.may_chair:
         raise PermissionDenied
-    run_and_report(
-        request,
-        lambda: services.minutes_approve(actor=request.user, meeting=access.meeting),
-        _("The minutes are approved and sent to those who came."),
-    )
+    form = ApproveMinutesForm(request.POST)
+    form.is_valid()
+    try:
+        services.minutes_approve(
+            actor=request.user,
+            meeting=access.meeting,
+            confirmed=bool(form.cleaned_data.get("confirm")),
+        )
+    except ValidationError as exc:
+        if "confirm" in getattr(exc, "error_dict", {}):  # not confirmed: the box is marked
+            add_errors(form, exc)
+            return _render_meeting(request, meeting_id, status=400, approve_form=form)
+        messages.error(request, " ".join(exc.messages))
+        return _back(meeting_id, "referat")
+    messages.success(request, _("The minutes are approved and sent to those who came."))
     return _back(meeting_id, "referat")
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from laget.audit.models import AccessLogEntry
 from laget.audit.services import access_log_write, access_log_write_many
 from laget.core.types import Actor
+from laget.directory.models import Membership
 from laget.plans.access import PlanAccess, plan_access, team_accesses
 from laget.plans.models import (
     Attachment,
@@ -339,28 +340,74 @@ def person_access_log(*, actor: Actor, page_number: int | str = 1, request_id: s
 class MyTasks:
     overdue: list[Task]
     upcoming: list[Task]
+    # Open measures (planned or going on) that a service the actor works in is
+    # responsible for, on the plans where they may read the plan.
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.upcoming) + len(self.measures)
 
 
 def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks:
-    """Open tasks across all plans, assigned to the actor or to a service they take part
-    for, where a consent lets them see tasks. One access-log entry per person shown."""
-    allowed = {a.plan.pk: a for a in team_accesses(actor) if a.may_read(Category.TASKS)}
-    if not allowed:
+    """Open tasks and measures across all plans: tasks given to the actor, or to a service
+    they work in or take part for, and measures such a service is responsible for (a GP
+    finds what was given to the GP office). Consent decides per plan: tasks need the
+    tasks category, measures the plan's, and the person's blocks hide single measures.
+    A fixed number of queries whatever the number of plans; one access-log entry per
+    person shown."""
+    accesses = team_accesses(actor)
+    for_tasks = {a.plan.pk: a for a in accesses if a.may_read(Category.TASKS)}
+    for_measures = {a.plan.pk: a for a in accesses if a.may_read(Category.PLAN)}
+    if not for_tasks and not for_measures:
         return MyTasks([], [])
-    my_services = [
-        a.member.service_id for a in allowed.values() if a.member and a.member.service_id
-    ]
+    my_services = {a.member.service_id for a in accesses if a.member and a.member.service_id}
+    if getattr(actor, "kind", "") == "professional":
+        my_services |= set(
+            Membership.objects.active()
+            .filter(professional__user=actor)
+            .values_list("service_id", flat=True)
+        )
     tasks = list(
-        Task.objects.filter(plan_id__in=allowed, status=Task.Status.OPEN)
+        Task.objects.filter(plan_id__in=for_tasks, status=Task.Status.OPEN)
         .filter(Q(assignee_user=actor) | Q(assignee_service_id__in=my_services))
         .select_related("plan__person", "assignee_service")
         .order_by("due", "pk")[:limit]
     )
-    shown = sorted({t.plan_id for t in tasks})
-    log_list([(allowed[pid], [Category.TASKS]) for pid in shown], request_id=request_id)
+    measures: list[Measure] = []
+    if my_services and for_measures:
+        found = list(
+            Measure.objects.filter(
+                plan_id__in=for_measures,
+                responsible_service_id__in=my_services,
+                status__in=[Measure.Status.PLANNED, Measure.Status.ONGOING],
+            )
+            .select_related("plan__person", "responsible_service", "goal")
+            .order_by("plan__person__last_name", "plan_id", "starts", "pk")[:limit]
+        )
+        blocks = list(
+            ItemBlock.objects.filter(
+                plan_id__in={m.plan_id for m in found}, kind=ItemBlock.Kind.MEASURE
+            )
+        )
+        for m in found:
+            access = for_measures[m.plan_id]
+            if access.visible([m], ItemBlock.Kind.MEASURE, blocks):
+                measures.append(m)
+    shown: dict[int, list[str]] = defaultdict(list)
+    for pid in sorted({t.plan_id for t in tasks}):
+        shown[pid].append(Category.TASKS)
+    for pid in sorted({m.plan_id for m in measures}):
+        shown[pid].append(Category.PLAN)
+    log_list(
+        [({**for_measures, **for_tasks}[pid], cats) for pid, cats in sorted(shown.items())],
+        request_id=request_id,
+    )
     today = timezone.localdate()
     return MyTasks(
-        overdue=[t for t in tasks if t.due < today], upcoming=[t for t in tasks if t.due >= today]
+        overdue=[t for t in tasks if t.due < today],
+        upcoming=[t for t in tasks if t.due >= today],
+        measures=measures,
     )
 
 

@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from laget.surveys.analysis import ABSOLUTE_MIN_N, t_quantile_975
 
@@ -146,3 +148,63 @@ def margins(cells: list[dict]) -> dict:
         "given": {g: float(np.mean(v)) for g, v in given.items()},
         "received": {g: float(np.mean(v)) for g, v in received.items()},
     }
+
+
+def readings(rc: dict) -> dict[str, str]:
+    """One plain sentence per reliability figure: what it means for the reader of this
+    round's numbers (ICC(2) for the group figures, Cronbach's α for the index, r_wg for
+    agreement inside the groups). Thresholds are the usual ones in the literature:
+    0.7 for ICC(2) and r_wg, 0.7 and 0.8 for α."""
+    out: dict[str, str] = {}
+    icc2 = rc.get("icc2")
+    if icc2 is not None:
+        if icc2 >= 0.7:
+            out["icc"] = _(
+                "The answers within a group are alike: the group figures can be trusted."
+            )
+        elif icc2 >= 0.4:
+            out["icc"] = _(
+                "The answers within a group are somewhat alike: read the group figures as a"
+                " pointer, not as exact."
+            )
+        else:
+            out["icc"] = _(
+                "The answers within a group are little alike: read the group figures with care."
+            )
+    alpha = (rc.get("alpha") or {}).get("rc")
+    if alpha is not None:
+        if alpha >= 0.8:
+            out["alpha"] = _("The questions measure the same thing: the index sums them up well.")
+        elif alpha >= 0.7:
+            out["alpha"] = _(
+                "The questions hang together well enough to be summed up in one index."
+            )
+        else:
+            out["alpha"] = _(
+                "The questions hang together little: look at each question, not only the index."
+            )
+    rwgs = [
+        c["rwg"]
+        for c in rc.get("cells", [])
+        if not c.get("suppressed") and c.get("rwg") is not None
+    ]
+    if rwgs:
+        median = float(np.median(rwgs))
+        low = sum(1 for r in rwgs if r < 0.7)
+        if median >= 0.7 and low == 0:
+            out["rwg"] = _("Those in the same group agree about each tie.")
+        elif median >= 0.7:
+            out["rwg"] = ngettext(
+                "Those in the same group mostly agree about each tie; on %(n)d tie they"
+                " disagree: talk about why before drawing conclusions from it.",
+                "Those in the same group mostly agree about each tie; on %(n)d ties they"
+                " disagree: talk about why before drawing conclusions from them.",
+                low,
+            ) % {"n": low}
+        else:
+            out["rwg"] = _(
+                "Those in the same group often disagree about a tie: talk about why before"
+                " drawing conclusions."
+            )
+        out["rwg_median"] = f"{median:.2f}"
+    return out

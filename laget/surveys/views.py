@@ -27,7 +27,8 @@ from laget.surveys.analysis import ITEMS
 from laget.surveys.csv_import import CsvProblem, read_answers
 from laget.surveys.forms import ActionForm, ImportForm, RoundForm, RoundSettingsForm
 from laget.surveys.models import Rating, Response, Round, WorkGroup
-from laget.surveys.network_map import SIZE, layout
+from laget.surveys.network_map import layout
+from laget.surveys.report import readings
 from laget.surveys.textpacks import CAPACITY, CAPACITY_AREAS, PS, PS_ITEMS, RC, Pack, built_in
 
 
@@ -210,8 +211,9 @@ def _results_context(request: HttpRequest, round_id: int) -> dict[str, Any]:
     res = selectors.results(actor=request.user, round_id=round_id)
     context: dict[str, Any] = {"r": res, "round": res.round, "labels": _labels(), "dims": ITEMS}
     if res.ready and res.result and res.result.get("rc"):
-        nodes, edges = layout(res.result["groups"], res.result["rc"]["cells"])
-        context.update(nodes=nodes, edges=edges, map_size=SIZE)
+        focus = request.GET.get("fokus") or None
+        context["map"] = layout(res.result["groups"], res.result["rc"]["cells"], focus=focus)
+        context["readings"] = readings(res.result["rc"])
         groups = list(res.round.groups.all())
         context["action_form"] = ActionForm(groups=groups)
         context["actions_by_tie"] = {(a.rater.name, a.target.name): a for a in res.previous_actions}

@@ -391,6 +391,8 @@ def test_an_anchor_runs_a_forum_and_a_coordinator_turns_a_decision_into_a_task(d
     anchor.get_by_text("Vedtaket er registrert.").wait_for()
     anchor.locator("#minutes_minutes").fill("Vi ble enige om å varsle om utskrivning tidlig.")
     anchor.locator("#minutes-status", has_text="Lagret").wait_for()  # htmx autosave
+    anchor.reload()  # the approval form appears once attendance is recorded
+    anchor.get_by_label("Jeg har lest gjennom referatet.").check()  # asked to confirm
     anchor.get_by_role("button", name="Godkjenn og send referatet").click()
     anchor.get_by_text("Referatet er godkjent og sendt til dem som kom.").wait_for()
     assert anchor.get_by_text("Vi ble enige om å varsle om utskrivning tidlig.").is_visible()
@@ -495,10 +497,77 @@ def test_a_respondent_answers_on_a_phone_and_an_organiser_reads_the_matrix_and_m
         "table.heat tbody tr", has=organiser.locator("th", has_text="Barneverntjenesten")
     )
     assert hidden.get_by_text("for få svar").count() == 12  # too few answers: hidden
-    assert organiser.locator("svg.network-map line.tie").count() > 20
+    assert organiser.locator("svg.network-map path.tie").count() > 20
     assert organiser.get_by_text("en tydelig forskjell").count() >= 1  # the reciprocity gap
     assert organiser.get_by_role("heading", name="Endring siden forrige runde").is_visible()
     assert_accessible(organiser)
     organiser.goto("/samhandlingsmaling/nettverk/fjordvik/ny/")
     assert_accessible(organiser)
     assert phone.csp_violations == [] and organiser.csp_violations == []  # type: ignore[attr-defined]
+
+
+def test_a_forum_anchor_is_stopped_by_a_mistyped_national_id_but_not_by_a_citation(demo, page_for):
+    """Issue 12: the identifier guard catches a number that only looks like a national
+    id (a mistyped check digit, written 6 + 5), leaves research prose that cites a known
+    surname alone, and the organiser can change a saved case afterwards."""
+    from laget.core.tests.test_identifiers import nin
+    from laget.meetings.models import Case
+
+    valid = nin("010170")
+    mistyped = valid[:10] + str((int(valid[10]) + 1) % 10)  # the check digit fails
+    spaced = f"{mistyped[:6]} {mistyped[6:]}"
+    missing: list[str] = []
+
+    silje = page_for()
+    silje.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    log_in(silje, "silje.ronning@fjordvik-dps.test", code=True)
+    silje.get_by_role("link", name="Møter", exact=True).click()
+    silje.get_by_role("link", name="Samarbeidsforum psykisk helse og rus").click()
+    silje.get_by_text("Planlegg neste møte").click()
+    silje.get_by_label("Dato").fill(timezone_today())
+    silje.get_by_label("Starter").fill("00:01")
+    silje.get_by_label("Slutter").fill("23:59")
+    silje.get_by_label("Sted").fill("Fjordvik DPS, møterom Fjorden")
+    silje.get_by_role("button", name="Planlegg møtet").click()
+    silje.get_by_text("Møtet er planlagt, og tjenestene er invitert.").wait_for()
+    # The meeting has begun: it can no longer be moved or cancelled.
+    assert silje.get_by_role("button", name="Avlys møtet").count() == 0
+
+    silje.locator("#case_title").fill("Venter på bolig")
+    silje.locator("#case_situation").fill(
+        f"En mann i trettiårene (nummer {spaced}) venter på bolig etter utskrivning."
+    )
+    silje.locator("#case_question").fill("Hvem tar ansvar for boligen?")
+    silje.get_by_role("button", name="Lagre saken").click()
+    silje.get_by_text("Ikke lagret: dette kan identifisere en person.").wait_for()
+    assert silje.locator("mark", has_text=spaced).is_visible()
+    assert_accessible(silje)
+    assert not Case.objects.filter(title="Venter på bolig").exists()
+
+    # Research prose citing a surname known to Laget is not a name.
+    silje.locator("#case_situation").fill(
+        "En mann i trettiårene venter på bolig etter utskrivning. Slik Eriksen og Lie"
+        " (2019) beskriver, faller mange mellom to stoler (Eriksen et al., 2021)."
+    )
+    silje.get_by_role("button", name="Lagre saken").click()
+    silje.get_by_text("Saken er lagret.").wait_for()
+    assert Case.objects.get(title="Venter på bolig").override_reason == ""
+    assert_accessible(silje)
+
+    # The organiser changes the saved case; a birth date written out is caught there too.
+    import re
+
+    silje.get_by_role("link", name=re.compile(r"Endre eller slett saken\W+Venter på bolig")).click()
+    silje.get_by_role("heading", name="Endre saken").wait_for()
+    assert_accessible(silje)
+    silje.locator("#case_learning").fill("Han er født 1. januar 1970 og bor i Fjordvik.")
+    silje.get_by_role("button", name="Lagre saken").click()
+    silje.get_by_text("Ikke lagret: dette kan identifisere en person.").wait_for()
+    assert silje.locator("mark", has_text="født 1. januar 1970").is_visible()
+    silje.locator("#case_learning").fill("Kommunen varsles før utskrivningsdatoen er satt.")
+    silje.get_by_role("button", name="Lagre saken").click()
+    silje.get_by_text("Saken er lagret.").wait_for()
+    assert Case.objects.get(title="Venter på bolig").version == 2
+    assert_accessible(silje)
+    assert silje.csp_violations == []  # type: ignore[attr-defined]
+    assert missing == []  # the favicon and every file the pages ask for exist

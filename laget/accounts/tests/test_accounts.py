@@ -43,6 +43,19 @@ class TestLoginWithTotp:
         assert "Feil kode. Skriv inn de seks sifrene" in response.content.decode()
         assert client.get(reverse("home")).wsgi_request.user.is_anonymous
 
+    def test_a_code_used_twice_in_its_window_is_refused_saying_so(self, world, client):
+        code = current_code(TEST_TOTP_SECRET)
+        log_in(client, world.member.email)
+        assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+        client.logout()
+        log_in(client, world.member.email)
+        again = client.post(reverse("mfa_authenticate"), {"code": code})
+        assert again.status_code == 200
+        body = again.content.decode()
+        assert "Denne koden er allerede brukt. Vent til" in body
+        assert "Feil kode" not in body
+        assert client.get(reverse("home")).wsgi_request.user.is_anonymous
+
     def test_recovery_code_works_once(self, world, client):
         from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from laget.directory.models import Network
 from laget.directory.tests.factories import NetworkFactory
 from laget.meetings import services
-from laget.meetings.models import Decision, Forum, Meeting
+from laget.meetings.models import Case, Decision, Forum, Meeting
 from laget.plans.tests.conftest import (  # noqa: F401
     PlanWorld,
     _media_in_tmp,
@@ -29,6 +29,8 @@ class MeetingWorld:
     approved_meeting: Meeting  # about the person, minutes approved
     forum_meeting: Meeting  # held yesterday
     forum_action: Decision
+    upcoming_meeting: Meeting  # about the person, in five days
+    forum_case: Case  # an anonymised case in the forum meeting
 
 
 def hours_from_now(hours: float) -> dt.datetime:
@@ -67,7 +69,12 @@ def meeting_world(plan_world: PlanWorld) -> MeetingWorld:  # noqa: F811
         minutes_plain="Vi snakket om boligen din.",
         based_on_version=1,
     )
-    approved = services.minutes_approve(actor=w.coordinator, meeting=approved)
+    services.attendance_record(
+        actor=w.coordinator,
+        meeting=approved,
+        present=approved.participants.values_list("pk", flat=True),
+    )
+    approved = services.minutes_approve(actor=w.coordinator, meeting=approved, confirmed=True)
     forum_meeting = services.forum_meeting_schedule(
         actor=w.coordinator,
         forum=forum,
@@ -82,4 +89,18 @@ def meeting_world(plan_world: PlanWorld) -> MeetingWorld:  # noqa: F811
         responsible_service=w.municipal,
         due=timezone.localdate() + dt.timedelta(days=20),
     )
-    return MeetingWorld(network, forum, group, approved, forum_meeting, action)
+    upcoming = services.group_meeting_schedule(
+        actor=w.coordinator,
+        plan=w.plan,
+        starts_at=hours_from_now(120),
+        ends_at=hours_from_now(121),
+        place="Rådhuset, møterom 2",
+    )
+    case = services.case_add(
+        actor=w.coordinator,
+        meeting=forum_meeting,
+        title="Utskrivning uten bolig",
+        situation="En mann i trettiårene skrives ut uten et sted å bo.",
+        question="Hvordan får vi varsel tidlig nok?",
+    )
+    return MeetingWorld(network, forum, group, approved, forum_meeting, action, upcoming, case)

@@ -112,8 +112,22 @@ MEETING_MATRIX = {
     "meetings:plan_meetings": ("get", "plan", None, READ_PLAN, True),
     "api-v1:list_meetings": ("get", None, None, ANYONE_LOGGED_IN | {"anonymous": 401}, False),
     "api-v1:get_meeting": ("get", "group", None, READ_PLAN | {"anonymous": 401}, True),
-    "meetings:reschedule": ("post", "group", when, ORGANISE, False),
-    "meetings:cancel": ("post", "group", lambda w, mw: {"version": 1}, ORGANISE, False),
+    "meetings:reschedule": (
+        "post",
+        "upcoming",
+        lambda w, mw: when(w, mw, mw.upcoming_meeting),
+        ORGANISE,
+        False,
+    ),
+    "meetings:cancel": ("post", "upcoming", lambda w, mw: {"version": 1}, ORGANISE, False),
+    # A wrong version: the write is refused with a message, so each actor meets the rule.
+    "meetings:not_held": (
+        "post",
+        "group",
+        lambda w, mw: {"not_held_reason": "Ingen kom", "version": 99},
+        ORGANISE,
+        False,
+    ),
     "meetings:invite": ("post", "group", nothing, ORGANISE, False),
     "meetings:attendance": ("post", "group", nothing, ORGANISE, False),
     "meetings:agenda_add": ("post", "group", lambda w, mw: {"title": "Bolig"}, CONTRIBUTE, False),
@@ -135,6 +149,14 @@ MEETING_MATRIX = {
         False,
     ),
     "meetings:case_add": ("post", "forum_meeting", case, ANCHORS, False),
+    "meetings:case_edit": (
+        "get",
+        "case",
+        None,
+        ANCHORS | {"coordinator": 200, "team_professional": 200},
+        False,
+    ),
+    "meetings:case_delete": ("post", "case", lambda w, mw: {"version": 99}, ANCHORS, False),
     "meetings:action_done": ("post", "action", version_of_action, ANCHORS, False),
     "meetings:forum": ("get", "forum", None, IN_NETWORK, False),
     "meetings:forum_schedule": ("post", "forum", next_forum, ANCHORS, False),
@@ -152,6 +174,10 @@ def url_for(route: str, target: str | None, w, mw) -> str:
     kwargs: dict = {}
     if target == "group":
         kwargs = {"meeting_id": mw.group_meeting.pk}
+    elif target == "upcoming":
+        kwargs = {"meeting_id": mw.upcoming_meeting.pk}
+    elif target == "case":
+        kwargs = {"case_id": mw.forum_case.pk}
     elif target == "approved":
         kwargs = {"meeting_id": mw.approved_meeting.pk}
     elif target == "forum_meeting":

@@ -60,7 +60,13 @@ def test_a_winter_meeting_is_one_hour_ahead_of_utc_and_a_summer_meeting_two(plan
 def test_updates_and_cancellations_keep_the_uid_and_raise_the_sequence(
     plan_world, meeting_world, plan_client
 ):
-    meeting = meeting_world.group_meeting
+    meeting = services.group_meeting_schedule(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        starts_at=hours_from_now(24),
+        ends_at=hours_from_now(25),
+        place="Rådhuset",
+    )
     url = reverse("meetings:ics", kwargs={"meeting_id": meeting.pk})
     client = plan_client("coordinator")
     (first,) = events(client.get(url).content)
@@ -98,6 +104,7 @@ def test_the_personal_feed_lists_ones_meetings_and_a_new_address_revokes_the_old
     assert uids == {
         f"{meeting_world.group_meeting.uid}@laget",
         f"{meeting_world.approved_meeting.uid}@laget",
+        f"{meeting_world.upcoming_meeting.uid}@laget",
     }
     assert b"Testesen" not in response.content
     renewed = services.calendar_feed_renew(actor=plan_world.person)

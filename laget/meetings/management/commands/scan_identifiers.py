@@ -3,12 +3,14 @@
     python manage.py scan_identifiers FILE
 
 Reads plain UTF-8 text; prints one JSON object: {"findings": [{kind, start, end, text}]}
-with character offsets. Exits 0 whether or not anything is found.
+with character offsets. Exits 1 when it finds something and 0 when the text is clean, so
+scripts can stop on it (`scan_identifiers case.txt && import ...`).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +38,6 @@ class Command(BaseCommand):
         self.stdout.write(
             json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False)
         )
+        if findings:
+            self.stdout.flush()
+            sys.exit(1)
