@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "laget.continuity",
     "laget.meetings",
     "laget.surveys",
+    "laget.teams",
     "laget.demo",
 ]
 

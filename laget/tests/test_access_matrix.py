@@ -111,6 +111,7 @@ def test_every_route_has_a_row():
     from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
+    from laget.teams.tests.test_access_matrix import TEAM_MATRIX
 
     every = (
         set(MATRIX)
@@ -118,6 +119,7 @@ def test_every_route_has_a_row():
         | set(CONTINUITY_MATRIX)
         | set(MEETING_MATRIX)
         | set(SURVEY_MATRIX)
+        | set(TEAM_MATRIX)
     )
     assert our_route_names() == every, "add the route to a matrix"
 
