@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from laget.conftest import TEST_TOTP_SECRET
 from laget.accounts.totp import ensure_totp
+from laget.conftest import TEST_TOTP_SECRET
 from laget.directory.models import Membership, Network, Service
 from laget.directory.tests.factories import MembershipFactory, ServiceFactory
 from laget.teams.models import CrossLevelTeam, Secondment
