@@ -70,7 +70,9 @@ class MemberEditForm(Form):
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        self._f["home_service"].queryset = services
+        # A list: the team page renders one form per member.
+        self._f["home_service"].queryset = Service.objects.filter(pk__in=[s.pk for s in services])
+        self._f["home_service"].choices = [(s.pk, s.name) for s in services]
 
 
 class MemberEndForm(Form):
@@ -185,7 +187,14 @@ class DecisionForm(Form):
         self._f["meeting"].choices = [("", "---------")] + [
             (m.pk, f"{m.title}, {timezone.localtime(m.starts_at):%d.%m.%Y %H:%M}") for m in meetings
         ]
-        self._f["treatment_service"].queryset = services
+        # A list, not a queryset: the agenda renders one form per referral, and a queryset
+        # would be asked again for each.
+        self._f["treatment_service"].queryset = Service.objects.filter(
+            pk__in=[s.pk for s in services]
+        )
+        self._f["treatment_service"].choices = [("", "---------")] + [
+            (s.pk, s.name) for s in services
+        ]
 
 
 class CaseWorkerForm(Form):

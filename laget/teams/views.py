@@ -69,7 +69,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.team_page(actor=request.user, slug=slug)
     context = {"page": page, "team": page.team}
     if page.may_lead:
-        services_qs = _public_services(page.team)
+        services_qs = list(_public_services(page.team))
         context["add_form"] = MemberAddForm(
             professionals=Professional.objects.filter(
                 memberships__service__organisation__networks=page.team.network_id
@@ -77,7 +77,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             .select_related("user")
             .distinct()
             .order_by("user__last_name", "user__first_name"),
-            services=services_qs,
+            services=_public_services(page.team),
         )
         context["edit_forms"] = [
             (
@@ -130,7 +130,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     member = selectors.member_for_write(actor=request.user, member_id=member_id)
-    form = MemberEditForm(request.POST, services=_public_services(member.team))
+    form = MemberEditForm(request.POST, services=list(_public_services(member.team)))
     return _post(
         request,
         form,
@@ -212,7 +212,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     agenda = selectors.intake_agenda(actor=request.user, slug=slug, request_id=_rid(request))
-    services_qs = _public_services(agenda.team)
+    services_qs = list(_public_services(agenda.team))
     rows = [
         (
             r,
@@ -244,7 +244,7 @@ def decide(request: HttpRequest, referral_id: int) -> HttpResponse:
         request.POST,
         members=selectors.active_members(team),
         meetings=selectors.team_meetings(team),
-        services=_public_services(team),
+        services=list(_public_services(team)),
     )
     return _post(
         request,
