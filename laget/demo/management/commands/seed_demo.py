@@ -19,6 +19,7 @@ from laget.directory.models import Network, Organisation
 from laget.meetings.demo import load_meetings
 from laget.plans.demo import load_plans
 from laget.surveys.demo import load_surveys
+from laget.teams.demo import load_teams
 
 DUMMY_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             load_continuity(directory, plans)
             load_meetings(directory, plans)
             load_surveys(directory)
+            load_teams(directory)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")
         )
