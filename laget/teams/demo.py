@@ -90,9 +90,7 @@ def load_teams(directory) -> CrossLevelTeam:
         )
         if hasattr(referral, "case"):
             cases.append(referral.case)
-            services.contact_record(
-                actor=lead, case=referral.case, on=timezone.localdate()
-            )
+            services.contact_record(actor=lead, case=referral.case, on=timezone.localdate())
     for case, (reason, step) in zip(
         cases[:3],
         [
