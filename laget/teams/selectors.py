@@ -310,6 +310,7 @@ class Board:
     entries: list[BoardEntry]
     history: list[BoardEntry]
     alerts: list[CaseRow]
+    cases: list[CaseRow]  # every open case, with its workers
 
 
 def board(*, actor: Actor, slug: str, request_id: str = "") -> Board:
@@ -326,9 +327,9 @@ def board(*, actor: Actor, slug: str, request_id: str = "") -> Board:
     )
     rows = _rows(list(_open_cases(team)), timezone.localdate())
     alerts = [r for r in rows if r.flags or r.lost_contact]
-    shown = {e.case_id: e.case for e in [*entries, *history]} | {r.case.pk: r.case for r in alerts}
+    shown = {e.case_id: e.case for e in [*entries, *history]} | {r.case.pk: r.case for r in rows}
     _log_names(actor, team, list(shown.values()), request_id)
-    return Board(team, entries, history, alerts)
+    return Board(team, entries, history, alerts, rows)
 
 
 # --- A case -----------------------------------------------------------------------------------
