@@ -148,7 +148,7 @@ class DecisionForm(Form):
         label=_("Decision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Reason for the decision"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=LONG_TEXT,
         required=False,

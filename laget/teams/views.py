@@ -71,6 +71,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     if page.may_lead:
         services_qs = list(_public_services(page.team))
         context["add_form"] = MemberAddForm(
+            auto_id="add_%s",
             professionals=Professional.objects.filter(
                 memberships__service__organisation__networks=page.team.network_id
             )
@@ -289,11 +290,11 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "page": page,
         "case": page.row.case,
         "team": page.row.case.team,
-        "worker_form": CaseWorkerForm(members=page.members),
-        "end_form": ReasonForm(),
-        "contact_form": ContactForm(),
-        "board_form": BoardAddForm(members=page.members),
-        "off_form": BoardRemoveForm(),
+        # One page, several forms: each its own ids.
+        "worker_form": CaseWorkerForm(members=page.members, auto_id="worker_%s"),
+        "contact_form": ContactForm(auto_id="contact_%s"),
+        "board_form": BoardAddForm(members=page.members, auto_id="board_%s"),
+        "off_form": BoardRemoveForm(auto_id="off_%s"),
     }
     return render(request, "teams/case.html", context)
 

@@ -537,6 +537,7 @@ def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_fo
     lead.get_by_label("Dato").fill(str(dt.date.today() + dt.timedelta(days=1)))
     lead.get_by_label("Starter").fill("09:00")
     lead.get_by_label("Slutter").fill("10:00")
+    lead.get_by_label("Sted").fill("Helsetunet, møterom 2")
     lead.get_by_role("button", name="Planlegg møtet").click()
     lead.get_by_role("heading", name="Inntaksmøte i Samhandlingsteamet").wait_for()
 
@@ -545,7 +546,9 @@ def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_fo
     card.get_by_text("Fatt vedtak").click()
     assert_accessible(lead)
     card.get_by_role("radio", name="skulder ved skulder").check()
-    card.get_by_label("Begrunnelse").fill("Har behandler ved DPS, men faller ut av timene.")
+    card.get_by_label("Begrunnelse for vedtaket").fill(
+        "Har behandler ved DPS, men faller ut av timene."
+    )
     card.get_by_label("Medarbeider (ved skulder ved skulder", exact=False).select_option(
         label="Henrik Bakke (Spesialisthelsetjeneste)"
     )
@@ -559,7 +562,9 @@ def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_fo
     card = lead.locator(f"#referral-{referral.pk}")
     card.get_by_text("Fatt vedtak").click()
     card.get_by_role("radio", name="skulder ved skulder").check()
-    card.get_by_label("Begrunnelse").fill("Har behandler ved DPS, men faller ut av timene.")
+    card.get_by_label("Begrunnelse for vedtaket").fill(
+        "Har behandler ved DPS, men faller ut av timene."
+    )
     card.get_by_label("Medarbeider (ved skulder ved skulder", exact=False).select_option(
         label="Tor Haugen (Kommunal)"
     )
