@@ -253,3 +253,26 @@ class ConsultationForm(Form):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self._f["service"].queryset = services
+
+
+class CaseHandoffForm(Form):
+    to_service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label=_("Hand back to (the service taking over)")
+    )
+    summary = forms.CharField(
+        label=_("What the service taking over needs to know"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
+    )
+    follow_up = forms.CharField(
+        label=_("Follow-up agreement"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT,
+        required=False,
+    )
+    wanted_from = forms.DateField(label=_("From"), widget=DateInput, initial=timezone.localdate)
+    answer_by = forms.DateField(label=_("Answer by"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._f["to_service"].queryset = services

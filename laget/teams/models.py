@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laget.continuity.models import Handoff
 from laget.directory.models import SHORT_TEXT, Membership, Network, Service, long_text
 from laget.meetings.models import Meeting
 from laget.plans.models import Person
@@ -229,6 +230,12 @@ class Case(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=SHORT_TEXT * 2, blank=True)
+    # Ending a case hands responsibility back through continuity's hand-off, which the
+    # receiving service must accept; the follow-up agreement goes with it.
+    handoff = models.ForeignKey(
+        Handoff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    follow_up = long_text(_("follow-up agreement"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

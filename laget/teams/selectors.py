@@ -353,6 +353,7 @@ def case_page(*, actor: Actor, case_id: int, request_id: str = "") -> CasePage:
         Case.objects.select_related(
             "team__service",
             "team__network",
+            "handoff__to_service",
             "referral__person",
             "referral__decision",
             "treatment_service",

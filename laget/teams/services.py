@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laget.audit.services import change_record, create_recorded, snapshot
+from laget.continuity.models import Handoff, ServiceEpisode
+from laget.continuity.services import handoff_request
 from laget.core.types import Actor
 from laget.directory.models import Membership, Professional, Service
 from laget.directory.services import membership_add
@@ -408,7 +410,8 @@ def _join_plan(actor: Actor, case: Case, member: Secondment, reason: str) -> Non
         plan=plan,
         user=user,
         role=TeamMember.Role.MEMBER,
-        service=member.home_service,
+        # They take part for the team (and so may manage the team's episode in the plan).
+        service=case.team.service,
         reason=reason,
     )
 
@@ -540,11 +543,12 @@ def _case_workers(case: Case) -> list[tuple[Secondment, bool]]:
 
 
 def _lock_case(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update()
+    locked = (
+        Case.objects.select_for_update(of=("self",))
         .select_related("team", "treatment_service", "referral__person")
         .get(pk=case.pk)
     )
+    return locked
 
 
 def case_worker_add(
@@ -640,6 +644,111 @@ def contact_record(*, actor: Actor, case: Case, on: dt.date, alert_days: int | N
             obj=locked,
             before=None,
             after={"on": str(on), "alert_days": alert_days},
+        )
+    return locked
+
+
+def case_handoff(
+    *,
+    actor: Actor,
+    case: Case,
+    to_service: Service,
+    summary: str,
+    follow_up: str,
+    wanted_from: dt.date,
+    answer_by: dt.date,
+) -> Handoff:
+    """Ending a case starts as a hand-off back to an ordinary service, with a follow-up
+    agreement, through continuity's own path: the receiver must accept it."""
+    _require(works_in_team(actor, case.team))
+    if not follow_up.strip():
+        raise ValidationError(
+            {
+                "follow_up": _(
+                    "Write the follow-up agreement: who does what when the team steps back."
+                )
+            }
+        )
+    person = case.referral.person
+    plan = (
+        Plan.objects.filter(person=person).exclude(status=Plan.Status.CLOSED).first()
+        if person is not None
+        else None
+    )
+    if plan is None:
+        raise ValidationError(
+            _(
+                "A hand-off shares the person's plan with the receiver, so the person must "
+                "have consented and have a plan in Laget first."
+            )
+        )
+    episode = ServiceEpisode.objects.filter(
+        plan=plan, service_id=case.team.service_id, ends__isnull=True
+    ).first()
+    if episode is None:
+        raise ValidationError(
+            _(
+                "The team has no ongoing episode on the person's timeline. Add the team's "
+                "episode there first, so responsibility can pass on without a gap."
+            )
+        )
+    with transaction.atomic():
+        locked = _lock_case(case)
+        if locked.status != Case.Status.OPEN:
+            raise ValidationError(_("The case is closed."))
+        if locked.handoff is not None and locked.handoff.status == Handoff.Status.REQUESTED:
+            raise ValidationError(_("A hand-off is already waiting for an answer."))
+        handoff = handoff_request(
+            actor=actor,
+            episode=episode,
+            to_service=to_service,
+            summary=f"{summary.strip()}\n\n{_('Follow-up agreement')}: {follow_up.strip()}",
+            wanted_from=wanted_from,
+            answer_by=answer_by,
+        )
+        locked.handoff = handoff
+        locked.follow_up = follow_up.strip()
+        locked.version += 1
+        locked.save(update_fields=["handoff", "follow_up", "version"])
+        change_record(
+            actor=actor,
+            action="case_handoff",
+            obj=locked,
+            before=None,
+            after={"handoff_id": handoff.pk},
+        )
+        # notify: case_handoff (the receiving service's staff)
+    return handoff
+
+
+def case_close(*, actor: Actor, case: Case) -> Case:
+    """The case ends once the receiving service has accepted the hand-off; its workers'
+    places on the case end with it."""
+    _require(works_in_team(actor, case.team))
+    with transaction.atomic():
+        locked = _lock_case(case)
+        if locked.status != Case.Status.OPEN:
+            raise ValidationError(_("The case is closed."))
+        if locked.handoff is None or locked.handoff.status != Handoff.Status.ACCEPTED:
+            raise ValidationError(
+                _(
+                    "The case ends when the receiving service has accepted the hand-off. "
+                    "Until then the team keeps it."
+                )
+            )
+        if BoardEntry.objects.filter(case=locked, came_off__isnull=True).exists():
+            raise ValidationError(_("Take the person off the board first."))
+        now = timezone.now()
+        CaseWorker.objects.current().filter(case=locked).update(ended_at=now)
+        locked.status = Case.Status.CLOSED
+        locked.closed_at = now
+        locked.close_reason = _("Handed back to %(service)s") % {
+            "service": locked.handoff.to_service
+        }
+        locked.version += 1
+        locked.save(update_fields=["status", "closed_at", "close_reason", "version"])
+        change_record(
+            actor=actor, action="case_close", obj=locked, before=None, after={"status": "closed"}
         )
     return locked
 

@@ -20,6 +20,8 @@ urlpatterns = [
         "samhandlingsteam/medarbeidere/<int:worker_id>/slutt/", views.worker_end, name="worker_end"
     ),
     path("samhandlingsteam/saker/<int:case_id>/kontakt/", views.contact, name="contact"),
+    path("samhandlingsteam/saker/<int:case_id>/overfor/", views.handoff, name="handoff"),
+    path("samhandlingsteam/saker/<int:case_id>/avslutt/", views.close, name="close"),
     path("samhandlingsteam/saker/<int:case_id>/tavle/", views.board_add, name="board_add"),
     path("samhandlingsteam/tavle/<int:entry_id>/av/", views.board_remove, name="board_remove"),
     path("samhandlingsteam/<slug:slug>/tavle/", views.board, name="board"),

@@ -21,6 +21,7 @@ from laget.teams.figures import team_figures
 from laget.teams.forms import (
     BoardAddForm,
     BoardRemoveForm,
+    CaseHandoffForm,
     CaseWorkerForm,
     ClarifyForm,
     ConsultationForm,
@@ -295,6 +296,9 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "contact_form": ContactForm(auto_id="contact_%s"),
         "board_form": BoardAddForm(members=page.members, auto_id="board_%s"),
         "off_form": BoardRemoveForm(auto_id="off_%s"),
+        "handoff_form": CaseHandoffForm(
+            services=_public_services(page.row.case.team), auto_id="handoff_%s"
+        ),
     }
     return render(request, "teams/case.html", context)
 
@@ -349,6 +353,31 @@ def contact(request: HttpRequest, case_id: int) -> HttpResponse:
         _("The contact is recorded."),
         _case_back(case),
     )
+
+
+@login_required
+@require_POST
+def handoff(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_for_write(actor=request.user, case_id=case_id)
+    return _post(
+        request,
+        CaseHandoffForm(request.POST, services=_public_services(case.team)),
+        lambda d: services.case_handoff(actor=request.user, case=case, **d),
+        _("The hand-off is sent. The case ends when the service accepts it."),
+        _case_back(case),
+    )
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_for_write(actor=request.user, case_id=case_id)
+    run_and_report(
+        request,
+        lambda: services.case_close(actor=request.user, case=case),
+        _("The case is closed. Responsibility is back with ordinary services."),
+    )
+    return redirect(_case_back(case))
 
 
 # --- The board ------------------------------------------------------------------------------

@@ -53,6 +53,8 @@ TEAM_MATRIX = {
     "teams:worker_add": ("post", WORKERS_OBJECT, "case"),
     "teams:worker_end": ("post", WORKERS_OBJECT, "worker"),
     "teams:contact": ("post", WORKERS_OBJECT, "case"),
+    "teams:handoff": ("post", WORKERS_OBJECT, "case"),
+    "teams:close": ("post", WORKERS_OBJECT, "case"),
     "teams:board_add": ("post", WORKERS_OBJECT, "case"),
     "teams:board_remove": ("post", WORKERS_OBJECT, "entry"),
     "teams:board": ("get", WORKERS_PAGE, "slug"),

@@ -221,3 +221,83 @@ def test_team_report_prints_counts_without_names(world, team_world):
     assert report["on_board"] == 0
     assert report["positions_by_level"][pairing.SPECIALIST] > 0
     assert "Kari" not in out.getvalue() and "Venter" not in out.getvalue()
+
+
+def test_ending_a_case_hands_back_through_an_accepted_hand_off(world, team_world):
+    from laget.continuity import services as continuity
+    from laget.continuity.models import Handoff
+    from laget.plans import services as plans
+    from laget.plans.models import TeamMember
+
+    person = Person.objects.create(
+        first_name="Siv", last_name="Test", birth_date=dt.date(1975, 3, 3)
+    )
+    # The person has consented and has a plan; the team's worker is its coordinator.
+    plan = plans.plan_create(
+        actor=world.member,
+        person=person,
+        owner=world.service.organisation,
+        coordinator=world.member,
+        coordinator_service=world.service,
+        reason="Samtykke gitt",
+    )
+    referral = refer(team_world, world.person, person=person, subject_name="")
+    services.decide(
+        actor=world.member,
+        referral=referral,
+        outcome="direct",
+        reason="Oppfyller kriteriene",
+        worker=team_world.lead,
+        partner=team_world.worker,
+    )
+    case = Case.objects.get(referral=referral)
+    # The assigned worker joined the plan's team through the plan's path, with the reason.
+    joined = TeamMember.objects.get(plan=plan, user=world.owner)
+    assert joined.joined_reason == "Oppfyller kriteriene" and joined.service == world.service
+
+    with pytest.raises(ValidationError, match="tidslinje"):
+        services.case_handoff(
+            actor=world.member,
+            case=case,
+            to_service=team_world.municipal,
+            summary="Stabil",
+            follow_up="Fastlegen følger opp",
+            wanted_from=timezone.localdate(),
+            answer_by=timezone.localdate(),
+        )
+    continuity.episode_start(
+        actor=world.member,
+        plan=plan,
+        service=world.service,
+        responsibility="responsible",
+        starts=timezone.localdate() - dt.timedelta(days=30),
+    )
+    with pytest.raises(ValidationError, match="oppfølgingsavtalen"):
+        services.case_handoff(
+            actor=world.member,
+            case=case,
+            to_service=team_world.municipal,
+            summary="Stabil",
+            follow_up=" ",
+            wanted_from=timezone.localdate(),
+            answer_by=timezone.localdate(),
+        )
+    handoff = services.case_handoff(
+        actor=world.member,
+        case=case,
+        to_service=team_world.municipal,
+        summary="Stabil bolig og kontakt",
+        follow_up="Teamet ringer om en måned",
+        wanted_from=timezone.localdate(),
+        answer_by=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError, match="godtatt"):
+        services.case_close(actor=world.member, case=case)
+    receiver = ProfessionalFactory()
+    Membership.objects.create(
+        professional=receiver, service=team_world.municipal, position_percent=100
+    )
+    continuity.handoff_accept(actor=receiver.user, handoff=Handoff.objects.get(pk=handoff.pk))
+    closed = services.case_close(actor=world.member, case=case)
+    assert closed.status == Case.Status.CLOSED
+    assert not CaseWorker.objects.current().filter(case=case).exists()
