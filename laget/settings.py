@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "laget.meetings",
     "laget.surveys",
     "laget.outcomes",
+    "laget.teams",
     "laget.demo",
 ]
 

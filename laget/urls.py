@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("laget.meetings.urls")),
     path("", include("laget.surveys.urls")),
     path("", include("laget.outcomes.urls")),
+    path("", include("laget.teams.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -71,6 +71,17 @@ class GroupMeetingForm(WhenWhereForm):
             self.fields["chair"].queryset = chairs  # type: ignore[attr-defined]
 
 
+class GenericMeetingForm(WhenWhereForm):
+    """A meeting of the generic kind in a network, such as a team's weekly intake."""
+
+    id_prefix = "generic"
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the meeting a title.")},
+    )
+
+
 class RescheduleForm(WhenWhereForm):
     id_prefix = "move"
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("moter/fora/<int:forum_id>/", views.forum_detail, name="forum"),
     path("moter/fora/<int:forum_id>/nytt/", views.forum_schedule, name="forum_schedule"),
     path("moter/nettverk/<slug:slug>/nytt-forum/", views.forum_create, name="forum_create"),
+    path("moter/nettverk/<slug:slug>/nytt-mote/", views.generic_create, name="generic_create"),
     path("moter/kalender/", views.calendar_settings, name="calendar"),
     path("kalender/<str:token>.ics", views.feed, name="feed"),
     path("moter/dagsordener/", views.agenda_templates, name="templates"),

@@ -35,6 +35,7 @@ from laget.meetings.forms import (
     DecisionForm,
     EvaluationForm,
     ForumForm,
+    GenericMeetingForm,
     GroupMeetingForm,
     InviteForm,
     MinutesForm,
@@ -742,6 +743,33 @@ def forum_create(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     return render(
         request, "meetings/forum_create.html", {"network": network, "form": form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def generic_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A generic meeting in a network (a team's weekly intake meeting, for one)."""
+    network = selectors.network_for_forum_create(actor=request.user, slug=slug)
+    form = GenericMeetingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                meeting = services.generic_meeting_schedule(
+                    actor=request.user,
+                    network=network,
+                    title=form.cleaned_data["title"],
+                    **form.times(),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting is planned. Invite people on its page."))
+                return redirect("meetings:meeting", meeting_id=meeting.pk)
+        status = 400
+    return render(
+        request, "meetings/generic_create.html", {"network": network, "form": form}, status=status
     )
 
 

@@ -115,6 +115,7 @@ def test_every_route_has_a_row():
     from laget.outcomes.tests.test_access_matrix import OUTCOME_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
+    from laget.teams.tests.test_access_matrix import TEAM_MATRIX
 
     every = (
         set(MATRIX)
@@ -123,6 +124,7 @@ def test_every_route_has_a_row():
         | set(MEETING_MATRIX)
         | set(SURVEY_MATRIX)
         | set(OUTCOME_MATRIX)
+        | set(TEAM_MATRIX)
     )
     assert our_route_names() == every, "add the route to a matrix"
 

@@ -7,6 +7,7 @@ message saying how to install it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -571,3 +572,98 @@ def test_a_forum_anchor_is_stopped_by_a_mistyped_national_id_but_not_by_a_citati
     assert_accessible(silje)
     assert silje.csp_violations == []  # type: ignore[attr-defined]
     assert missing == []  # the favicon and every file the pages ask for exist
+def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_for):
+    """Seed 004 §1.3: a GP refers; the weekly intake meeting decides "shoulder to
+    shoulder"; a worker from the treatment contact's own level is refused, one from the
+    opposite level accepted; the person comes onto the board and off it again."""
+    from laget.teams.models import Referral
+
+    gp = page_for()
+    log_in(gp, "martin.aune@fjordvik-legesenter.test", code=True)
+    gp.goto("/samhandlingsteam/samhandlingsteamet/henvis/")
+    assert_accessible(gp)
+    gp.get_by_label("Hvem henviser").select_option(label="en fastlege")
+    gp.get_by_label("Hvordan teamet når deg").fill("77 00 03 10")
+    gp.get_by_label("Personens navn").fill("Leif Nordvik")
+    gp.get_by_label("Alvorlige psykiske helseproblemer?").select_option(label="Ja")
+    gp.get_by_label("Behandlingskontakt personen har nå, hvis noen").select_option(
+        label="Allmennpsykiatrisk poliklinikk"
+    )
+    gp.get_by_role("button", name="Send henvisningen").click()
+    gp.get_by_text("Teamet tar opp henvisningen i neste inntaksmøte").wait_for()
+    assert_accessible(gp)
+    referral = Referral.objects.get(subject_name="Leif Nordvik")
+
+    lead = page_for(viewport={"width": 375, "height": 800})
+    log_in(lead, "ragnhild.saether@fjordvik-kommune.test", code=True)
+    # The weekly intake meeting is a generic meeting in the network.
+    lead.goto("/samhandlingsteam/samhandlingsteamet/inntak/")
+    lead.get_by_role("link", name="Planlegg møtet").click()
+    assert_accessible(lead)
+    lead.get_by_label("Tittel").fill("Inntaksmøte i Samhandlingsteamet")
+    lead.get_by_label("Dato").fill(str(dt.date.today() + dt.timedelta(days=1)))
+    lead.get_by_label("Starter").fill("09:00")
+    lead.get_by_label("Slutter").fill("10:00")
+    lead.get_by_label("Sted").fill("Helsetunet, møterom 2")
+    lead.get_by_role("button", name="Planlegg møtet").click()
+    lead.get_by_role("heading", name="Inntaksmøte i Samhandlingsteamet").wait_for()
+
+    lead.goto("/samhandlingsteam/samhandlingsteamet/inntak/")
+    card = lead.locator(f"#referral-{referral.pk}")
+    card.get_by_text("Fatt vedtak").click()
+    assert_accessible(lead)
+    card.get_by_role("radio", name="skulder ved skulder").check()
+    card.get_by_label("Begrunnelse for vedtaket").fill(
+        "Har behandler ved DPS, men faller ut av timene."
+    )
+    card.get_by_label("Medarbeider (ved skulder ved skulder", exact=False).select_option(
+        label="Henrik Bakke (Spesialisthelsetjeneste)"
+    )
+    card.get_by_label("Medarbeider fra det andre nivået").select_option(
+        label="Tor Haugen (Kommunal)"
+    )
+    card.get_by_role("button", name="Lagre vedtaket").click()
+    lead.get_by_text("må komme fra motsatt nivå").wait_for()
+    assert not hasattr(Referral.objects.get(pk=referral.pk), "case")
+
+    card = lead.locator(f"#referral-{referral.pk}")
+    card.get_by_text("Fatt vedtak").click()
+    card.get_by_role("radio", name="skulder ved skulder").check()
+    card.get_by_label("Begrunnelse for vedtaket").fill(
+        "Har behandler ved DPS, men faller ut av timene."
+    )
+    card.get_by_label("Medarbeider (ved skulder ved skulder", exact=False).select_option(
+        label="Tor Haugen (Kommunal)"
+    )
+    card.get_by_label("Medarbeider fra det andre nivået").select_option(
+        label="Henrik Bakke (Spesialisthelsetjeneste)"
+    )
+    card.get_by_role("button", name="Lagre vedtaket").click()
+    lead.get_by_text("Vedtaket er lagret").wait_for()
+
+    # Onto the board, and off it again; the board keeps the history.
+    lead.goto("/samhandlingsteam/samhandlingsteamet/tavle/")
+    lead.get_by_role("link", name="Leif Nordvik").first.click()
+    assert_accessible(lead)
+    lead.get_by_label("Hvorfor på tavla").fill("Slutter å møte til timene og har mistet boligen")
+    lead.get_by_label("Hva skjer før neste møte").fill("Hjemmebesøk hver dag")
+    lead.get_by_label("Hvem gjør det").select_option(label="Tor Haugen (Kommunal)")
+    lead.get_by_role("button", name="Sett på tavla").click()
+    lead.get_by_text("Personen står på tavla.").wait_for()
+    lead.goto("/samhandlingsteam/samhandlingsteamet/tavle/")
+    assert lead.get_by_role("cell", name="Hjemmebesøk hver dag").is_visible()
+    assert_accessible(lead)
+    assert lead.evaluate("document.documentElement.scrollWidth") <= 375
+    lead.get_by_role("link", name="Leif Nordvik").first.click()
+    lead.get_by_label("Hvorfor av tavla").fill("Har fått bolig og møter igjen")
+    lead.get_by_role("button", name="Ta av tavla").click()
+    lead.get_by_text("Personen er tatt av tavla").wait_for()
+    lead.goto("/samhandlingsteam/samhandlingsteamet/tavle/")
+    lead.get_by_text("Har fått bolig og møter igjen", exact=False).wait_for()
+    assert_accessible(lead)
+
+    # The GP sees the decision, not the case.
+    gp.goto("/henvisninger/")
+    gp.get_by_text("skulder ved skulder").wait_for()
+    assert "/samhandlingsteam/saker/" not in gp.content()
+    assert not gp.csp_violations and not lead.csp_violations

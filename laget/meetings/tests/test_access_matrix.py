@@ -161,6 +161,7 @@ MEETING_MATRIX = {
     "meetings:forum": ("get", "forum", None, IN_NETWORK, False),
     "meetings:forum_schedule": ("post", "forum", next_forum, ANCHORS, False),
     "meetings:forum_create": ("get", "network", None, IN_NETWORK, False),
+    "meetings:generic_create": ("get", "network", None, IN_NETWORK, False),
     "meetings:calendar": ("get", None, None, ANYONE_LOGGED_IN, False),
     # The feed is reached by its secret address alone (calendar apps cannot log in).
     "meetings:feed": ("get", "feed", None, dict.fromkeys(PLAN_ACTORS, 200), False),

@@ -20,6 +20,7 @@ from laget.meetings.demo import load_meetings
 from laget.outcomes.demo import load_outcomes
 from laget.plans.demo import load_plans
 from laget.surveys.demo import load_surveys
+from laget.teams.demo import load_teams
 
 DUMMY_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             load_meetings(directory, plans)
             load_surveys(directory)
             load_outcomes(directory, plans)
+            load_teams(directory)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")
         )
