@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from laget.continuity.api import router as continuity_router
 from laget.directory.api import router as directory_router
 from laget.meetings.api import router as meetings_router
+from laget.notifications.api import router as notifications_router
 from laget.plans.api import router as plans_router
 from laget.surveys.api import router as surveys_router
 
@@ -30,6 +31,7 @@ api.add_router("/", plans_router)
 api.add_router("/", continuity_router)
 api.add_router("/", meetings_router)
 api.add_router("/", surveys_router)
+api.add_router("/", notifications_router)
 
 
 @api.exception_handler(PermissionDenied)

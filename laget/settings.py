@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "laget.continuity",
     "laget.meetings",
     "laget.surveys",
+    "laget.notifications",
     "laget.demo",
 ]
 
@@ -258,3 +259,11 @@ LOGGING = {
 
 # --- Laget ------------------------------------------------------------------------
 LAGET_CATALOGUE_PAGE_SIZE = envint("LAGET_CATALOGUE_PAGE_SIZE", 25)
+
+# --- Notifications (laget.notifications) ----------------------------------------------
+# SMS goes through a small gateway interface; a real gateway plugs in here by its path.
+LAGET_SMS_BACKEND = os.environ.get(
+    "LAGET_SMS_BACKEND", "laget.notifications.gateway.ConsoleSmsBackend"
+)
+# A failed e-mail or SMS is tried again after 1, 5, 15, 60 ... minutes, then given up.
+LAGET_NOTIFICATION_MAX_ATTEMPTS = envint("LAGET_NOTIFICATION_MAX_ATTEMPTS", 6)

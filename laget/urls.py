@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("laget.continuity.urls")),
     path("", include("laget.meetings.urls")),
     path("", include("laget.surveys.urls")),
+    path("", include("laget.notifications.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -39,6 +39,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     kind = models.CharField(_("kind of account"), max_length=16, choices=Kind.choices)
+    # Kept by laget.notifications in the transaction that changes them, so the bell in the
+    # navigation costs no query: the user row is read on every request anyway.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -38,6 +38,7 @@ from laget.meetings.models import (
     Participant,
     new_feed_token,
 )
+from laget.notifications.services import notify
 from laget.plans import services as plan_services
 from laget.plans.access import plan_access
 from laget.plans.models import Plan, TeamMember
@@ -168,6 +169,7 @@ def _meeting_create(
         forum = fields.get("forum")
         template = forum.agenda_template if forum else agenda_templates_ensure()[agenda_kind]
         _agenda_from(template, meeting)
+        notify(event="meeting_invited", plan=meeting.plan, actor=actor, target=meeting)
     return meeting
 
 
@@ -351,15 +353,18 @@ def meeting_reschedule(
         _where(current.place, current.video_link)
         current.sequence += 1
 
-    return versioned_update(
-        actor=actor,
-        queryset=Meeting.objects,
-        lookup={"pk": meeting.pk},
-        based_on_version=based_on_version,
-        data=data,
-        action="meeting_reschedule",
-        check=check,
-    )
+    with transaction.atomic():
+        changed = versioned_update(
+            actor=actor,
+            queryset=Meeting.objects,
+            lookup={"pk": meeting.pk},
+            based_on_version=based_on_version,
+            data=data,
+            action="meeting_reschedule",
+            check=check,
+        )
+        notify(event="meeting_changed", plan=changed.plan, actor=actor, target=changed)
+    return changed
 
 
 def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> Meeting:
@@ -370,15 +375,18 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> 
     def check(current: Meeting) -> None:
         current.sequence += 1
 
-    return versioned_update(
-        actor=actor,
-        queryset=Meeting.objects,
-        lookup={"pk": meeting.pk},
-        based_on_version=based_on_version,
-        data={"status": Meeting.Status.CANCELLED},
-        action="meeting_cancel",
-        check=check,
-    )
+    with transaction.atomic():
+        cancelled = versioned_update(
+            actor=actor,
+            queryset=Meeting.objects,
+            lookup={"pk": meeting.pk},
+            based_on_version=based_on_version,
+            data={"status": Meeting.Status.CANCELLED},
+            action="meeting_cancel",
+            check=check,
+        )
+        notify(event="meeting_cancelled", plan=cancelled.plan, actor=actor, target=cancelled)
+    return cancelled
 
 
 def participant_invite(
@@ -440,7 +448,7 @@ def participant_invite(
         raise ValidationError(_("They are already invited."))
     try:
         with transaction.atomic():
-            return create_recorded(
+            invited = create_recorded(
                 actor=actor,
                 action="meeting_invite",
                 obj=Participant(
@@ -453,6 +461,8 @@ def participant_invite(
                 ),
                 fields=["meeting_id", "user_id", "service_id"],
             )
+            notify(event="meeting_invited", plan=meeting.plan, actor=actor, target=invited)
+            return invited
     except IntegrityError as exc:  # invited by someone else a moment ago
         raise ValidationError(_("They are already invited.")) from exc
 
@@ -665,7 +675,10 @@ def minutes_approve(*, actor: Actor, meeting: Meeting) -> Meeting:
             before=None,
             after={"minutes_version": current.minutes_version},
         )
-        transaction.on_commit(lambda: _send_minutes(current.pk))
+        if current.plan_id is None:  # a forum's minutes go to the services as text
+            transaction.on_commit(lambda: _send_minutes(current.pk))
+        else:  # a person's team is told through the one notification path
+            notify(event="minutes_approved", plan=current.plan, actor=actor, target=current)
     return current
 
 
