@@ -232,7 +232,7 @@ def test_a_meeting_invitation_carries_the_calendar_event(told_world):
     )
     services.deliver_due()
     to_person = next(m for m in mail.outbox if m.to == [w.person.email])
-    (name, content, mimetype) = to_person.attachments[0]
+    _name, content, mimetype = to_person.attachments[0]
     assert mimetype.startswith("text/calendar")
     text = content.decode() if isinstance(content, bytes) else content
     assert "BEGIN:VEVENT" in text
