@@ -37,6 +37,11 @@ def is_new(state: selectors.Unread, message_id: int) -> bool:
 
 
 @register.filter
+def holds(ids: Any, item: int) -> bool:
+    return bool(ids) and item in ids
+
+
+@register.filter
 def reads(access: Any, category: str) -> bool:
     """Whether a PlanAccess may read a category (for links to what only some may open)."""
     return bool(access is not None and access.may_read(category))
