@@ -304,13 +304,16 @@ def test_dashboard_queries_stay_the_same(
         )
     client = plan_client("coordinator")
     client.get(reverse("continuity:dashboard"))
-    # Expect 13:
+    # Expect 17:
     #   1-3   session, user, TOTP authenticator
     #   4-5   access: the coordinator's places with plans and services; their consents
     #   6-10  stale measures, expiring consents, overdue tasks, hand-offs, episodes
     #   11-13 one access-log entry per plan shown, written together: lock the chain
     #         head, one INSERT, UPDATE head
-    with django_assert_num_queries(13):
+    #   14-17 who waits for you (notifications.selectors.needs_you): the same two access
+    #         queries, the latest message on each plan, open call requests (none shown here,
+    #         so no second log entry)
+    with django_assert_num_queries(17):
         assert client.get(reverse("continuity:dashboard")).status_code == 200
 
 
