@@ -252,12 +252,13 @@ def wall_visited(*, actor: Actor, plan_id: int) -> set[int]:
 
 
 def notification_open(*, actor: Actor, notification_id: int) -> str | None:
-    """The actor follows one of their own notifications: it is read now. Returns where it
-    leads, or None if it is not theirs."""
+    """The actor follows one of their own notifications: it is read now (a message when
+    the wall opens). Returns where it leads, or None if it is not theirs."""
     mine = Notification.objects.filter(pk=notification_id, recipient=actor).first()
     if mine is None:
         return None
-    if mine.read_at is None:
+    # A message is marked read by the wall itself when it opens, so it can show it as new.
+    if mine.read_at is None and not (mine.kind in MESSAGE_KINDS and mine.plan_id):
         mark_read(actor=actor, ids=[mine.pk])
     return mine.link
 

@@ -99,6 +99,9 @@ def test_following_a_notification_marks_it_read_and_opens_its_page(plan_world, p
     response = client.get(reverse("notifications:open", kwargs={"notification_id": mine.pk}))
     assert response["Location"] == reverse("plans:messages", kwargs={"plan_id": w.plan.pk})
     mine.refresh_from_db()
+    assert mine.read_at is None  # the wall marks it when it shows it as new
+    assert "is-new" in client.get(response["Location"]).content.decode()
+    mine.refresh_from_db()
     w.coordinator.refresh_from_db()
     assert mine.read_at is not None and w.coordinator.unread_notifications == 0
 
