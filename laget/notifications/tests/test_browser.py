@@ -78,12 +78,9 @@ def test_a_message_is_told_answered_and_a_call_is_asked_for(demo, page_for):  # 
     phone.get_by_role("button", name="Jeg vil bli ringt").click()
     phone.get_by_text("Koordinatoren har fått beskjed om å ringe deg.").wait_for()
     assert_accessible(phone)
-    ahmed.screenshot(path="/tmp/h13/ahmed-wall.png", full_page=True)
     ahmed.get_by_role("link", name="Trenger deg").click()
     ahmed.get_by_role("heading", name="Folk som venter på deg").wait_for()
     assert ahmed.get_by_role("link", name="Jonas Eriksen vil bli ringt").is_visible()
     assert ahmed.get_by_text("om ettermiddagen").first.is_visible()
     assert_accessible(ahmed)
-    ahmed.screenshot(path="/tmp/h13/ahmed-needs-you.png", full_page=True)
-    phone.screenshot(path="/tmp/h13/jonas-called.png", full_page=True)
     assert phone.csp_violations == [] and ahmed.csp_violations == []  # type: ignore[attr-defined]
