@@ -62,9 +62,16 @@ def test_no_outside_text_carries_the_persons_name_id_or_words(settings):
         for channel in (Channel.EMAIL, Channel.SMS):
             subject, body = services.render_outside(kind, channel, told.link)
             bodies.append(subject + "\n" + body)
+    # Ahmed, Jonas's coordinator, takes the daily digest: it is rendered and sent too.
+    ahmed = told.recipient if told.recipient.kind == "professional" else None
+    ahmed = (
+        ahmed or Notification.objects.filter(plan=plan, recipient__kind="professional")[0].recipient
+    )
+    services.preferences_save(actor=ahmed, enabled={}, daily_digest=True)
+    plan_services.message_post(actor=jonas.user, plan=plan, body=SECRET_WORDS + " igjen")
     mail.outbox.clear()
     services.deliver_due()
-    services.digests_send()
+    assert services.digests_send() == 1
     assert mail.outbox
     bodies += [m.subject + "\n" + m.body for m in mail.outbox]
     assert len(bodies) > 2 * len(Kind.values)

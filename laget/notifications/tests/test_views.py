@@ -229,3 +229,20 @@ def test_preferences_page_saves_and_refuses_bad_input_in_norwegian(plan_world, p
     assert mine.phone == "91234567" and mine.daily_digest and mine.quiet_to == dt.time(7, 0)
     person_page = plan_client("person").get(url).content.decode()
     assert "daily_digest" not in person_page
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_unread_counts_cost_one_query_on_the_plans_list_and_inbox(
+    plan_world, plan_client, django_assert_num_queries, log_write_queries, n
+):
+    w = plan_world
+    grow(w, n)
+    client = plan_client("coordinator")
+    url = reverse("plans:my_plans")
+    client.get(url)
+    # 1-3 session, user, TOTP authenticator; 4 the user's places with plans and persons;
+    # then the access-log entries for the plans listed (written together); and one query
+    # for the unread state of every plan (notifications.selectors.unread).
+    with django_assert_num_queries(5 + log_write_queries):
+        response = client.get(url)
+    assert f'<span class="badge">{2 * n}<span' in response.content.decode()
