@@ -20,6 +20,7 @@ from laget.continuity.api import router as continuity_router
 from laget.core import resilience
 from laget.directory.api import router as directory_router
 from laget.meetings.api import router as meetings_router
+from laget.notifications.api import router as notifications_router
 from laget.outcomes.api import router as outcomes_router
 from laget.plans.api import router as plans_router
 from laget.surveys.api import router as surveys_router
@@ -87,6 +88,7 @@ api.add_router("/", continuity_router)
 api.add_router("/", meetings_router)
 api.add_router("/", surveys_router)
 api.add_router("/", outcomes_router)
+api.add_router("/", notifications_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "laget.surveys",
     "laget.outcomes",
     "laget.teams",
+    "laget.notifications",
     "laget.demo",
 ]
 
@@ -324,3 +325,11 @@ LOGGING = {
 LAGET_CATALOGUE_PAGE_SIZE = envint("LAGET_CATALOGUE_PAGE_SIZE", 25)
 # @paginate without a class uses bounded page numbers (laget.core.pagination).
 NINJA_PAGINATION_CLASS = "laget.core.pagination.BoundedPageNumberPagination"
+
+# --- Notifications (laget.notifications) ----------------------------------------------
+# SMS goes through a small gateway interface; a real gateway plugs in here by its path.
+LAGET_SMS_BACKEND = os.environ.get(
+    "LAGET_SMS_BACKEND", "laget.notifications.gateway.ConsoleSmsBackend"
+)
+# A failed e-mail or SMS is tried again after 1, 5, 15, 60 ... minutes, then given up.
+LAGET_NOTIFICATION_MAX_ATTEMPTS = envint("LAGET_NOTIFICATION_MAX_ATTEMPTS", 6)

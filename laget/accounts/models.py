@@ -42,6 +42,9 @@ class User(AbstractUser):
     # Logging out ends every session that began before this moment, on every device
     # (accounts.middleware.SessionLifetimeMiddleware).
     sessions_ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept by laget.notifications in the transaction that changes them, so the bell in the
+    # navigation costs no query: the user row is read on every request anyway.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -26,6 +26,7 @@ from laget.continuity.reminders import Tally, reminder_due
 from laget.continuity.timeline import Episode, responsible_on
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.models import Category, Measure, Plan, TeamMember
 
@@ -144,7 +145,7 @@ def handoff_request(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return create_recorded(
+        handoff = create_recorded(
             actor=actor,
             action="handoff_request",
             obj=Handoff(
@@ -158,6 +159,8 @@ def handoff_request(
             ),
             fields=["from_episode_id", "to_service_id", "wanted_from", "answer_by"],
         )
+        notify(event="handoff_requested", plan=episode.plan, actor=actor, target=handoff)
+    return handoff
 
 
 def handoff_accept(*, actor: Actor, handoff: Handoff) -> Handoff:
@@ -208,6 +211,7 @@ def handoff_accept(*, actor: Actor, handoff: Handoff) -> Handoff:
             before=None,
             after={"episode": episode.pk},
         )
+        notify(event="handoff_answered", plan=plan, actor=actor, target=current)
     return current
 
 
@@ -238,6 +242,7 @@ def handoff_decline(*, actor: Actor, handoff: Handoff, reason: str) -> Handoff:
             before=None,
             after={"decline_reason": current.decline_reason},
         )
+        notify(event="handoff_answered", plan=current.plan, actor=actor, target=current)
     return current
 
 

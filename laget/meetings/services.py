@@ -43,6 +43,7 @@ from laget.meetings.models import (
     Participant,
     new_feed_token,
 )
+from laget.notifications.services import notify
 from laget.plans import services as plan_services
 from laget.plans.access import plan_access
 from laget.plans.models import Plan, TeamMember
@@ -174,50 +175,8 @@ def _meeting_create(
         template = forum.agenda_template if forum else agenda_templates_ensure()[agenda_kind]
         _agenda_from(template, meeting)
         if meeting.starts_at > timezone.now():  # a meeting recorded afterwards invites no one
-            # notify: meeting planned
-            transaction.on_commit(lambda: _send_invitations(meeting.pk))
+            notify(event="meeting_invited", plan=meeting.plan, actor=actor, target=meeting)
     return meeting
-
-
-def _send_invitations(meeting_id: int) -> None:
-    """An e-mail to everyone invited (a service invited as a whole: to its staff), except
-    the organiser. Like the calendar, it never names the person a meeting is about: the
-    kind of meeting, when, where, and a link."""
-    meeting = Meeting.objects.get(pk=meeting_id)
-    invited = Participant.objects.filter(meeting=meeting)
-    recipients = set(
-        User.objects.filter(
-            pk__in=invited.exclude(user=None).values("user_id"), is_active=True
-        ).values_list("email", flat=True)
-    )
-    recipients |= set(
-        Membership.objects.active()
-        .filter(
-            service_id__in=invited.filter(user=None).values("service_id"),
-            professional__user__is_active=True,
-        )
-        .values_list("professional__user__email", flat=True)
-    )
-    recipients.discard(meeting.organiser.email)
-    base_url = getattr(settings, "LAGET_BASE_URL", "http://127.0.0.1:8000")
-    link = base_url + reverse("meetings:meeting", kwargs={"meeting_id": meeting.pk})
-    with translation.override("nb"):
-        start = timezone.localtime(meeting.starts_at)
-        when = start.strftime("%d.%m.%Y %H:%M")
-        subject = _("Laget: invitation to %(title)s %(date)s") % {
-            "title": meeting.title,
-            "date": start.strftime("%d.%m.%Y"),
-        }
-        body = _(
-            "You are invited to %(title)s on %(when)s, %(where)s.\n"
-            "The agenda, and a calendar file, are here: %(url)s"
-        ) % {
-            "title": meeting.title,
-            "when": when,
-            "where": meeting.place or meeting.video_link,
-            "url": link,
-        }
-    send_mass_mail([(subject, body, None, [email]) for email in sorted(recipients)])
 
 
 def _professional_participant(
@@ -422,15 +381,18 @@ def meeting_reschedule(
         current.sequence += 1
 
     _refuse_if_past(meeting)
-    return versioned_update(
-        actor=actor,
-        queryset=Meeting.objects,
-        lookup={"pk": meeting.pk},
-        based_on_version=based_on_version,
-        data=data,
-        action="meeting_reschedule",
-        check=check,
-    )
+    with transaction.atomic():
+        changed = versioned_update(
+            actor=actor,
+            queryset=Meeting.objects,
+            lookup={"pk": meeting.pk},
+            based_on_version=based_on_version,
+            data=data,
+            action="meeting_reschedule",
+            check=check,
+        )
+        notify(event="meeting_changed", plan=changed.plan, actor=actor, target=changed)
+    return changed
 
 
 def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> Meeting:
@@ -444,15 +406,18 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting, based_on_version: int) -> 
         _refuse_if_past(current, cancel=True)
         current.sequence += 1
 
-    return versioned_update(
-        actor=actor,
-        queryset=Meeting.objects,
-        lookup={"pk": meeting.pk},
-        based_on_version=based_on_version,
-        data={"status": Meeting.Status.CANCELLED},
-        action="meeting_cancel",
-        check=check,
-    )
+    with transaction.atomic():
+        cancelled = versioned_update(
+            actor=actor,
+            queryset=Meeting.objects,
+            lookup={"pk": meeting.pk},
+            based_on_version=based_on_version,
+            data={"status": Meeting.Status.CANCELLED},
+            action="meeting_cancel",
+            check=check,
+        )
+        notify(event="meeting_cancelled", plan=cancelled.plan, actor=actor, target=cancelled)
+    return cancelled
 
 
 def meeting_mark_not_held(
@@ -549,7 +514,7 @@ def participant_invite(
         raise ValidationError(_("They are already invited."))
     try:
         with transaction.atomic():
-            return create_recorded(
+            invited = create_recorded(
                 actor=actor,
                 action="meeting_invite",
                 obj=Participant(
@@ -562,6 +527,8 @@ def participant_invite(
                 ),
                 fields=["meeting_id", "user_id", "service_id"],
             )
+            notify(event="meeting_invited", plan=meeting.plan, actor=actor, target=invited)
+            return invited
     except IntegrityError as exc:  # invited by someone else a moment ago
         raise ValidationError(_("They are already invited.")) from exc
 
@@ -856,7 +823,10 @@ def minutes_approve(*, actor: Actor, meeting: Meeting, confirmed: bool) -> Meeti
             before=None,
             after={"minutes_version": current.minutes_version},
         )
-        transaction.on_commit(lambda: _send_minutes(current.pk))
+        if current.plan_id is None:  # a forum's minutes go to the services as text
+            transaction.on_commit(lambda: _send_minutes(current.pk))
+        else:  # a person's team is told through the one notification path
+            notify(event="minutes_approved", plan=current.plan, actor=actor, target=current)
     return current
 
 

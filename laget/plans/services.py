@@ -26,6 +26,7 @@ from laget.core.files import CheckedFile, check_upload
 from laget.core.identifiers import is_valid_national_id
 from laget.core.types import Actor
 from laget.directory.models import LONG_TEXT, Organisation, Service
+from laget.notifications.services import notify
 from laget.plans.access import PlanAccess, may_open_emergency_access, plan_access
 from laget.plans.models import (
     Attachment,
@@ -386,6 +387,7 @@ def consent_withdraw(*, actor: Actor, plan: Plan, consent: Consent) -> Consent:
             change_record(
                 actor=actor, action="consent_withdraw", obj=locked, before=None, after=None
             )
+            notify(event="consent_withdrawn", plan=plan, actor=actor, target=locked)
     return locked
 
 
@@ -468,7 +470,7 @@ def task_add(
     ):
         raise ValidationError({"assignee_user": _("Tasks go to people on the team.")})
     with transaction.atomic():
-        return create_recorded(
+        task = create_recorded(
             actor=actor,
             action="task_add",
             obj=Task(
@@ -481,6 +483,8 @@ def task_add(
             ),
             fields=["title", "due", "assignee_user_id", "assignee_service_id"],
         )
+        notify(event="task_assigned", plan=plan, actor=actor, target=task)
+    return task
 
 
 def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
@@ -575,6 +579,7 @@ def message_post(
                 size=upload.size or 0,
                 content_type=checked.kind,
             )
+        notify(event="message_new", plan=plan, actor=actor, target=message)
     return message
 
 
@@ -652,7 +657,7 @@ def emergency_access_open(*, actor: Actor, national_id: str, reason: str) -> Eme
     if membership is None:
         raise PermissionDenied
     with transaction.atomic():
-        return create_recorded(
+        emergency = create_recorded(
             actor=actor,
             action="emergency_access_open",
             obj=EmergencyAccess(
@@ -664,6 +669,8 @@ def emergency_access_open(*, actor: Actor, national_id: str, reason: str) -> Eme
             ),
             fields=["plan_id", "user_id", "service_id", "reason", "ends_at"],
         )
+        notify(event="emergency_access", plan=plan, actor=actor, target=emergency)
+    return emergency
 
 
 def emergency_access_review(*, actor: Actor, emergency: EmergencyAccess) -> EmergencyAccess:

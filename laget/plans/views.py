@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
+from laget.notifications import services as notifications
 from laget.plans import selectors, services
 from laget.plans.access import may_open_emergency_access
 from laget.plans.forms import (
@@ -233,10 +234,12 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
         form = MessageForm(initial={"body": result.draft})  # what they had not sent yet
     form.keep_drafts_at(reverse("plans:message_draft", kwargs={"plan_id": plan_id}))
     status = 400 if request.method == "POST" else 200
+    # What is new to the reader since their last visit (their unread notifications here).
+    new = notifications.wall_visited(actor=request.user, plan_id=plan_id)
     return render(
         request,
         "plans/messages.html",
-        {"m": result, "plan": result.access.plan, "form": form},
+        {"m": result, "plan": result.access.plan, "form": form, "new_messages": new},
         status=status,
     )
 

@@ -112,6 +112,7 @@ def our_route_names() -> set[str]:
 def test_every_route_has_a_row():
     from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
     from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
+    from laget.notifications.tests.test_access_matrix import NOTIFICATION_MATRIX
     from laget.outcomes.tests.test_access_matrix import OUTCOME_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
@@ -125,6 +126,7 @@ def test_every_route_has_a_row():
         | set(SURVEY_MATRIX)
         | set(OUTCOME_MATRIX)
         | set(TEAM_MATRIX)
+        | set(NOTIFICATION_MATRIX)
     )
     assert our_route_names() == every, "add the route to a matrix"
 

@@ -572,6 +572,8 @@ def test_a_forum_anchor_is_stopped_by_a_mistyped_national_id_but_not_by_a_citati
     assert_accessible(silje)
     assert silje.csp_violations == []  # type: ignore[attr-defined]
     assert missing == []  # the favicon and every file the pages ask for exist
+
+
 def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_for):
     """Seed 004 §1.3: a GP refers; the weekly intake meeting decides "shoulder to
     shoulder"; a worker from the treatment contact's own level is refused, one from the

@@ -28,7 +28,7 @@ def banner() -> list[str]:
 
 def make_python_version(python: str) -> subprocess.CompletedProcess:
     make = shutil.which("make") or "/usr/bin/make"
-    return subprocess.run(  # noqa: S603 (our own Makefile, a path we made)
+    return subprocess.run(
         [make, "-s", "python-version", f"PYTHON={python}"],
         cwd=ROOT,
         capture_output=True,

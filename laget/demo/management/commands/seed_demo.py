@@ -17,6 +17,7 @@ from laget.directory import demo
 from laget.directory.demo_load import load_directory
 from laget.directory.models import Network, Organisation
 from laget.meetings.demo import load_meetings
+from laget.notifications.demo import load_notifications
 from laget.outcomes.demo import load_outcomes
 from laget.plans.demo import load_plans
 from laget.surveys.demo import load_surveys
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             load_surveys(directory)
             load_outcomes(directory, plans)
             load_teams(directory)
+            load_notifications(plans)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")
         )

@@ -1,0 +1,222 @@
+"""Who is told about an event: the only place these decisions live.
+
+The rule is the reading rule: nobody is told about a plan they cannot read, and each kind
+of event needs the category its content belongs to (a message needs `messages`, a task
+`tasks`, minutes `minutes`). The decision is plans.access.access_from itself, fed with the
+plan's active team and the consents in force, so a withdrawn consent or an ended place on
+the team stops notifications on the next event, as it stops reading. Nobody is told about
+their own event. The person is told where the event concerns them: their wall, their
+meetings, an emergency access to their plan, a task given to them.
+
+Two kinds reach people because of their service rather than their place on a team: a
+hand-off asks a service that may not yet be on the team to take over, so its staff are told
+that a hand-off waits for their service, without the plan (no plan, no name, no link to
+it); what they may see then follows the hand-off page's own consent rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, OuterRef, Subquery
+
+from laget.accounts.models import User
+from laget.continuity.models import Handoff
+from laget.core.types import Actor
+from laget.directory.models import Membership
+from laget.meetings.access import works_in_network
+from laget.meetings.models import Meeting, Participant
+from laget.notifications.models import Kind
+from laget.plans.access import access_from
+from laget.plans.models import Category, Consent, Message, Plan, Task, TeamMember
+
+MESSAGE_KINDS = [Kind.MESSAGE_NEW, Kind.MESSAGE_REPLY, Kind.QUESTION_UNANSWERED]
+
+# What a recipient must be able to read to be told of each kind of event.
+CATEGORY = {
+    Kind.MESSAGE_NEW: Category.MESSAGES,
+    Kind.MESSAGE_REPLY: Category.MESSAGES,
+    Kind.TASK_ASSIGNED: Category.TASKS,
+    Kind.TASK_OVERDUE: Category.TASKS,
+    Kind.HANDOFF_REQUESTED: None,  # told for their service, without the plan (see above)
+    Kind.HANDOFF_ANSWERED: Category.PLAN,
+    Kind.MEETING_INVITED: Category.PLAN,
+    Kind.MEETING_CHANGED: Category.PLAN,
+    Kind.MEETING_CANCELLED: Category.PLAN,
+    Kind.MINUTES_APPROVED: Category.MINUTES,
+    Kind.CONSENT_WITHDRAWN: Category.PLAN,
+    Kind.EMERGENCY_ACCESS: Category.PLAN,
+    Kind.JOIN_REQUESTED: Category.PLAN,
+    Kind.COORDINATOR_REQUESTED: Category.PLAN,
+    Kind.QUESTION_UNANSWERED: Category.MESSAGES,
+    Kind.CALL_REQUESTED: Category.PLAN,
+}
+
+
+@dataclass(frozen=True)
+class Told:
+    user: User
+    kind: str
+
+
+@dataclass
+class PlanCircle:
+    """A plan's active team and the consents in force: all that access_from needs."""
+
+    plan: Plan
+    team: list[TeamMember]
+    consents: list[Consent]
+
+    @classmethod
+    def load(cls, plan: Plan) -> PlanCircle:
+        team = list(
+            TeamMember.objects.active()
+            .filter(plan=plan)
+            .select_related("user", "service__organisation")
+        )
+        consents = list(Consent.objects.in_force().filter(person_id=plan.person_id))
+        return cls(plan, team, consents)
+
+    def person_user(self) -> User | None:
+        return self.plan.person.user
+
+    def coordinators(self) -> list[User]:
+        """The coordinator, and the stand-in while they cover."""
+        return [
+            m.user
+            for m in self.team
+            if m.role == TeamMember.Role.COORDINATOR
+            or (m.is_professional and self.plan.stand_in_covers(m.user_id))
+        ]
+
+    def everyone(self) -> list[User]:
+        users: list[User] = [m.user for m in self.team]
+        person = self.person_user()
+        return [*users, person] if person is not None else users
+
+    def may_read(self, user: User, category: str) -> bool:
+        if not user.is_active:
+            return False
+        member = next((m for m in self.team if m.user_id == user.pk), None)
+        if member is None and self.plan.person.user_id != user.pk:
+            return False  # emergency access and ended places are not told
+        access = access_from(user, self.plan, member, self.consents)
+        return access is not None and access.may_read(category)
+
+
+def _meeting_users(meeting: Meeting, target: Any) -> list[User]:
+    if isinstance(target, Participant):
+        return [target.user] if target.user is not None else []
+    return [
+        p.user
+        for p in Participant.objects.filter(meeting=meeting, user__isnull=False).select_related(
+            "user"
+        )
+        if p.user is not None
+    ]
+
+
+def _needs(circle: PlanCircle | None, event: str) -> PlanCircle:
+    if circle is None:
+        raise ValueError(f"{event} is about a plan: pass plan=")
+    return circle
+
+
+def candidates(event: str, circle: PlanCircle | None, target: Model | None) -> list[Told]:
+    """Who an event is about, before the reading rule: each with the kind they get."""
+    if event == Kind.MESSAGE_NEW and isinstance(target, Message):
+        circle = _needs(circle, event)
+        replied = target.reply_to.author_id if target.reply_to_id else None  # type: ignore[union-attr]
+        return [
+            Told(u, Kind.MESSAGE_REPLY if u.pk == replied else Kind.MESSAGE_NEW)
+            for u in circle.everyone()
+        ]
+    if event in (Kind.TASK_ASSIGNED, Kind.TASK_OVERDUE) and isinstance(target, Task):
+        circle = _needs(circle, event)
+        users = [
+            m.user
+            for m in circle.team
+            if m.service_id and m.service_id == target.assignee_service_id
+        ]
+        if target.assignee_user is not None:
+            users.append(target.assignee_user)
+        return [Told(u, event) for u in users]
+    if event == Kind.HANDOFF_REQUESTED and isinstance(target, Handoff):
+        staff = User.objects.filter(
+            pk__in=Membership.objects.active()
+            .filter(service_id=target.to_service_id)
+            .values("professional__user_id"),
+            kind=User.Kind.PROFESSIONAL,
+            is_active=True,
+        )
+        return [Told(u, event) for u in staff]
+    if event == Kind.HANDOFF_ANSWERED and isinstance(target, Handoff):
+        return [Told(target.requested_by, event)]
+    if event in (
+        Kind.MEETING_INVITED,
+        Kind.MEETING_CHANGED,
+        Kind.MEETING_CANCELLED,
+        Kind.MINUTES_APPROVED,
+    ):
+        meeting = target.meeting if isinstance(target, Participant) else target
+        if not isinstance(meeting, Meeting):
+            raise ValueError(f"{event} needs a Meeting or Participant as target")
+        return [Told(u, event) for u in _meeting_users(meeting, target)]
+    if event == Kind.EMERGENCY_ACCESS:
+        circle = _needs(circle, event)
+        person = circle.person_user()
+        return [Told(u, event) for u in [*circle.coordinators(), *([person] if person else [])]]
+    circle = _needs(circle, event)
+    # Consent withdrawn, join and coordinator requests, unanswered questions, call requests:
+    # the coordinator and the stand-in who covers.
+    return [Told(u, event) for u in circle.coordinators()]
+
+
+def told(
+    *, event: str, circle: PlanCircle | None, actor: Actor | None, target: Model | None
+) -> list[Told]:
+    """Exactly who is told of `event`: the candidates who may read what it is about, once
+    each, never the one who caused it."""
+    actor_id = getattr(actor, "pk", None)
+    seen: set[int] = set()
+    result = []
+    for t in candidates(event, circle, target):
+        if t.user.pk == actor_id or t.user.pk in seen or not t.user.is_active:
+            continue
+        if not _may_be_told(t, circle, target):
+            continue
+        seen.add(t.user.pk)
+        result.append(t)
+    return result
+
+
+def _may_be_told(t: Told, circle: PlanCircle | None, target: Model | None) -> bool:
+    category = CATEGORY[Kind(t.kind)]
+    if category is None:
+        return True  # told for their service, without the plan
+    if circle is not None:
+        return circle.may_read(t.user, category)
+    # A meeting without a plan (a forum): for those who work in its network.
+    meeting = target.meeting if isinstance(target, Participant) else target
+    return (
+        isinstance(meeting, Meeting)
+        and meeting.network_id is not None
+        and works_in_network(t.user, meeting.network_id)
+    )
+
+
+def waiting_messages(*, plan_ids: Iterable[int] | None = None) -> list[Message]:
+    """The latest message on each plan's wall, where it is from the person or a relative:
+    they wait for an answer. One query."""
+    latest = Message.objects.filter(plan=OuterRef("plan")).order_by("-created_at", "-pk")
+    qs = (
+        Message.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+        .filter(author__kind__in=[User.Kind.PERSON, User.Kind.RELATIVE])
+        .exclude(plan__status=Plan.Status.CLOSED)
+        .select_related("plan__person")
+    )
+    if plan_ids is not None:
+        qs = qs.filter(plan_id__in=list(plan_ids))
+    return list(qs.order_by("created_at")[:1000])
