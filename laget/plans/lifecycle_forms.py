@@ -12,6 +12,7 @@ from laget.directory.models import Membership, Service
 from laget.plans.lifecycle_models import Invitation
 from laget.plans.models import Person, Plan, TeamMember
 
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -246,12 +246,12 @@ def _take_role(
 
 def request_decline(*, actor: Actor, request_id: int, reason: str) -> PlanRequest:
     """Decline with a reason the one who asked sees."""
-    if len(reason.strip()) < 5:
-        raise ValidationError(
-            {"answer": _("Write why you decline. The one who asked sees your answer.")}
-        )
     with transaction.atomic():
-        request = _locked_request(actor, request_id)
+        request = _locked_request(actor, request_id)  # access first: a 404 says nothing
+        if len(reason.strip()) < 5:
+            raise ValidationError(
+                {"answer": _("Write why you decline. The one who asked sees your answer.")}
+            )
         _answered(request, actor, PlanRequest.Status.DECLINED, reason.strip())
         # notify: request_declined (request.from_user)
     return request

@@ -1,0 +1,136 @@
+"""The plan life cycle's routes (register, open, requests, roles, invitations) × every kind
+of actor. Same codes as the plan matrix: denied is 403/404 with nothing personal in the
+body; allowed reads write exactly one access-log row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from laget.audit.models import AccessLogEntry
+from laget.plans.demo import synthetic_national_id
+from laget.plans.tests.conftest import PLAN_ACTORS
+
+pytestmark = pytest.mark.django_db
+
+NOT_PRO = {"person": 403, "relative_with_consent": 403, "relative_without": 403}
+PROFESSIONALS = dict.fromkeys(PLAN_ACTORS, 200) | NOT_PRO | {"operator": 403, "anonymous": 302}
+# The registrant only (here the coordinator); other professionals get 404.
+REGISTRANT = (
+    dict.fromkeys(PLAN_ACTORS, 404)
+    | NOT_PRO
+    | {
+        "operator": 403,
+        "anonymous": 302,
+        "coordinator": 200,
+    }
+)
+NOBODY = dict.fromkeys(PLAN_ACTORS, 404) | {"anonymous": 302}
+MANAGE = NOBODY | {
+    "coordinator": 200,
+    "person": 200,
+    "team_professional": 403,
+    "relative_with_consent": 403,
+}
+COORDINATOR_WRITE = MANAGE | {"coordinator": 302, "person": 403}
+
+LIFECYCLE_MATRIX = {
+    "plans:register": ("get", PROFESSIONALS, False),
+    # An empty form: professionals are told what is missing (400).
+    "plans:join_request": (
+        "post",
+        PROFESSIONALS
+        | dict.fromkeys(
+            ["coordinator", "team_professional", "colleague", "other_org", "child_welfare"], 400
+        ),
+        False,
+    ),
+    "plans:plan_open": ("get", REGISTRANT, True),
+    "plans:plan_request": ("get", REGISTRANT, True),
+    "plans:requests": ("get", PROFESSIONALS, False),
+    # A join request from other_org: the coordinator answers (without a reason the decline
+    # is refused, back to the queue); the sender may not answer their own; others 404.
+    "plans:request_answer": (
+        "post",
+        dict.fromkeys(PLAN_ACTORS, 404)
+        | NOT_PRO
+        | {"operator": 403, "anonymous": 302, "coordinator": 302, "other_org": 403},
+        False,
+    ),
+    "plans:roles": ("get", MANAGE, True),
+    "plans:coordinator_change": ("post", MANAGE | {"coordinator": 302, "person": 302}, False),
+    "plans:close": ("post", COORDINATOR_WRITE, False),
+    "plans:reopen": ("post", COORDINATOR_WRITE, False),
+    "plans:invite": ("get", MANAGE, True),
+    "plans:invite_resend": ("post", COORDINATOR_WRITE, False),
+    # The link is public; an unknown token says so to everyone (404), and asking for a new
+    # link from an unknown one sends back to the page with the message.
+    "plans:invitation": ("get", dict.fromkeys(PLAN_ACTORS, 404), False),
+    "plans:invitation_renew": ("post", dict.fromkeys(PLAN_ACTORS, 302), False),
+}
+
+
+def url_for(route: str, w) -> str:
+    from laget.plans import invitations, registration
+
+    plan = {"plan_id": w.plan.pk}
+    if route in ("plans:register", "plans:join_request", "plans:requests"):
+        return reverse(route)
+    if route in ("plans:plan_open", "plans:plan_request"):
+        person = registration.person_register(
+            actor=w.coordinator,
+            service=w.municipal,
+            national_id=synthetic_national_id(dt.date(2001, 2, 3)),
+            first_name="Kari",
+            last_name="Testesen",
+            birth_date=dt.date(2001, 2, 3),
+        )
+        return reverse(route, kwargs={"person_id": person.pk})
+    if route == "plans:request_answer":
+        from laget.plans.lifecycle_models import PlanRequest
+
+        request = PlanRequest.objects.create(
+            kind=PlanRequest.Kind.JOIN,
+            person=w.person_record,
+            from_user=w.other_org,
+            from_service=w.other_org.professional.memberships.get().service,
+            reason="Jeg følger opp personen i annen tjeneste",
+        )
+        return reverse(route, kwargs={"request_id": request.pk})
+    if route == "plans:invite_resend":
+        invitation = invitations.invitation_create(
+            actor=w.coordinator,
+            plan=w.plan,
+            role="relative",
+            email="far@test.invalid",
+            first_name="Far",
+            last_name="Testesen",
+            agreement="in_person",
+            link_base="http://testserver",
+        )
+        return reverse(route, kwargs=plan | {"invitation_id": invitation.pk})
+    if route in ("plans:invitation", "plans:invitation_renew"):
+        return reverse(route, kwargs={"token": "ukjent-lenke-" + "x" * 30})
+    return reverse(route, kwargs=plan)
+
+
+@pytest.mark.parametrize("route", sorted(LIFECYCLE_MATRIX))
+def test_lifecycle_route_for_every_actor(route, plan_world, plan_client):
+    method, expected, logs = LIFECYCLE_MATRIX[route]
+    assert set(expected) == set(PLAN_ACTORS)
+    url = url_for(route, plan_world)
+    for actor in PLAN_ACTORS:
+        before = AccessLogEntry.objects.count()
+        client = plan_client(actor)
+        response = client.post(url, {}) if method == "post" else client.get(url)
+        status = response.status_code
+        assert status == expected[actor], (route, actor, status)
+        written = AccessLogEntry.objects.count() - before
+        if status in (302, 403, 404) and method == "get":
+            assert written == 0, (route, actor)
+        if status in (403, 404):
+            assert b"Testesen" not in response.content, (route, actor)
+        if logs and status == 200:
+            assert written == 1, (route, actor, written)
