@@ -16,6 +16,7 @@ from laget.continuity.api import router as continuity_router
 from laget.directory.api import router as directory_router
 from laget.meetings.api import router as meetings_router
 from laget.plans.api import router as plans_router
+from laget.plans.lifecycle_api import router as plan_lifecycle_router
 from laget.surveys.api import router as surveys_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", plans_router)
+api.add_router("/", plan_lifecycle_router)
 api.add_router("/", continuity_router)
 api.add_router("/", meetings_router)
 api.add_router("/", surveys_router)

@@ -110,13 +110,17 @@ def test_every_route_has_a_row():
     from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
     from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
-    from laget.plans.tests.test_access_matrix_lifecycle import LIFECYCLE_MATRIX
+    from laget.plans.tests.test_access_matrix_lifecycle import (
+        LIFECYCLE_API_MATRIX,
+        LIFECYCLE_MATRIX,
+    )
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
 
     every = (
         set(MATRIX)
         | set(PLAN_MATRIX)
         | set(LIFECYCLE_MATRIX)
+        | set(LIFECYCLE_API_MATRIX)
         | set(CONTINUITY_MATRIX)
         | set(MEETING_MATRIX)
         | set(SURVEY_MATRIX)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from laget.audit.models import AccessLogEntry
 from laget.plans.demo import synthetic_national_id
-from laget.plans.tests.conftest import PLAN_ACTORS
+from laget.plans.tests.conftest import PERSON_NATIONAL_ID, PLAN_ACTORS
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,102 @@ LIFECYCLE_MATRIX = {
     "plans:invitation_renew": ("post", dict.fromkeys(PLAN_ACTORS, 302), False),
 }
 
+API_PRO = dict.fromkeys(PLAN_ACTORS, 403) | {"anonymous": 401}
+API_MANAGE = NOBODY | {
+    "anonymous": 401,
+    "team_professional": 403,
+    "relative_with_consent": 403,
+}
+
+
+def bad_person(w):
+    return {
+        "service_id": w.municipal.pk,
+        "national_id": "01019012345",
+        "first_name": "Ola",
+        "last_name": "Feil",
+        "birth_date": "1990-01-01",
+    }
+
+
+def short_join(w):
+    return {"service_id": w.municipal.pk, "national_id": PERSON_NATIONAL_ID, "reason": "x"}
+
+
+def plan_request(w):
+    return {
+        "person_id": w.person_record.pk,
+        "service_id": w.dps.pk,
+        "to_service_id": w.municipal.pk,
+        "reason": "Trenger en individuell plan med kommunen",
+        "consent_method": "in_person",
+    }
+
+
+def short_reason(w):
+    return {"reason": "x", "answer": ""}
+
+
+def coordinator_offer(w):
+    return {"user_id": w.team_professional.pk, "service_id": w.dps.pk, "reason": "Begge nivå"}
+
+
+def relative_invitation(w):
+    return {
+        "role": "relative",
+        "email": "bror@test.invalid",
+        "first_name": "Bror",
+        "last_name": "Testesen",
+    }
+
+
+# route -> (data builder, expected); all are JSON posts except the queue (a GET).
+LIFECYCLE_API_MATRIX = {
+    # Only the coordinator works in the municipal service named; the number is wrong (422).
+    "api-v1:register_person": (bad_person, API_PRO | {"coordinator": 422}),
+    # Only the coordinator works in the municipal service the request names.
+    "api-v1:join_request": (short_join, API_PRO | {"coordinator": 422}),
+    # Nobody registered the matrix's person through Laget, so nobody may ask for a plan.
+    "api-v1:request_plan": (
+        plan_request,
+        API_PRO
+        | dict.fromkeys(
+            ["coordinator", "team_professional", "colleague", "other_org", "child_welfare"], 404
+        ),
+    ),
+    "api-v1:list_requests": (
+        None,
+        API_PRO
+        | dict.fromkeys(
+            ["coordinator", "team_professional", "colleague", "other_org", "child_welfare"], 200
+        ),
+    ),
+    # other_org's join request: the coordinator accepts; after that it is answered (422).
+    "api-v1:accept_request": (
+        short_reason,
+        API_PRO
+        | dict.fromkeys(["team_professional", "colleague", "child_welfare"], 404)
+        | {"coordinator": 200, "other_org": 422},
+    ),
+    "api-v1:decline_request": (
+        short_reason,
+        API_PRO
+        | dict.fromkeys(["team_professional", "colleague", "child_welfare"], 404)
+        | {"coordinator": 422, "other_org": 403},
+    ),
+    "api-v1:request_coordinator": (
+        coordinator_offer,
+        API_MANAGE | {"coordinator": 201, "person": 201},
+    ),
+    "api-v1:close_plan": (short_reason, API_MANAGE | {"coordinator": 422, "person": 403}),
+    "api-v1:reopen_plan": (short_reason, API_MANAGE | {"coordinator": 422, "person": 403}),
+    # The coordinator has no recorded agreement (422); the person's own invitation is it.
+    "api-v1:invite_to_plan": (
+        relative_invitation,
+        API_MANAGE | {"coordinator": 422, "person": 201},
+    ),
+}
+
 
 def url_for(route: str, w) -> str:
     from laget.plans import invitations, registration
@@ -88,7 +184,14 @@ def url_for(route: str, w) -> str:
             birth_date=dt.date(2001, 2, 3),
         )
         return reverse(route, kwargs={"person_id": person.pk})
-    if route == "plans:request_answer":
+    if route in (
+        "api-v1:register_person",
+        "api-v1:join_request",
+        "api-v1:request_plan",
+        "api-v1:list_requests",
+    ):
+        return reverse(route)
+    if route in ("plans:request_answer", "api-v1:accept_request", "api-v1:decline_request"):
         from laget.plans.lifecycle_models import PlanRequest
 
         request = PlanRequest.objects.create(
@@ -99,6 +202,8 @@ def url_for(route: str, w) -> str:
             reason="Jeg følger opp personen i annen tjeneste",
         )
         return reverse(route, kwargs={"request_id": request.pk})
+    if route.startswith("api-v1:"):
+        return reverse(route, kwargs=plan)
     if route == "plans:invite_resend":
         invitation = invitations.invitation_create(
             actor=w.coordinator,
@@ -134,3 +239,19 @@ def test_lifecycle_route_for_every_actor(route, plan_world, plan_client):
             assert b"Testesen" not in response.content, (route, actor)
         if logs and status == 200:
             assert written == 1, (route, actor, written)
+
+
+@pytest.mark.parametrize("route", sorted(LIFECYCLE_API_MATRIX))
+def test_lifecycle_api_for_every_actor(route, plan_world, plan_client):
+    data_for, expected = LIFECYCLE_API_MATRIX[route]
+    assert set(expected) == set(PLAN_ACTORS)
+    url = url_for(route, plan_world)
+    for actor in PLAN_ACTORS:
+        client = plan_client(actor)
+        if data_for is None:
+            response = client.get(url)
+        else:
+            response = client.post(url, data_for(plan_world), content_type="application/json")
+        assert response.status_code == expected[actor], (route, actor, response.status_code)
+        if response.status_code in (401, 403, 404):
+            assert b"Testesen" not in response.content, (route, actor)
