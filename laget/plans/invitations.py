@@ -196,9 +196,13 @@ def invitation_create(
             ),
             fields=["role", "relation", "represents", "agreement", "expires_at"],
         )
-        link = link_base.rstrip("/") + reverse("plans:invitation", kwargs={"token": token})
-        transaction.on_commit(lambda: _send(invitation, link))
+    # Sent once the invitation is committed (no request-wide transaction in Laget).
+    _send(invitation, _link(link_base, token))
     return invitation
+
+
+def _link(base: str, token: str) -> str:
+    return base.rstrip("/") + reverse("plans:invitation", kwargs={"token": token})
 
 
 def _send(invitation: Invitation, link: str) -> None:
@@ -367,6 +371,5 @@ def invitation_resend(*, actor: Actor, invitation_id: int, link_base: str) -> In
             ),
             fields=["role", "relation", "represents", "agreement", "expires_at"],
         )
-        link = link_base.rstrip("/") + reverse("plans:invitation", kwargs={"token": token})
-        transaction.on_commit(lambda: _send(new, link))
+    _send(new, _link(link_base, token))
     return new
