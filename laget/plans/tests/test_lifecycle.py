@@ -428,3 +428,9 @@ class TestInvitations:
             email="verge@test.invalid",
         )
         assert made.agreement == Invitation.Agreement.GUARDIAN
+
+
+def test_the_login_page_no_longer_links_to_self_registration(client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_signup") not in body
+    assert "invitasjon" in body.lower() or "inviterer" in body.lower()
