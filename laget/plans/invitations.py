@@ -138,7 +138,9 @@ def invitation_create(
         raise ValidationError({"email": _("Write the e-mail address the invitation goes to.")})
     if role == Invitation.Role.PERSON:
         if not access.is_coordinator:
-            raise PermissionDenied
+            raise ValidationError(
+                _("Only the coordinator invites the person. Invite a relative instead.")
+            )
         if person.user_id is not None:
             raise ValidationError(_("The person already has an account in Laget."))
         if not person.decides_for_themself():

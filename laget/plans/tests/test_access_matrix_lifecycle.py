@@ -120,10 +120,38 @@ def relative_invitation(w):
     }
 
 
+def new_plan(w):
+    """A person the coordinator registered (once), with their consent to start planning."""
+    from laget.plans import registration
+
+    if not hasattr(w, "registered_for_api"):
+        born = dt.date(1977, 7, 7)
+        w.registered_for_api = registration.person_register(
+            actor=w.coordinator,
+            service=w.municipal,
+            national_id=synthetic_national_id(born),
+            first_name="Nils",
+            last_name="Testesen",
+            birth_date=born,
+        )
+    return {
+        "person_id": w.registered_for_api.pk,
+        "service_id": w.municipal.pk,
+        "consent_method": "in_person",
+    }
+
+
 # route -> (data builder, expected); all are JSON posts except the queue (a GET).
 LIFECYCLE_API_MATRIX = {
     # Only the coordinator works in the municipal service named; the number is wrong (422).
     "api-v1:register_person": (bad_person, API_PRO | {"coordinator": 422}),
+    # POST /plans: only who registered the person opens their plan (others 404).
+    "api-v1:open_plan": (
+        new_plan,
+        API_PRO
+        | dict.fromkeys(["team_professional", "colleague", "other_org", "child_welfare"], 404)
+        | {"coordinator": 201},
+    ),
     # Only the coordinator works in the municipal service the request names.
     "api-v1:join_request": (short_join, API_PRO | {"coordinator": 422}),
     # Nobody registered the matrix's person through Laget, so nobody may ask for a plan.
@@ -189,6 +217,7 @@ def url_for(route: str, w) -> str:
         "api-v1:join_request",
         "api-v1:request_plan",
         "api-v1:list_requests",
+        "api-v1:open_plan",
     ):
         return reverse(route)
     if route in ("plans:request_answer", "api-v1:accept_request", "api-v1:decline_request"):
