@@ -23,6 +23,7 @@ from laget.meetings.api import router as meetings_router
 from laget.notifications.api import router as notifications_router
 from laget.outcomes.api import router as outcomes_router
 from laget.plans.api import router as plans_router
+from laget.plans.lifecycle_api import router as plan_lifecycle_router
 from laget.surveys.api import router as surveys_router
 
 # Every error Laget's API can answer with, on every operation, in one shape: {"detail": ...}
@@ -84,6 +85,7 @@ api = LagetAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", plans_router)
+api.add_router("/", plan_lifecycle_router)
 api.add_router("/", continuity_router)
 api.add_router("/", meetings_router)
 api.add_router("/", surveys_router)

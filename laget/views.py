@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from laget.directory import selectors as directory
 from laget.meetings import selectors as meetings
+from laget.plans import requests as plan_requests
 from laget.plans import selectors as plans
 
 
@@ -28,8 +29,17 @@ def home(request: HttpRequest) -> HttpResponse:
         # The person's own next meeting, beside their plan (the plans are logged above).
         upcoming = meetings.next_meetings(actor=request.user)
         person_rows = [(place, upcoming.get(place.plan_id)) for place in places]
+    # Requests waiting for a professional's answer (coordinator offers, join requests,
+    # requests for a plan): a count, no names.
+    waiting = plan_requests.waiting_count(actor=request.user) if mine.memberships else 0
     return render(
         request,
         "home.html",
-        {"mine": mine, "places": places, "person_rows": person_rows, "tasks": tasks},
+        {
+            "mine": mine,
+            "places": places,
+            "person_rows": person_rows,
+            "tasks": tasks,
+            "waiting_requests": waiting,
+        },
     )

@@ -6,7 +6,10 @@
 - A professional on the team reads the categories a consent in force gives their service
   or their organisation: nothing else. Child welfare, NAV and school are no exception and
   get no default; nor does anyone for health details.
-- A relative on the team reads what a consent in force gives them by name.
+- A relative on the team reads what a consent in force gives them by name; a parent of a
+  child under 16, or a guardian for personal matters, holds the person's own controls.
+- When both levels take part, the specialist service's coordinator reads like the
+  municipality's coordinator; only the municipality's manages the team.
 - A health professional outside the team may open emergency access: a stated reason,
   24 hours, everything, logged as such and flagged to the coordinator.
 - The person may block single goals and measures from a service or from every
@@ -33,6 +36,9 @@ from laget.plans.models import (
 )
 
 ALL_CATEGORIES = frozenset(Category.values)
+# The municipality's coordinator, and the specialist service's when both levels take part:
+# both read the whole plan the person consented to.
+COORDINATOR_ROLES = (TeamMember.Role.COORDINATOR, TeamMember.Role.SPECIALIST_COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,13 @@ class PlanAccess:
 
     @property
     def is_person(self) -> bool:
-        return self.purpose == "self"
+        """The person, or who takes part on their behalf (a parent while the child is under
+        16, a guardian for personal matters): they hold the person's controls."""
+        return self.purpose == "self" or self.acts_for_person
+
+    @property
+    def acts_for_person(self) -> bool:
+        return self.member is not None and self.member.acts_for_person(self.plan.person)
 
     @property
     def is_coordinator(self) -> bool:
@@ -123,7 +135,7 @@ def plan_access(
     if member is None:
         return _emergency_access(user, plan, _name(user))
     consents = []
-    if member.role != TeamMember.Role.COORDINATOR and not plan.stand_in_covers(user.pk):
+    if member.role not in COORDINATOR_ROLES and not plan.stand_in_covers(user.pk):
         consents = list(Consent.objects.in_force().filter(person_id=plan.person_id))
     return access_from(user, plan, member, consents)
 
@@ -140,12 +152,14 @@ def access_from(
         return None  # a person's place on someone else's plan gives nothing
     service_name = member.service.name if member.service else ""
     role = member.get_role_display()
-    if member.role == TeamMember.Role.COORDINATOR or (
+    if member.role in COORDINATOR_ROLES or (
         member.is_professional and plan.stand_in_covers(user.pk)
     ):
         return PlanAccess(
             user, plan, member, ALL_CATEGORIES, "coordination", name, role, service_name
         )
+    if member.acts_for_person(plan.person):
+        return PlanAccess(user, plan, member, ALL_CATEGORIES, "relative", name, role, "")
     if member.role == TeamMember.Role.RELATIVE:
         reaching = [c for c in consents if c.to_relative_id == user.pk]
         purpose = "relative"

@@ -11,7 +11,7 @@ from ninja.security import django_auth
 
 from laget.core.validation import MAX_PAGE
 from laget.directory.models import LONG_TEXT
-from laget.plans import selectors, services
+from laget.plans import lifecycle_api, selectors, services
 from laget.plans.models import Category
 
 router = Router(tags=["plans"], auth=django_auth)
@@ -224,3 +224,13 @@ def post_message(request: HttpRequest, plan_id: int, payload: MessageIn):
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from exc
     return Status(201, _message(message))
+
+
+# POST /plans (open a draft plan) shares the path with GET /plans above, so it is added to
+# this router; the rest of the life cycle has its own (plans/lifecycle_api.py).
+router.post(
+    "/plans",
+    response={201: lifecycle_api.PlanOpened},
+    url_name="open_plan",
+    summary="Open a draft plan",
+)(lifecycle_api.open_plan)

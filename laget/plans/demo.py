@@ -381,4 +381,35 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
         if p.status == "closed":
             Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED)
         plans.append(plan)
+    load_plan_request(directory)
     return plans
+
+
+def load_plan_request(directory: DemoDirectory) -> None:
+    """The life cycle on the demo: the DPS has registered a new person and asks the
+    municipality for an individual plan; Ahmed's front page shows it waiting."""
+    from laget.plans import registration, requests
+
+    silje = directory.professionals[SILJE]
+    born = dt.date(1996, 9, 21)
+    person = registration.person_register(
+        actor=silje,
+        service=directory.services["dps-poliklinikk"],
+        national_id=synthetic_national_id(born, 190),
+        first_name="Amir",
+        last_name="Haddad",
+        birth_date=born,
+        phone="400 00 190",
+        preferred_language="en",
+    )
+    requests.plan_request_create(
+        actor=silje,
+        service=directory.services["dps-poliklinikk"],
+        person=person,
+        to_service=directory.services["psykisk-helse-og-rus"],
+        reason=(
+            "Amir går til samtaler hos oss og trenger hjelp til bolig og arbeid. Han ønsker "
+            "en individuell plan og en koordinator i kommunen."
+        ),
+        consent_method="in_person",
+    )

@@ -37,6 +37,13 @@ class Category(models.TextChoices):
 class Person(models.Model):
     """The one the team is around (tjenestemottaker)."""
 
+    class Language(models.TextChoices):
+        BOKMAL = "nb", _("Norwegian (bokmål)")
+        NYNORSK = "nn", _("Norwegian (nynorsk)")
+        SAMI = "se", _("Northern Sami")
+        ENGLISH = "en", _("English")
+        OTHER = "other", _("Another language (interpreter)")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -58,6 +65,17 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.BOKMAL
+    )
+    # Who registered the person, for which service: until a plan is open, only they may
+    # open one or ask the municipality for one (plans/lifecycle_access.py).
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_for = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -71,6 +89,17 @@ class Person(models.Model):
     @property
     def masked_national_id(self) -> str:
         return mask_national_id(self.national_id) if self.national_id else ""
+
+    def age(self, today: dt.date | None = None) -> int:
+        today = today or timezone.localdate()
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
+
+    def decides_for_themself(self, today: dt.date | None = None) -> bool:
+        """From 16 the young person decides about their own health information; under 16
+        the parents take part on the child's behalf (pasient- og brukerrettighetsloven
+        §§ 3-1, 4-3)."""
+        return self.age(today) >= 16
 
 
 class Plan(models.Model):
@@ -118,6 +147,9 @@ class Plan(models.Model):
         verbose_name=_("stand-in for the coordinator"),
     )
     stand_in_until = models.DateField(_("stand-in until"), null=True, blank=True)
+    # A closed plan is read-only and kept: nothing is deleted when it closes.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_reason = models.CharField(_("why the plan was closed"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,6 +221,12 @@ class TeamMember(models.Model):
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("coordinator")
+        # When both levels take part, the specialist service names its own coordinator
+        # (spesialisthelsetjenesteloven § 2-5a); the municipality's keeps the plan.
+        SPECIALIST_COORDINATOR = (
+            "specialist_coordinator",
+            _("coordinator in the specialist service"),
+        )
         RESPONSIBILITY_GROUP = "group", _("responsibility group member")
         MEMBER = "member", _("team member")
         RELATIVE = "relative", _("relative")
@@ -200,8 +238,26 @@ class TeamMember(models.Model):
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Represents(models.TextChoices):
+        NO = "", _("no one")
+        PARENT = "parent", _("parent, on behalf of a child under 16")
+        GUARDIAN_PERSONAL = "guardian_personal", _("guardian (verge) for personal matters")
+        GUARDIAN_FINANCIAL = "guardian_financial", _("guardian (verge) for financial matters")
+
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     relation = models.CharField(_("relation to the person"), max_length=100, blank=True)
+    # A parent of a child under 16, or a guardian with the appointment's scope as written.
+    represents = models.CharField(
+        _("takes part on the person's behalf as"),
+        max_length=24,
+        choices=Represents.choices,
+        blank=True,
+        default="",
+    )
+    representation_scope = models.CharField(
+        _("scope of the guardianship"), max_length=300, blank=True
+    )
     joined_at = models.DateTimeField(default=timezone.now)
     joined_reason = models.CharField(_("reason for joining"), max_length=300)
     added_by = models.ForeignKey(
@@ -226,6 +282,11 @@ class TeamMember(models.Model):
                 condition=Q(left_at__isnull=True, role="coordinator"),
                 name="one_coordinator_per_plan",
             ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(left_at__isnull=True, role="specialist_coordinator"),
+                name="one_specialist_coordinator_per_plan",
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=["relative", "person"], service__isnull=True)
                 | (~Q(role__in=["relative", "person"]) & Q(service__isnull=False)),
@@ -239,6 +300,14 @@ class TeamMember(models.Model):
     @property
     def is_professional(self) -> bool:
         return self.role not in (self.Role.PERSON, self.Role.RELATIVE)
+
+    def acts_for_person(self, person: Person) -> bool:
+        """A parent while the child is under 16, or a guardian for personal matters."""
+        if self.role != self.Role.RELATIVE:
+            return False
+        if self.represents == self.Represents.GUARDIAN_PERSONAL:
+            return True
+        return self.represents == self.Represents.PARENT and not person.decides_for_themself()
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
@@ -610,3 +679,7 @@ class ItemBlock(models.Model):
 
     def hides_from(self, access_service_id: int | None) -> bool:
         return self.hidden_from_id is None or self.hidden_from_id == access_service_id
+
+
+# The plan's life cycle (requests between services, invitations) lives in its own module.
+from laget.plans.lifecycle_models import Invitation, PlanRequest  # noqa: E402, F401

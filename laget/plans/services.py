@@ -50,7 +50,20 @@ def _access(actor: Actor, plan: Plan, *, check: str) -> PlanAccess:
     access = plan_access(actor, plan)
     if access is None or not getattr(access, check):
         raise PermissionDenied
+    refuse_if_closed(plan)
     return access
+
+
+def refuse_if_closed(plan: Plan) -> None:
+    """A closed plan is read-only: it is kept as it was when it closed."""
+    if plan.status == Plan.Status.CLOSED:
+        raise ValidationError(
+            _(
+                "This plan is closed and can only be read. The coordinator can reopen it "
+                "if the work starts again."
+            ),
+            code="closed",
+        )
 
 
 # --- Person and plan ---------------------------------------------------------------
@@ -271,7 +284,11 @@ def team_member_add(
 ) -> TeamMember:
     """Only the coordinator or the person adds someone, always with a reason."""
     _access(actor, plan, check="may_manage_team")
-    if role in (TeamMember.Role.COORDINATOR, TeamMember.Role.PERSON):
+    if role in (
+        TeamMember.Role.COORDINATOR,
+        TeamMember.Role.SPECIALIST_COORDINATOR,
+        TeamMember.Role.PERSON,
+    ):
         raise ValidationError(_("Use 'change coordinator' to appoint a new coordinator."))
     professional_role = role in (TeamMember.Role.MEMBER, TeamMember.Role.RESPONSIBILITY_GROUP)
     if professional_role and (user.kind != User.Kind.PROFESSIONAL or service is None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.plans import views
+from laget.plans import invitation_views, lifecycle_views, views
 
 app_name = "plans"
 
@@ -46,4 +46,38 @@ urlpatterns = [
     path("planer/<int:plan_id>/skjul/<int:block_id>/vis/", views.item_unblock, name="item_unblock"),
     path("nodtilgang/", views.emergency_access, name="emergency"),
     path("min-plan/logg/", views.my_access_log, name="my_access_log"),
+]
+
+# The plan's life cycle: registering, opening, requests, roles, invitations.
+urlpatterns += [
+    path("personer/ny/", lifecycle_views.person_register, name="register"),
+    path("personer/bli-med/", lifecycle_views.join_request, name="join_request"),
+    path("personer/<int:person_id>/plan/", lifecycle_views.plan_open, name="plan_open"),
+    path("personer/<int:person_id>/be-om-plan/", lifecycle_views.plan_request, name="plan_request"),
+    path("foresporsler/", lifecycle_views.request_queue, name="requests"),
+    path(
+        "foresporsler/<int:request_id>/svar/",
+        lifecycle_views.request_answer,
+        name="request_answer",
+    ),
+    path("planer/<int:plan_id>/roller/", lifecycle_views.plan_roles, name="roles"),
+    path(
+        "planer/<int:plan_id>/koordinator/",
+        lifecycle_views.coordinator_change,
+        name="coordinator_change",
+    ),
+    path("planer/<int:plan_id>/avslutt/", lifecycle_views.plan_close, name="close"),
+    path("planer/<int:plan_id>/gjenapne/", lifecycle_views.plan_reopen, name="reopen"),
+    path("planer/<int:plan_id>/inviter/", invitation_views.invite, name="invite"),
+    path(
+        "planer/<int:plan_id>/inviter/<int:invitation_id>/ny-lenke/",
+        invitation_views.invite_resend,
+        name="invite_resend",
+    ),
+    path("invitasjon/<str:token>/", invitation_views.invitation, name="invitation"),
+    path(
+        "invitasjon/<str:token>/ny-lenke/",
+        invitation_views.invitation_renew,
+        name="invitation_renew",
+    ),
 ]

@@ -115,12 +115,18 @@ def test_every_route_has_a_row():
     from laget.notifications.tests.test_access_matrix import NOTIFICATION_MATRIX
     from laget.outcomes.tests.test_access_matrix import OUTCOME_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
+    from laget.plans.tests.test_access_matrix_lifecycle import (
+        LIFECYCLE_API_MATRIX,
+        LIFECYCLE_MATRIX,
+    )
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
     from laget.teams.tests.test_access_matrix import TEAM_MATRIX
 
     every = (
         set(MATRIX)
         | set(PLAN_MATRIX)
+        | set(LIFECYCLE_MATRIX)
+        | set(LIFECYCLE_API_MATRIX)
         | set(CONTINUITY_MATRIX)
         | set(MEETING_MATRIX)
         | set(SURVEY_MATRIX)

@@ -71,3 +71,12 @@ def test_demo_timelines_show_a_gap_a_declined_and_an_overdue_hand_off(demo):
     jonas = plan_of("Jonas")
     views = Perspective.objects.filter(plan=jonas)
     assert {v.is_person for v in views} == {True, False}  # the person's and the DPS's differ
+
+
+def test_a_request_for_a_plan_waits_in_the_municipality(demo):
+    from laget.plans import requests
+
+    ahmed = user("ahmed.rahimi@fjordvik-kommune.test")
+    queue = requests.request_queue(actor=ahmed)
+    assert [str(r.person) for r in queue.to_answer] == ["Amir Haddad"]
+    assert requests.waiting_count(actor=ahmed) == 1
