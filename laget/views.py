@@ -16,12 +16,22 @@ def home(request: HttpRequest) -> HttpResponse:
     """Professionals land on their own day (their plans, services and networks); the
     person on their plan; everyone else on the public catalogue's front door."""
     mine = directory.my_directory(actor=request.user)
-    places = plans.my_plans(actor=request.user, request_id=getattr(request, "request_id", ""))
+    plan_list = plans.my_plan_list(
+        actor=request.user, request_id=getattr(request, "request_id", "")
+    )
+    places = plan_list.places
     person_rows = []
     if getattr(request.user, "kind", "") in ("person", "relative"):
         # The person's own next meeting, beside their plan (the plans are logged above).
         upcoming = meetings.next_meetings(actor=request.user)
         person_rows = [(place, upcoming.get(place.plan_id)) for place in places]
     return render(
-        request, "home.html", {"mine": mine, "places": places, "person_rows": person_rows}
+        request,
+        "home.html",
+        {
+            "mine": mine,
+            "places": places,
+            "person_rows": person_rows,
+            "awaiting_consent": plan_list.awaiting_consent,
+        },
     )

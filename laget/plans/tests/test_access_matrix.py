@@ -130,7 +130,13 @@ PLAN_MATRIX = {
     ),
     "plans:attachment": ("get", None, READ_PLAN, True),
     "plans:goal_edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
-    "plans:measure_edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
+    # The measure is the DPS's: the person proposes and comments, but does not change it.
+    "plans:measure_edit": (
+        "get",
+        None,
+        READ_PLAN | {"relative_with_consent": 403, "person": 403},
+        True,
+    ),
     # Blocking single items: the person only.
     "plans:item_block": ("post", nothing, PERSON_ONLY, False),
     "plans:item_unblock": ("post", nothing, PERSON_ONLY, False),
@@ -148,13 +154,14 @@ PLAN_MATRIX = {
     "plans:stand_in": ("post", nothing, MANAGE | {"coordinator": 302, "person": 403}, False),
     "plans:my_tasks": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     # Without a version the task is not changed; the reader is sent back with a message.
+    # The task is the person's: only they and the coordinator may close it.
     "plans:task_done": (
         "post",
         nothing,
         READ_PLAN
         | {
             "coordinator": 302,
-            "team_professional": 302,
+            "team_professional": 403,
             "person": 302,
             "relative_with_consent": 404,
         },
@@ -359,7 +366,8 @@ def test_the_person_sees_who_read_the_plan_in_plain_words(plan_world, plan_clien
     )
     body = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
     name = plan_world.team_professional.get_full_name()
-    assert f"{name}, ansvarsgruppemedlem ved DPS poliklinikk, leste planen din" in body
+    assert f"{name}, ansvarsgruppemedlem, DPS poliklinikk –" in body
+    assert "1 gang i dag" in body
 
 
 def test_emergency_access_for_24_hours_flagged_and_logged(plan_world, plan_client):
