@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from laget.audit.services import access_log_write_many
@@ -224,6 +225,7 @@ class Attention:
     declined_handoffs: int = 0
     gap_now: bool = False
     gap_days_30: int = 0  # days without a responsible service in the last 30
+    to_reassign: int = 0  # measures and tasks whose service lost the person's consent
 
     @property
     def count(self) -> int:
@@ -236,6 +238,7 @@ class Attention:
             + self.declined_handoffs
             + int(self.gap_now)
             + self.gap_days_30
+            + self.to_reassign
         )
 
 
@@ -256,10 +259,16 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
         for pid, a in mine.items()
     }
     stale_before = timezone.now() - dt.timedelta(days=STALE_MEASURE_DAYS)
-    for m in Measure.objects.filter(
-        plan_id__in=mine, status__in=["planned", "ongoing"], updated_at__lt=stale_before
-    ).only("plan_id"):
-        items[m.plan_id].stale_measures += 1
+    # Stale measures and those marked for re-assignment (a withdrawn consent) in one query.
+    for m in (
+        Measure.objects.filter(plan_id__in=mine, status__in=["planned", "ongoing"])
+        .filter(Q(updated_at__lt=stale_before) | Q(reassign_since__isnull=False))
+        .only("plan_id", "updated_at", "reassign_since")
+    ):
+        if m.reassign_since is not None:
+            items[m.plan_id].to_reassign += 1
+        else:
+            items[m.plan_id].stale_measures += 1
     person_plan = {a.plan.person_id: pid for pid, a in mine.items()}
     for c in (
         Consent.objects.in_force()
@@ -269,8 +278,15 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
         .only("person_id")
     ):
         items[person_plan[c.person_id]].consents_expiring += 1
-    for t in Task.objects.filter(plan_id__in=mine, status="open", due__lt=today).only("plan_id"):
-        items[t.plan_id].overdue_tasks += 1
+    for t in (
+        Task.objects.filter(plan_id__in=mine, status="open")
+        .filter(Q(due__lt=today) | Q(reassign_since__isnull=False))
+        .only("plan_id", "due", "reassign_since")
+    ):
+        if t.reassign_since is not None:
+            items[t.plan_id].to_reassign += 1
+        else:
+            items[t.plan_id].overdue_tasks += 1
     for h in Handoff.objects.filter(plan_id__in=mine, status__in=["requested", "declined"]).only(
         "plan_id", "status", "answer_by"
     ):

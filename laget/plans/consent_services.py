@@ -156,8 +156,9 @@ def _mark_for_reassignment(plan: Plan, withdrawn: Consent) -> dict[str, list[int
     else:
         return {"measures": [], "tasks": []}  # a relative: they own no measures
     still = Consent.objects.in_force().filter(person_id=plan.person_id)
-    covered = Q(pk__in=still.values("to_service_id")) | Q(
-        organisation_id__in=still.values("to_organisation_id")
+    # NOT IN over a column with NULLs matches nothing: keep the NULLs out of both lists.
+    covered = Q(pk__in=still.filter(to_service__isnull=False).values("to_service_id")) | Q(
+        organisation_id__in=still.filter(to_organisation__isnull=False).values("to_organisation_id")
     )
     lost = list(Service.objects.filter(reached).exclude(covered).values_list("pk", flat=True))
     if not lost:
