@@ -14,7 +14,7 @@ from laget.continuity.access import consent_shares_plan_with, may_manage_episode
 from laget.continuity.models import AgreedPicture, Handoff, Perspective, ServiceEpisode
 from laget.continuity.timeline import Episode, Span, gaps, overlaps, responsible_on
 from laget.core.types import Actor
-from laget.directory.models import Membership
+from laget.directory.models import Membership, Service
 from laget.plans.access import PlanAccess
 from laget.plans.models import Category, Consent
 from laget.plans.selectors import access_or_404, log_list, log_read
@@ -310,3 +310,10 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
     if log:
         log_list([(mine[i.plan_id], ["attention"]) for i in needing], request_id=request_id)
     return needing
+
+
+def consent_covers(*, access: PlanAccess, service: Service) -> bool:
+    """Does a consent in force let `service` see the plan? For warning a sender before a
+    hand-off goes to a service that could only decline it. One query; nothing is shown."""
+    consents = list(Consent.objects.in_force().filter(person_id=access.plan.person_id))
+    return consent_shares_plan_with(consents, service)
