@@ -101,7 +101,8 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
         "plan": page.plan,
         "form": form,
         "cards": person_selectors.consent_cards(page.consents or [], today=timezone.localdate()),
-        "give_open": request.method == "POST" or "til" in request.GET,
+        # The person first sees their cards; a coordinator comes here to record one.
+        "give_open": request.method == "POST" or "til" in request.GET or not page.access.is_person,
     }
     if page.access.is_person:
         context["block_form"] = _block_form(page)
