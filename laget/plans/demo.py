@@ -15,7 +15,7 @@ from laget.accounts.models import User
 from laget.core.identifiers import NIN_K1_WEIGHTS, NIN_K2_WEIGHTS, mod11_check_digit
 from laget.directory.demo import DEMO_PASSWORD
 from laget.directory.demo_load import DemoDirectory
-from laget.plans import services
+from laget.plans import selectors, services
 from laget.plans.models import Message, Plan
 
 KOORD = "ahmed.rahimi@fjordvik-kommune.test"  # coordinator in the mental health service
@@ -405,4 +405,7 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
         national_id=jonas.person.national_id or "",
         reason="Jonas ble hentet av ambulant team i natt og trengte kriseplanen sin.",
     )
+    # Reads, through the one door, so "who has read my plan" has something to group.
+    for reader in (LISE, KOORD, KOORD, KOORD, GEIR, MARTIN):
+        selectors.plan_page(actor=users[reader], plan_id=jonas.pk, request_id="demo")
     return plans
