@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
-from laget.audit.services import change_record, create_recorded
+from laget.audit.services import change_record, create_recorded, versioned_update
 from laget.core.types import Actor
 from laget.directory.models import Organisation, Service
 from laget.plans.access import PlanAccess, plan_access
@@ -184,3 +184,27 @@ def _mark_for_reassignment(plan: Plan, withdrawn: Consent) -> dict[str, list[int
     Measure.objects.filter(pk__in=measures).update(reassign_since=now, reassign_because=withdrawn)
     Task.objects.filter(pk__in=tasks).update(reassign_since=now, reassign_because=withdrawn)
     return {"measures": measures, "tasks": tasks}
+
+
+def task_reassign(*, actor: Actor, task: Task, member: TeamMember, based_on_version: int) -> Task:
+    """The coordinator gives an open task to someone else on the team (after a withdrawal
+    marked it, or whenever the work moves): their service goes with them, the mark goes."""
+    access = plan_access(actor, task.plan)
+    if access is None or not access.is_coordinator:
+        raise PermissionDenied(_("Only the coordinator gives a task to someone else."))
+    if member.plan_id != task.plan_id or member.left_at is not None:
+        raise ValidationError(_("Choose someone on the team."))
+    return versioned_update(
+        actor=actor,
+        queryset=Task.objects.filter(status=Task.Status.OPEN),
+        lookup={"pk": task.pk},
+        based_on_version=based_on_version,
+        data={
+            "assignee_user": member.user,
+            "assignee_service": member.service,
+            "reassign_since": None,
+            "reassign_because": None,
+        },
+        action="task_reassign",
+        record_fields=["assignee_user_id", "assignee_service_id"],
+    )

@@ -25,6 +25,11 @@ urlpatterns = [
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
     path("planer/<int:plan_id>/oppgaver/<int:task_id>/ferdig/", views.task_done, name="task_done"),
+    path(
+        "planer/<int:plan_id>/oppgaver/<int:task_id>/gi-videre/",
+        views.task_reassign,
+        name="task_reassign",
+    ),
     path("oppgaver/", views.my_tasks, name="my_tasks"),
     path("planer/<int:plan_id>/aktiver/", views.plan_activate, name="activate"),
     path(

@@ -19,7 +19,7 @@ from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.meetings import selectors as meetings_selectors
-from laget.plans import person_selectors, selectors, services
+from laget.plans import consent_services, person_selectors, selectors, services
 from laget.plans.access import may_open_emergency_access
 from laget.plans.forms import (
     CrisisPlanForm,
@@ -520,6 +520,37 @@ def task_done(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
         messages.success(request, _("The task is marked as done."))
     if request.POST.get("from") == "my_tasks":
         return redirect("plans:my_tasks")
+    return redirect("plans:plan", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def task_reassign(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
+    """The coordinator gives a task (marked after a withdrawal) to someone else on the team."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="tasks")
+    task = get_object_or_404(Task, pk=task_id, plan=access.plan, status=Task.Status.OPEN)
+    member = (
+        TeamMember.objects.active()
+        .filter(plan=access.plan, pk=request.POST.get("member") or 0)
+        .first()
+    )
+    if member is None:
+        if not access.is_coordinator:
+            raise PermissionDenied
+        messages.error(request, _("Choose someone on the team."))
+        return redirect("plans:plan", plan_id=plan_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        consent_services.task_reassign(
+            actor=request.user, task=task, member=member, based_on_version=version
+        )
+    except EditConflict:
+        messages.error(request, _("Someone changed the task before you. Look at it again."))
+    else:
+        messages.success(request, _("The task is given to %(name)s.") % {"name": member.user})
     return redirect("plans:plan", plan_id=plan_id)
 
 

@@ -189,6 +189,20 @@ PLAN_MATRIX = {
         },
         False,
     ),
+    # Giving a task to someone else: the coordinator only (here without a choice: sent
+    # back with a message); the relative reads no tasks.
+    "plans:task_reassign": (
+        "post",
+        nothing,
+        READ_PLAN
+        | {
+            "coordinator": 302,
+            "team_professional": 403,
+            "person": 403,
+            "relative_with_consent": 404,
+        },
+        False,
+    ),
     # The JSON API: the same doors; anonymous gets 401.
     "api-v1:list_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 401}, False),
     "api-v1:get_plan": ("get", None, READ_PLAN | {"anonymous": 401}, True),
@@ -281,7 +295,7 @@ def url_for(route: str, w) -> str:
             actor=w.person, plan=w.plan, kind="goal", object_id=goal.pk, hidden_from=None
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "block_id": block.pk})
-    if route == "plans:task_done":
+    if route in ("plans:task_done", "plans:task_reassign"):
         from laget.plans import services
 
         task = services.task_add(

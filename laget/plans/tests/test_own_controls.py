@@ -185,7 +185,7 @@ def test_withdrawal_drops_the_plan_at_once_marks_work_and_is_undone_the_same_day
     assert Consent.objects.get(pk=consent.pk).withdrawn_at is not None
 
 
-def test_a_coordinator_reassigning_a_measure_clears_its_mark(plan_world, work):
+def test_a_coordinator_reassigning_a_measure_or_task_clears_its_mark(plan_world, plan_client, work):
     measure, _dps_task, _own = work
     consent = Consent.objects.get(to_service=plan_world.dps)
     services.consent_withdraw(actor=plan_world.person, plan=plan_world.plan, consent=consent)
@@ -199,6 +199,34 @@ def test_a_coordinator_reassigning_a_measure_clears_its_mark(plan_world, work):
     )
     measure.refresh_from_db()
     assert measure.reassign_since is None and measure.responsible_service == plan_world.municipal
+    # The DPS's task goes to the coordinator, through the plan page's form.
+    from laget.plans.models import TeamMember
+
+    task = Task.objects.get(pk=_dps_task.pk)
+    assert task.reassign_since is not None
+    coordinator_place = TeamMember.objects.get(plan=plan_world.plan, user=plan_world.coordinator)
+    url = reverse("plans:task_reassign", kwargs={"plan_id": plan_world.plan.pk, "task_id": task.pk})
+    client = plan_client("coordinator")
+    assert (
+        f'action="{url}"'
+        in client.get(
+            reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
+        ).content.decode()
+    )
+    assert (
+        plan_client("person").post(url, {"member": coordinator_place.pk, "version": 1}).status_code
+        == 403
+    )
+    assert (
+        client.post(url, {"member": coordinator_place.pk, "version": task.version}).status_code
+        == 302
+    )
+    task.refresh_from_db()
+    assert task.reassign_since is None
+    assert (task.assignee_user, task.assignee_service) == (
+        plan_world.coordinator,
+        plan_world.municipal,
+    )
 
 
 def test_leaving_the_team_says_access_has_ended(plan_world, plan_client):
