@@ -231,6 +231,13 @@ def consent_cards(consents: list[Consent], *, today: dt.date) -> list[ConsentCar
     return sorted(cards, key=lambda card: order[card.state])
 
 
+def current_and_past(cards: list[ConsentCard]) -> tuple[list[ConsentCard], list[ConsentCard]]:
+    """The cards that matter now (in force, coming, or withdrawn today and still undoable),
+    and the history (run out, withdrawn earlier), which the page folds away."""
+    current = [c for c in cards if c.may_withdraw or c.may_undo]
+    return current, [c for c in cards if not (c.may_withdraw or c.may_undo)]
+
+
 def consent_receiver_name(consent: Consent) -> str:
     if consent.to_service_id:
         return consent.to_service.name  # type: ignore[union-attr]

@@ -96,11 +96,15 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The consent is recorded."))
             return redirect("plans:consents", plan_id=plan_id)
     status = 400 if request.method == "POST" else 200
+    cards, past = person_selectors.current_and_past(
+        person_selectors.consent_cards(page.consents or [], today=timezone.localdate())
+    )
     context = {
         "p": page,
         "plan": page.plan,
         "form": form,
-        "cards": person_selectors.consent_cards(page.consents or [], today=timezone.localdate()),
+        "cards": cards,
+        "past": past,
         # The person first sees their cards; a coordinator comes here to record one.
         "give_open": request.method == "POST" or "til" in request.GET or not page.access.is_person,
     }
