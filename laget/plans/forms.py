@@ -126,6 +126,7 @@ class MultipleFileField(forms.FileField):
 
 class MessageForm(PlanPageForm):
     id_prefix = "message"
+    field_order = ["body", "attachments"]  # the words first; a file is the exception
 
     attachments = MultipleFileField(
         label=_("Attachments"),

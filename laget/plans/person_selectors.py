@@ -217,7 +217,8 @@ def consent_cards(consents: list[Consent], *, today: dt.date) -> list[ConsentCar
             ConsentCard(
                 consent=c,
                 receiver=consent_receiver_name(c),
-                categories=[str(labels.get(code, code)) for code in c.categories],
+                # In the order the plan is built (the plan first), not by code.
+                categories=[str(labels[code]) for code in labels if code in c.categories],
                 state=state,
                 may_withdraw=state in ("in_force", "future"),
                 may_undo=bool(
