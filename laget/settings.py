@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "laget.accounts.middleware.RequireMfaMiddleware",
+    "laget.core.middleware.ExplainedNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "laget.urls"

@@ -17,7 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Professionals land on their own day (their plans, services and networks); the
     person on their plan; everyone else on the public catalogue's front door."""
     mine = directory.my_directory(actor=request.user)
-    places = plans.my_plans(actor=request.user, request_id=getattr(request, "request_id", ""))
+    plan_list = plans.my_plan_list(
+        actor=request.user, request_id=getattr(request, "request_id", "")
+    )
+    places = plan_list.places
     person_rows = []
     tasks = None
     if getattr(request.user, "kind", "") == "professional" and mine.memberships:
@@ -41,5 +44,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "person_rows": person_rows,
             "tasks": tasks,
             "waiting_requests": waiting,
+            "awaiting_consent": plan_list.awaiting_consent,
         },
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from laget.audit.services import access_log_write_many
@@ -13,7 +14,7 @@ from laget.continuity.access import consent_shares_plan_with, may_manage_episode
 from laget.continuity.models import AgreedPicture, Handoff, Perspective, ServiceEpisode
 from laget.continuity.timeline import Episode, Span, gaps, overlaps, responsible_on
 from laget.core.types import Actor
-from laget.directory.models import Membership
+from laget.directory.models import Membership, Service
 from laget.plans.access import PlanAccess
 from laget.plans.models import Category, Consent
 from laget.plans.selectors import access_or_404, log_list, log_read
@@ -243,6 +244,7 @@ class Attention:
     declined_handoffs: int = 0
     gap_now: bool = False
     gap_days_30: int = 0  # days without a responsible service in the last 30
+    to_reassign: int = 0  # measures and tasks whose service lost the person's consent
 
     @property
     def count(self) -> int:
@@ -255,6 +257,7 @@ class Attention:
             + self.declined_handoffs
             + int(self.gap_now)
             + self.gap_days_30
+            + self.to_reassign
         )
 
 
@@ -275,10 +278,16 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
         for pid, a in mine.items()
     }
     stale_before = timezone.now() - dt.timedelta(days=STALE_MEASURE_DAYS)
-    for m in Measure.objects.filter(
-        plan_id__in=mine, status__in=["planned", "ongoing"], updated_at__lt=stale_before
-    ).only("plan_id"):
-        items[m.plan_id].stale_measures += 1
+    # Stale measures and those marked for re-assignment (a withdrawn consent) in one query.
+    for m in (
+        Measure.objects.filter(plan_id__in=mine, status__in=["planned", "ongoing"])
+        .filter(Q(updated_at__lt=stale_before) | Q(reassign_since__isnull=False))
+        .only("plan_id", "updated_at", "reassign_since")
+    ):
+        if m.reassign_since is not None:
+            items[m.plan_id].to_reassign += 1
+        else:
+            items[m.plan_id].stale_measures += 1
     person_plan = {a.plan.person_id: pid for pid, a in mine.items()}
     for c in (
         Consent.objects.in_force()
@@ -288,8 +297,15 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
         .only("person_id")
     ):
         items[person_plan[c.person_id]].consents_expiring += 1
-    for t in Task.objects.filter(plan_id__in=mine, status="open", due__lt=today).only("plan_id"):
-        items[t.plan_id].overdue_tasks += 1
+    for t in (
+        Task.objects.filter(plan_id__in=mine, status="open")
+        .filter(Q(due__lt=today) | Q(reassign_since__isnull=False))
+        .only("plan_id", "due", "reassign_since")
+    ):
+        if t.reassign_since is not None:
+            items[t.plan_id].to_reassign += 1
+        else:
+            items[t.plan_id].overdue_tasks += 1
     for h in Handoff.objects.filter(plan_id__in=mine, status__in=["requested", "declined"]).only(
         "plan_id", "status", "answer_by"
     ):
@@ -313,3 +329,10 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
     if log:
         log_list([(mine[i.plan_id], ["attention"]) for i in needing], request_id=request_id)
     return needing
+
+
+def consent_covers(*, access: PlanAccess, service: Service) -> bool:
+    """Does a consent in force let `service` see the plan? For warning a sender before a
+    hand-off goes to a service that could only decline it. One query; nothing is shown."""
+    consents = list(Consent.objects.in_force().filter(person_id=access.plan.person_id))
+    return consent_shares_plan_with(consents, service)

@@ -28,7 +28,7 @@ from laget.core.types import Actor
 from laget.directory.models import Service
 from laget.notifications.services import notify
 from laget.plans.access import plan_access
-from laget.plans.models import Category, Measure, Plan, TeamMember
+from laget.plans.models import Category, Measure, Plan, Task, TeamMember
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -131,7 +131,11 @@ def handoff_request(
     summary: str,
     wanted_from: dt.date,
     answer_by: dt.date,
+    ask_consent: bool = False,
 ) -> Handoff:
+    """Ask another service to take over. With `ask_consent` (the sender was warned that no
+    consent lets the receiver see the plan), the person is asked in the same step: a task
+    for them (or, without an account, for the coordinator) to answer by the answer date."""
     access = plan_access(actor, episode.plan)
     if access is None or not may_manage_episodes(access, episode.service):
         raise PermissionDenied
@@ -145,6 +149,8 @@ def handoff_request(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if ask_consent:
+            _ask_for_consent(actor, episode.plan, to_service, answer_by)
         handoff = create_recorded(
             actor=actor,
             action="handoff_request",
@@ -161,6 +167,34 @@ def handoff_request(
         )
         notify(event="handoff_requested", plan=episode.plan, actor=actor, target=handoff)
     return handoff
+
+
+def _ask_for_consent(actor: Actor, plan: Plan, service: Service, answer_by: dt.date) -> Task:
+    """A task asking the person whether `service` may see the plan; the person answers on
+    their consents page. Without an account of their own, the coordinator asks them."""
+    person_user_id = plan.person.user_id
+    if person_user_id is not None:
+        assignee_id = person_user_id
+        title = _("Answer whether %(service)s may see your plan (under «Who may see what»)")
+    else:
+        coordinator = TeamMember.objects.active().filter(plan=plan, role="coordinator").first()
+        if coordinator is None:
+            raise ValidationError(_("The plan has no coordinator to ask the person for consent."))
+        assignee_id = coordinator.user_id
+        title = _("Ask the person whether %(service)s may see the plan")
+    # notify: consent_requested
+    return create_recorded(
+        actor=actor,
+        action="consent_request",
+        obj=Task(
+            plan=plan,
+            title=(title % {"service": service.name})[:200],
+            due=answer_by,
+            assignee_user_id=assignee_id,
+            created_by=actor,
+        ),
+        fields=["title", "due", "assignee_user_id"],
+    )
 
 
 def handoff_accept(*, actor: Actor, handoff: Handoff) -> Handoff:

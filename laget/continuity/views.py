@@ -110,14 +110,31 @@ def handoff_request(request: HttpRequest, plan_id: int, episode_id: int) -> Http
     )
     if not form.is_valid():
         messages.error(request, _("Fill in the service, what they need to know and the dates."))
-    else:
-        run_and_report(
+        return redirect("continuity:timeline", plan_id=plan_id)
+    choice = request.POST.get("consent_choice", "")
+    to_service = form.cleaned_data["to_service"]
+    if choice not in ("ask", "send") and not selectors.consent_covers(
+        access=access, service=to_service
+    ):
+        # Before it is sent: no consent lets the receiver see the plan, so they could only
+        # decline. Say so, and offer to ask the person in the same step.
+        return render(
             request,
-            lambda: services.handoff_request(
-                actor=request.user, episode=episode, **form.cleaned_data
-            ),
-            _("The hand-off is sent. You keep the responsibility until it is accepted."),
+            "continuity/handoff_confirm.html",
+            {"plan": access.plan, "episode": episode, "form": form, "service": to_service},
         )
+    run_and_report(
+        request,
+        lambda: services.handoff_request(
+            actor=request.user, episode=episode, ask_consent=choice == "ask", **form.cleaned_data
+        ),
+        _("The hand-off is sent. You keep the responsibility until it is accepted.")
+        if choice != "ask"
+        else _(
+            "The hand-off is sent, and the person is asked for consent. You keep the "
+            "responsibility until it is accepted."
+        ),
+    )
     return redirect("continuity:timeline", plan_id=plan_id)
 
 

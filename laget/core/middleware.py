@@ -142,3 +142,29 @@ CONTROL_CHARACTER_MESSAGE = _(
 NUMBER_TOO_LARGE_MESSAGE = _(
     "A number in the address is too large. Check the address, or go back and try again."
 )
+
+
+class ExplainedNotFoundMiddleware:
+    """Shows an ExplainedNotFound's plain-words reason on a 404 page, instead of the bare
+    "cannot find that page" (in production and in development alike)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.template.response import TemplateResponse
+
+        from laget.core.exceptions import ExplainedNotFound
+
+        if not isinstance(exception, ExplainedNotFound):
+            return None
+        response = TemplateResponse(
+            request,
+            exception.template_name,
+            {"heading": exception.heading, "explanation": exception.explanation},
+            status=404,
+        )
+        return response.render()

@@ -358,3 +358,15 @@ def plan_meetings(*, actor: Actor, access: PlanAccess, request_id: str = "") -> 
     meetings = list(access.plan.meetings.select_related("chair").order_by("-starts_at")[:100])
     log_read(access, categories=[Category.PLAN], request_id=request_id)
     return meetings
+
+
+def plan_next_meeting(*, access: PlanAccess) -> Meeting | None:
+    """The plan's next planned meeting, for the top of the plan page, which has checked
+    access and logs its read: one query."""
+    return (
+        Meeting.objects.filter(
+            plan_id=access.plan.pk, starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+        )
+        .order_by("starts_at")
+        .first()
+    )

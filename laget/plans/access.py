@@ -15,6 +15,9 @@
 - The person may block single goals and measures from a service or from every
   professional; the coordinator still sees them.
 - Nobody else reads anything: not a colleague in the same service, not an operator.
+- Each role has its own controls: the person and relatives propose and comment; only
+  the responsible service sets a measure's status; only the assignee or the coordinator
+  closes a task.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from laget.plans.models import (
     Consent,
     EmergencyAccess,
     ItemBlock,
+    Measure,
     Plan,
+    Task,
     TeamMember,
 )
 
@@ -99,6 +104,42 @@ class PlanAccess:
         """The person's blocks hide items from professionals and relatives; the person and
         the coordinator (who keeps the plan together) still see them."""
         return self.is_person or self.is_coordinator
+
+    # --- Each role its own controls (the person proposes and comments; the service that
+    # is responsible decides; the assignee or the coordinator closes a task) ---
+
+    @property
+    def service_id(self) -> int | None:
+        """The service a professional takes part for; None for the person and relatives."""
+        return self.member.service_id if self.is_professional and self.member else None
+
+    def may_change_measure(self, measure: Measure) -> bool:
+        """Change a measure's texts, dates or responsible service: the coordinator (who
+        re-assigns), the responsible service, or, while nobody owns it yet, whoever may
+        edit the plan (a proposal the person made can still be worked on)."""
+        if not self.may_edit_plan:
+            return False
+        if self.is_coordinator or measure.responsible_service_id is None:
+            return True
+        return self.service_id is not None and self.service_id == measure.responsible_service_id
+
+    def may_set_measure_status(self, measure: Measure) -> bool:
+        """Only the responsible service says whether its help is planned, ongoing, done or
+        stopped; the coordinator does while no service owns the measure."""
+        if not self.may_edit_plan:
+            return False
+        if measure.responsible_service_id is None:
+            return self.is_coordinator
+        return self.service_id is not None and self.service_id == measure.responsible_service_id
+
+    def may_close_task(self, task: Task) -> bool:
+        """Only the one the task is given to (a person, or someone taking part for the
+        service it is given to) or the coordinator ticks it done."""
+        if not self.may_read(Category.TASKS):
+            return False
+        if self.is_coordinator or task.assignee_user_id == self.user.pk:
+            return True
+        return self.service_id is not None and task.assignee_service_id == self.service_id
 
     def visible(self, items: list, kind: str, blocks: list[ItemBlock]) -> list:
         """`items` of `kind` without those the person has blocked from this actor."""
@@ -182,6 +223,13 @@ def access_from(
 def team_accesses(user: Actor) -> list[PlanAccess]:
     """What the user may do on each open plan they have a place on: two queries in all,
     for lists across plans ("my tasks")."""
+    return [a for _place, a in team_places(user) if a is not None]
+
+
+def team_places(user: Actor) -> list[tuple[TeamMember, PlanAccess | None]]:
+    """The user's places on open plans' teams, each with what it lets them do now (None:
+    nothing), in two queries. A place whose consent is withdrawn or not yet given gives
+    an access without categories: lists show such a plan only as "awaiting consent"."""
     if not user.is_authenticated or not user.is_active:
         return []
     places = list(
@@ -194,8 +242,7 @@ def team_accesses(user: Actor) -> list[PlanAccess]:
     consents: dict[int, list[Consent]] = {}
     for consent in Consent.objects.in_force().filter(person_id__in=person_ids):
         consents.setdefault(consent.person_id, []).append(consent)
-    accesses = [access_from(user, p.plan, p, consents.get(p.plan.person_id, [])) for p in places]
-    return [a for a in accesses if a is not None]
+    return [(p, access_from(user, p.plan, p, consents.get(p.plan.person_id, []))) for p in places]
 
 
 def _name(user: Actor) -> str:

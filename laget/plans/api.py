@@ -3,16 +3,17 @@ access rules and the same access log (one entry per request). Refusals are 404."
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from laget.audit.services import EditConflict
 from laget.core.validation import MAX_PAGE
 from laget.directory.models import LONG_TEXT
 from laget.plans import lifecycle_api, selectors, services
-from laget.plans.models import Category
+from laget.plans.models import Category, Measure, Task
 
 router = Router(tags=["plans"], auth=django_auth)
 
@@ -234,3 +235,63 @@ router.post(
     url_name="open_plan",
     summary="Open a draft plan",
 )(lifecycle_api.open_plan)
+# --- Each role its own controls: the same rules as the pages (access.py, services) ---
+
+
+class MeasureStatusIn(Schema):
+    status: str = Field(..., description="planned, ongoing, done or stopped")
+    version: int = Field(..., description="The version the change is based on")
+
+
+class TaskDoneIn(Schema):
+    version: int = Field(..., description="The version the change is based on")
+
+
+def _refusal(exc: PermissionDenied) -> HttpError:
+    return HttpError(403, str(exc) or "Du har ikke lov til å gjøre dette.")
+
+
+@router.patch("/plans/{plan_id}/measures/{measure_id}", response=MeasureOut)
+def update_measure_status(
+    request: HttpRequest, plan_id: int, measure_id: int, payload: MeasureStatusIn
+):
+    """Only the responsible service changes a measure's status; the person and relatives
+    comment through messages instead (403 with the reason)."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
+    measure = access.plan.measures.filter(pk=measure_id).first()
+    if measure is None:
+        raise HttpError(404, "Tiltaket finnes ikke i denne planen.")
+    if payload.status not in Measure.Status.values:
+        raise HttpError(422, "Velg en status: planned, ongoing, done eller stopped.")
+    try:
+        updated = services.measure_update(
+            actor=request.user,
+            measure=measure,
+            based_on_version=payload.version,
+            data={"status": payload.status},
+        )
+    except PermissionDenied as exc:
+        raise _refusal(exc) from exc
+    except EditConflict as exc:
+        raise HttpError(409, "Noen endret tiltaket før deg. Hent det på nytt.") from exc
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    return _measure(Measure.objects.select_related("responsible_service").get(pk=updated.pk))
+
+
+@router.post("/plans/{plan_id}/tasks/{task_id}/done", response=TaskOut)
+def complete_task(request: HttpRequest, plan_id: int, task_id: int, payload: TaskDoneIn):
+    """Only the one the task is given to, or the coordinator, closes it (403 otherwise)."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category=Category.TASKS)
+    task = access.plan.tasks.filter(pk=task_id).first()
+    if task is None:
+        raise HttpError(404, "Oppgaven finnes ikke i denne planen.")
+    try:
+        done = services.task_complete(
+            actor=request.user, task=task, based_on_version=payload.version
+        )
+    except PermissionDenied as exc:
+        raise _refusal(exc) from exc
+    except EditConflict as exc:
+        raise HttpError(409, "Noen endret oppgaven før deg. Hent den på nytt.") from exc
+    return _task(Task.objects.select_related("assignee_user", "assignee_service").get(pk=done.pk))

@@ -15,7 +15,7 @@ from laget.accounts.models import User
 from laget.core.identifiers import NIN_K1_WEIGHTS, NIN_K2_WEIGHTS, mod11_check_digit
 from laget.directory.demo import DEMO_PASSWORD
 from laget.directory.demo_load import DemoDirectory
-from laget.plans import services
+from laget.plans import selectors, services
 from laget.plans.models import Message, Plan
 
 KOORD = "ahmed.rahimi@fjordvik-kommune.test"  # coordinator in the mental health service
@@ -48,6 +48,9 @@ class DemoPerson:
     tasks: list[tuple[str, str, int]] = field(default_factory=list)  # who, title, due in days
     messages: list[tuple[str, str, int]] = field(default_factory=list)  # who, text, days ago
     login: bool = True
+    # Services the person gave consent to and withdrew today: their work waits for the
+    # coordinator to re-assign ("needs attention"), and the person can still undo it.
+    withdrawn: list[tuple[str, list[str]]] = field(default_factory=list)
     needs: str = ""
     resources: str = ""
 
@@ -177,10 +180,12 @@ PERSONS = [
         "samhandlingsteamet",
         team=[(LISE, "group", "dps-ambulant-team"), (THOMAS, "member", "nav-arbeid")],
         consents=[("dps-ambulant-team", ["plan", "tasks", "messages", "health"])],
+        withdrawn=[("nav-arbeid", ["plan", "tasks"])],
         goals=[("Jeg vil ha kontakt med broren min igjen.", "relations")],
         measures=[
             ("Ambulant oppfølging", "dps-ambulant-team", "to ganger per uke"),
             ("Ambulant oppfølging", "samhandlingsteamet", "ukentlig"),
+            ("Arbeidsrettet oppfølging", "nav-arbeid", "månedlig"),
         ],
     ),
     DemoPerson(
@@ -346,6 +351,17 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
                 scope=scope,
                 starts=today - dt.timedelta(days=45),
             )
+        for slug, categories in p.withdrawn:
+            consent = services.consent_record(
+                actor=actor_for_consent,
+                plan=plan,
+                to_service=directory.services[slug],
+                categories=categories,
+                valid_from=today - dt.timedelta(days=30),
+                valid_to=today + dt.timedelta(days=300),
+                method="in_person",
+            )
+            services.consent_withdraw(actor=actor_for_consent, plan=plan, consent=consent)
         if p.needs or p.resources:
             plan = services.plan_update(
                 actor=coordinator,
@@ -382,6 +398,17 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
             Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED)
         plans.append(plan)
     load_plan_request(directory)
+    # Last night the DPS's ambulant team opened Jonas's plan in an emergency: it stands at
+    # the top of his log and on the plan until his coordinator has gone through it.
+    jonas = plans[0]
+    services.emergency_access_open(
+        actor=users[LISE],
+        national_id=jonas.person.national_id or "",
+        reason="Jonas ble hentet av ambulant team i natt og trengte kriseplanen sin.",
+    )
+    # Reads, through the one door, so "who has read my plan" has something to group.
+    for reader in (LISE, KOORD, KOORD, KOORD, GEIR, MARTIN):
+        selectors.plan_page(actor=users[reader], plan_id=jonas.pk, request_id="demo")
     return plans
 
 

@@ -126,6 +126,7 @@ class MultipleFileField(forms.FileField):
 
 class MessageForm(PlanPageForm):
     id_prefix = "message"
+    field_order = ["body", "attachments"]  # the words first; a file is the exception
 
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -426,10 +427,14 @@ class MeasureEditForm(forms.ModelForm):
         fields = ["title", "responsible_service", "scope", "how", "starts", "ends", "status"]
         widgets = {"how": forms.Textarea(attrs={"rows": 3}), "starts": DateInput, "ends": DateInput}
 
-    def __init__(self, *args, services=None, **kwargs) -> None:
+    def __init__(self, *args, services=None, may_set_status=True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if services is not None:
             self.fields["responsible_service"].queryset = services  # type: ignore[attr-defined]
+        if not may_set_status:
+            # Only the responsible service sets the status; a disabled field keeps its value.
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = _("Only the responsible service changes the status.")
 
 
 class GoalEditForm(forms.ModelForm):

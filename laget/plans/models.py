@@ -461,6 +461,12 @@ class Measure(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # Set when the person withdraws the consent its service worked under: the coordinator
+    # finds it a new owner. Undoing the withdrawal the same day clears it again.
+    reassign_since = models.DateTimeField(_("to be re-assigned since"), null=True, blank=True)
+    reassign_because = models.ForeignKey(
+        "Consent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts", "pk"]
@@ -511,6 +517,11 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # As for measures: the assignee's service lost its consent; the coordinator re-assigns.
+    reassign_since = models.DateTimeField(_("to be re-assigned since"), null=True, blank=True)
+    reassign_because = models.ForeignKey(
+        "Consent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["due", "pk"]

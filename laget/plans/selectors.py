@@ -11,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laget.audit.models import AccessLogEntry
 from laget.audit.services import access_log_write, access_log_write_many
+from laget.core.exceptions import ExplainedNotFound
 from laget.core.types import Actor
 from laget.directory.models import Membership
-from laget.plans.access import PlanAccess, plan_access, team_accesses
+from laget.plans.access import PlanAccess, plan_access, team_accesses, team_places
 from laget.plans.models import (
     Attachment,
     Category,
@@ -33,7 +36,6 @@ from laget.plans.models import (
     Measure,
     Message,
     MessageDraft,
-    Person,
     Plan,
     Task,
     TeamMember,
@@ -52,10 +54,50 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 def access_or_404(*, actor: Actor, plan_id: int, category: str = Category.PLAN) -> PlanAccess:
     """What the actor may do with the plan; 404 unless they may read `category`."""
-    access = plan_access(actor, _plan_or_404(plan_id))
-    if access is None or not access.may_read(category):
+    plan = _plan_or_404(plan_id)
+    access = plan_access(actor, plan)
+    if access is None or not access.may_read(Category.PLAN):
+        refuse(actor, plan)
+    if not access.may_read(category):
         raise Http404
     return access
+
+
+def refuse(actor: Actor, plan: Plan) -> NoReturn:
+    """Refuse someone who may not read the plan. Whoever never had a place on it gets the
+    bare 404, so its existence does not leak; whoever had (or has) a place, or had
+    emergency access, is told in plain words that their access has ended, and why, without
+    the person's name. Two queries, on the refusal path only."""
+    if not actor.is_authenticated:
+        raise Http404
+    place = (
+        TeamMember.objects.filter(plan=plan, user=actor)
+        .order_by(F("left_at").desc(nulls_first=True))
+        .first()
+    )
+    if place is not None and place.left_at is None:
+        raise ExplainedNotFound(
+            _("You cannot see this plan now"),
+            _(
+                "No consent in force lets your service see this plan: it has not been given, "
+                "has been withdrawn or has run out. The coordinator knows. You see the plan "
+                "again if the person gives a new consent."
+            ),
+        )
+    if place is not None:
+        raise ExplainedNotFound(
+            _("Your access to this plan has ended"),
+            _(
+                "You are no longer on the team around this person. Ask the coordinator if "
+                "you need to take part again."
+            ),
+        )
+    if EmergencyAccess.objects.filter(plan=plan, user=actor).exists():
+        raise ExplainedNotFound(
+            _("Your emergency access has ended"),
+            _("Emergency access lasts 24 hours. Open it again only if the emergency goes on."),
+        )
+    raise Http404
 
 
 def log_read(
@@ -152,6 +194,10 @@ class PlanPage:
     crisis_plan: CrisisPlan | None  # None: health details not consented
     blocks: list[ItemBlock]  # the person's own blocks, for the person only
     today: object
+    # Each role its own controls (access.py decides; the page only shows what it may do).
+    changeable_measures: frozenset[int] = frozenset()
+    closable_tasks: frozenset[int] = frozenset()
+    my_open_tasks: list[Task] = field(default_factory=list)  # given to the reader or their service
 
 
 def _active_team(plan: Plan) -> list[TeamMember]:
@@ -185,7 +231,7 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
     team = _active_team(plan)
     access = plan_access(actor, plan, team=team)
     if access is None or not access.may_read(Category.PLAN):
-        raise Http404
+        refuse(actor, plan)
     blocks = list(plan.blocks.all())
     goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
     measures = access.visible(
@@ -251,6 +297,14 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
         crisis_plan=crisis,
         blocks=blocks if access.is_person else [],
         today=timezone.localdate(),
+        changeable_measures=frozenset(m.pk for m in measures if access.may_change_measure(m)),
+        closable_tasks=frozenset(t.pk for t in tasks or [] if access.may_close_task(t)),
+        my_open_tasks=[
+            t
+            for t in tasks or []
+            if t.assignee_user_id == actor.pk
+            or (access.service_id is not None and t.assignee_service_id == access.service_id)
+        ],
     )
 
 
@@ -278,62 +332,36 @@ def messages_page(
     return MessagesPage(access=access, page=page, draft=draft)
 
 
-def my_plans(*, actor: Actor, request_id: str = "", limit: int = 200) -> list[TeamMember]:
-    """The actor's places on open plans' teams, with plan and person, by the person's name.
+@dataclass
+class MyPlanList:
+    places: list[TeamMember]  # open plans the actor may read now, by the person's name
+    awaiting_consent: int  # places on teams where no consent in force lets them read yet
 
-    A list names persons, so it logs one entry per plan shown (one query to read, one
+
+def my_plan_list(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyPlanList:
+    """The actor's places on open plans' teams that they may read now, with plan and
+    person, by the person's name. A place without a consent in force (never given,
+    withdrawn, run out) names nobody: it is only counted as awaiting consent.
+
+    A list names persons, so it logs one entry per plan shown (two queries to read, one
     transaction to log).
     """
-    if not actor.is_authenticated:
-        return []
-    places = list(
-        TeamMember.objects.active()
-        .filter(user=actor)
-        .exclude(plan__status=Plan.Status.CLOSED)
-        .select_related("plan__person", "service")
-        .order_by("plan__person__last_name", "plan__person__first_name")[:limit]
-    )
-    log_list(
-        [
-            (
-                PlanAccess(
-                    actor,
-                    place.plan,
-                    place,
-                    frozenset(),
-                    "self" if place.role == TeamMember.Role.PERSON else "care",
-                    actor.get_full_name() or actor.email,
-                    place.get_role_display(),
-                    place.service.name if place.service else "",
-                ),
-                ["plan_list"],
-            )
-            for place in places
-        ],
-        request_id=request_id,
-    )
-    return places
+    readable: list[tuple[TeamMember, PlanAccess]] = []
+    awaiting = 0
+    for place, access in team_places(actor):
+        if access is not None and access.may_read(Category.PLAN):
+            readable.append((place, access))
+        elif place.role != TeamMember.Role.PERSON:
+            awaiting += 1
+    readable.sort(key=lambda pa: (pa[0].plan.person.last_name, pa[0].plan.person.first_name))
+    readable = readable[:limit]
+    log_list([(access, ["plan_list"]) for _place, access in readable], request_id=request_id)
+    return MyPlanList([place for place, _access in readable], awaiting)
 
 
-def person_access_log(*, actor: Actor, page_number: int | str = 1, request_id: str = "") -> Page:
-    """The person's own log: who has read their plan, newest first (their own reads left
-    out). Only the person themself reaches this."""
-    person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
-    if person is None:
-        raise Http404
-    entries = AccessLogEntry.objects.filter(person_id=person.pk).exclude(purpose="self")
-    page = Paginator(entries.order_by("-at", "-pk"), 25).get_page(page_number)
-    access_log_write(
-        actor=actor,
-        actor_name=actor.get_full_name(),
-        actor_role="",
-        actor_service="",
-        person_id=person.pk,
-        category="access_log",
-        purpose="self",
-        request_id=request_id,
-    )
-    return page
+def my_plans(*, actor: Actor, request_id: str = "", limit: int = 200) -> list[TeamMember]:
+    """The places of my_plan_list (for callers that show only the plans)."""
+    return my_plan_list(actor=actor, request_id=request_id, limit=limit).places
 
 
 @dataclass

@@ -28,10 +28,14 @@ from laget.core.types import Actor
 from laget.directory.models import LONG_TEXT, Organisation, Service
 from laget.notifications.services import notify
 from laget.plans.access import PlanAccess, may_open_emergency_access, plan_access
+from laget.plans.consent_services import (  # noqa: F401  (callers know them as services.*)
+    consent_record,
+    consent_withdraw,
+    consent_withdrawal_undo,
+)
 from laget.plans.models import (
     Attachment,
     Category,
-    Consent,
     CrisisPlan,
     EmergencyAccess,
     Goal,
@@ -326,86 +330,7 @@ def team_member_leave(*, actor: Actor, member: TeamMember, reason: str) -> TeamM
     return locked
 
 
-# --- Consent -----------------------------------------------------------------------
-
-
-def consent_record(
-    *,
-    actor: Actor,
-    plan: Plan,
-    categories: list[str],
-    valid_from: dt.date,
-    valid_to: dt.date,
-    method: str,
-    witness: str = "",
-    to_service: Service | None = None,
-    to_organisation: Organisation | None = None,
-    to_relative: User | None = None,
-) -> Consent:
-    """The person's consent to share categories with one receiver, for a period."""
-    access = _access(actor, plan, check="may_manage_team")
-    errors: dict[str, str] = {}
-    if sum(r is not None for r in (to_service, to_organisation, to_relative)) != 1:
-        errors["to_service"] = _(
-            "Choose who receives: one service, one organisation or one relative."
-        )
-    if not categories or set(categories) - set(Category.values):
-        errors["categories"] = _("Choose at least one kind of information to share.")
-    if valid_to < valid_from:
-        errors["valid_to"] = _(
-            "The consent cannot end before it starts. Check the dates: 'valid to' must be "
-            "the same day as 'valid from' or later."
-        )
-    if method == Consent.Method.VERBAL and not witness.strip():
-        errors["witness"] = _("Consent given verbally needs a witness. Write the witness's name.")
-    if errors:
-        raise ValidationError(errors)
-    if access.is_person:
-        method = Consent.Method.DIGITAL
-    with transaction.atomic():
-        return create_recorded(
-            actor=actor,
-            action="consent_record",
-            obj=Consent(
-                person=plan.person,
-                to_service=to_service,
-                to_organisation=to_organisation,
-                to_relative=to_relative,
-                categories=sorted(set(categories)),
-                valid_from=valid_from,
-                valid_to=valid_to,
-                method=method,
-                witness=witness.strip(),
-                recorded_by=actor,
-            ),
-            fields=[
-                "to_service_id",
-                "to_organisation_id",
-                "to_relative_id",
-                "categories",
-                "valid_from",
-                "valid_to",
-                "method",
-            ],
-        )
-
-
-def consent_withdraw(*, actor: Actor, plan: Plan, consent: Consent) -> Consent:
-    """Withdrawal acts at once: the next request of the receiver sees nothing it covered."""
-    _access(actor, plan, check="may_manage_team")
-    if consent.person_id != plan.person_id:
-        raise PermissionDenied
-    with transaction.atomic():
-        locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        if locked.withdrawn_at is None:
-            locked.withdrawn_at = timezone.now()
-            locked.withdrawn_by = actor
-            locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
-            change_record(
-                actor=actor, action="consent_withdraw", obj=locked, before=None, after=None
-            )
-            notify(event="consent_withdrawn", plan=plan, actor=actor, target=locked)
-    return locked
+# --- Consent: in laget/plans/consent_services.py (re-exported above) ------------------
 
 
 # --- Goals, measures, tasks -------------------------------------------------------------
@@ -505,9 +430,14 @@ def task_add(
 
 
 def task_complete(*, actor: Actor, task: Task, based_on_version: int) -> Task:
-    access = _access(actor, task.plan, check="may_edit_plan")
-    if not access.may_read(Category.TASKS):
+    """Only the one the task is given to, or the coordinator, ticks it done."""
+    access = plan_access(actor, task.plan)
+    if access is None or not access.may_read(Category.TASKS):
         raise PermissionDenied
+    if not access.may_close_task(task):
+        raise PermissionDenied(
+            _("Only the one the task is given to, or the coordinator, can close it.")
+        )
     return versioned_update(
         actor=actor,
         queryset=Task.objects,
@@ -813,12 +743,37 @@ def measure_update(
     *, actor: Actor, measure: Measure, based_on_version: int, data: dict[str, Any]
 ) -> Measure:
     """Change a measure (its status above all). A stale version raises EditConflict; an
-    active plan's measure keeps a responsible service."""
-    _access(actor, measure.plan, check="may_edit_plan")
+    active plan's measure keeps a responsible service. Only the responsible service (or the
+    coordinator, who re-assigns) changes a measure, and only the responsible service its
+    status; the person proposes and comments instead."""
+    access = _access(actor, measure.plan, check="may_edit_plan")
     allowed = {"title", "responsible_service", "scope", "how", "starts", "ends", "status"}
     if set(data) - allowed:
         raise ValueError("not measure fields")
+    with transaction.atomic():
+        # Decide on the row as it is now, locked, not on the copy the form was built from.
+        locked = Measure.objects.select_for_update().get(pk=measure.pk)
+        if not access.may_change_measure(locked):
+            raise PermissionDenied(
+                _("Only the responsible service or the coordinator can change this measure.")
+            )
+        status_changes = "status" in data and data["status"] != locked.status
+        if status_changes and not access.may_set_measure_status(locked):
+            raise PermissionDenied(
+                _("Only the responsible service can change the status of this measure.")
+            )
+        if (
+            "responsible_service" in data
+            and data["responsible_service"] != locked.responsible_service
+        ):
+            # A new owner takes the measure over: it no longer waits for re-assignment.
+            data = {**data, "reassign_since": None, "reassign_because": None}
+        return _measure_versioned_update(actor, measure, based_on_version, data)
 
+
+def _measure_versioned_update(
+    actor: Actor, measure: Measure, based_on_version: int, data: dict[str, Any]
+) -> Measure:
     def still_sound(current: Measure) -> None:
         if current.starts and current.ends and current.ends < current.starts:
             raise ValidationError({"ends": _("The measure cannot end before it starts.")})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.plans import invitation_views, lifecycle_views, views
+from laget.plans import invitation_views, lifecycle_views, person_views, views
 
 app_name = "plans"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
     path("planer/<int:plan_id>/oppgaver/<int:task_id>/ferdig/", views.task_done, name="task_done"),
+    path(
+        "planer/<int:plan_id>/oppgaver/<int:task_id>/gi-videre/",
+        views.task_reassign,
+        name="task_reassign",
+    ),
     path("oppgaver/", views.my_tasks, name="my_tasks"),
     path("planer/<int:plan_id>/aktiver/", views.plan_activate, name="activate"),
     path(
@@ -36,16 +41,22 @@ urlpatterns = [
     path("planer/<int:plan_id>/stedfortreder/", views.stand_in, name="stand_in"),
     path("innboks/", views.inbox, name="inbox"),
     path("planer/<int:plan_id>/team/<int:member_id>/ut/", views.team_leave, name="team_leave"),
-    path("planer/<int:plan_id>/samtykker/", views.consents, name="consents"),
+    path("planer/<int:plan_id>/samtykker/", person_views.consents, name="consents"),
     path(
         "planer/<int:plan_id>/samtykker/<int:consent_id>/trekk-tilbake/",
-        views.consent_withdraw,
+        person_views.consent_withdraw,
         name="consent_withdraw",
+    ),
+    path(
+        "planer/<int:plan_id>/samtykker/<int:consent_id>/angre/",
+        person_views.consent_undo,
+        name="consent_undo",
     ),
     path("planer/<int:plan_id>/skjul/", views.item_block, name="item_block"),
     path("planer/<int:plan_id>/skjul/<int:block_id>/vis/", views.item_unblock, name="item_unblock"),
     path("nodtilgang/", views.emergency_access, name="emergency"),
-    path("min-plan/logg/", views.my_access_log, name="my_access_log"),
+    path("min-plan/logg/", person_views.my_access_log, name="my_access_log"),
+    path("min-konto/", person_views.my_account, name="my_account"),
 ]
 
 # The plan's life cycle: registering, opening, requests, roles, invitations.

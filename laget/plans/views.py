@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
+from laget.meetings import selectors as meetings_selectors
 from laget.notifications import services as notifications
-from laget.plans import selectors, services
+from laget.plans import consent_services, person_selectors, selectors, services
 from laget.plans.access import may_open_emergency_access
 from laget.plans.forms import (
-    ConsentForm,
     CrisisPlanForm,
     EmergencyAccessForm,
     GoalEditForm,
@@ -39,7 +39,6 @@ from laget.plans.forms import (
     TeamAddForm,
 )
 from laget.plans.models import (
-    Consent,
     CrisisPlan,
     EmergencyAccess,
     Goal,
@@ -82,6 +81,9 @@ def _render_plan(
     context = {
         "p": page,
         "plan": page.plan,
+        "next_meeting": meetings_selectors.plan_next_meeting(access=page.access),
+        # The person and relatives read on a phone: the long parts start folded.
+        "phone_first": not page.access.is_professional,
         "goal_form": forms.get("goal_form"),
         "measure_form": forms.get("measure_form"),
         "task_form": forms.get("task_form"),
@@ -114,8 +116,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def my_plans(request: HttpRequest) -> HttpResponse:
-    places = selectors.my_plans(actor=request.user, request_id=_request_id(request))
-    return render(request, "plans/my_plans.html", {"places": places})
+    mine = selectors.my_plan_list(actor=request.user, request_id=_request_id(request))
+    return render(
+        request,
+        "plans/my_plans.html",
+        {"places": mine.places, "awaiting_consent": mine.awaiting_consent},
+    )
 
 
 def _add_to_plan(
@@ -232,6 +238,10 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
     if request.method != "POST" and result.draft:
         form = MessageForm(initial={"body": result.draft})  # what they had not sent yet
+    elif request.method != "POST" and request.GET.get("om") and result.access.may_write_messages:
+        # A comment on a measure or a task: the message starts by saying what it is about.
+        opening = person_selectors.comment_opening(access=result.access, about=request.GET["om"])
+        form = MessageForm(initial={"body": opening})
     form.keep_drafts_at(reverse("plans:message_draft", kwargs={"plan_id": plan_id}))
     status = 400 if request.method == "POST" else 200
     # What is new to the reader since their last visit (their unread notifications here).
@@ -287,15 +297,6 @@ def attachment_download(request: HttpRequest, plan_id: int, attachment_id: int) 
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
-def my_access_log(request: HttpRequest) -> HttpResponse:
-    page = selectors.person_access_log(
-        actor=request.user, page_number=request.GET.get("side", 1), request_id=_request_id(request)
-    )
-    return render(request, "plans/access_log.html", {"page": page})
-
-
-@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def emergency_access(request: HttpRequest) -> HttpResponse:
     """A health professional outside the team opens a plan in an emergency."""
@@ -327,62 +328,6 @@ def emergency_review(request: HttpRequest, plan_id: int, emergency_id: int) -> H
     services.emergency_access_review(actor=request.user, emergency=emergency)
     messages.success(request, _("Marked as reviewed."))
     return redirect("plans:plan", plan_id=plan_id)
-
-
-def _consent_form(request: HttpRequest, page: selectors.PlanPage, data=None) -> ConsentForm:
-    # The team's services first, then every other service in the catalogue: consent often
-    # comes before a referral to a service that is not on the team yet.
-    team_services = {m.service.pk: m.service for m in page.team if m.service is not None}
-    others = [
-        s
-        for s in service_queryset(actor=request.user, filters=CatalogueFilters())
-        if s.pk not in team_services
-    ]
-    return ConsentForm(
-        data,
-        team=page.team,
-        services=[*team_services.values(), *others],
-        is_person=page.access.is_person,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The person's consents: who may see what, until when; record and withdraw."""
-    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
-        raise PermissionDenied  # before anything is read, so nothing is logged
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
-    form = _consent_form(request, page, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        kind, receiver = form.cleaned_data["receiver"]
-        try:
-            services.consent_record(
-                actor=request.user,
-                plan=page.plan,
-                categories=form.cleaned_data["categories"],
-                valid_from=form.cleaned_data["valid_from"],
-                valid_to=form.cleaned_data["valid_to"],
-                method=form.cleaned_data.get("method", Consent.Method.DIGITAL),
-                witness=form.cleaned_data.get("witness", ""),
-                **{kind: receiver},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("plans:consents", plan_id=plan_id)
-    status = 400 if request.method == "POST" else 200
-    context = {"p": page, "plan": page.plan, "form": form}
-    if page.access.is_person:
-        context["block_form"] = _block_form(page)
-        goals = {g.pk: g for g in page.goals}
-        measures = {m.pk: m for m in page.measures}
-        context["blocked"] = [
-            (b, goals.get(b.object_id) if b.kind == "goal" else measures.get(b.object_id))
-            for b in page.blocks
-        ]
-    return render(request, "plans/consents.html", context, status=status)
 
 
 def _block_form(page: selectors.PlanPage, data=None) -> ItemBlockForm:
@@ -426,16 +371,6 @@ def item_unblock(request: HttpRequest, plan_id: int, block_id: int) -> HttpRespo
     block = get_object_or_404(ItemBlock, pk=block_id, plan=access.plan)
     services.item_block_remove(actor=request.user, block=block)
     messages.success(request, _("It is shown again."))
-    return redirect("plans:consents", plan_id=plan_id)
-
-
-@login_required
-@require_POST
-def consent_withdraw(request: HttpRequest, plan_id: int, consent_id: int) -> HttpResponse:
-    access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
-    consent = get_object_or_404(Consent, pk=consent_id, person_id=access.plan.person_id)
-    services.consent_withdraw(actor=request.user, plan=access.plan, consent=consent)
-    messages.success(request, _("The consent is withdrawn. It applies from now on."))
     return redirect("plans:consents", plan_id=plan_id)
 
 
@@ -592,6 +527,37 @@ def task_done(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def task_reassign(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
+    """The coordinator gives a task (marked after a withdrawal) to someone else on the team."""
+    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="tasks")
+    task = get_object_or_404(Task, pk=task_id, plan=access.plan, status=Task.Status.OPEN)
+    member = (
+        TeamMember.objects.active()
+        .filter(plan=access.plan, pk=request.POST.get("member") or 0)
+        .first()
+    )
+    if member is None:
+        if not access.is_coordinator:
+            raise PermissionDenied
+        messages.error(request, _("Choose someone on the team."))
+        return redirect("plans:plan", plan_id=plan_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = 0
+    try:
+        consent_services.task_reassign(
+            actor=request.user, task=task, member=member, based_on_version=version
+        )
+    except EditConflict:
+        messages.error(request, _("Someone changed the task before you. Look at it again."))
+    else:
+        messages.success(request, _("The task is given to %(name)s.") % {"name": member.user})
+    return redirect("plans:plan", plan_id=plan_id)
+
+
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def crisis_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """What to do when it gets hard: for those who may read health details."""
@@ -700,6 +666,8 @@ def _edit_item(request, access, item, form_class, save, template_name, **form_kw
 def measure_edit(request: HttpRequest, plan_id: int, measure_id: int) -> HttpResponse:
     access = selectors.access_or_404(actor=request.user, plan_id=plan_id)
     measure = get_object_or_404(Measure, pk=measure_id, plan=access.plan)
+    if not access.may_change_measure(measure):
+        raise PermissionDenied  # the person proposes and comments; the service decides
     return _edit_item(
         request,
         access,
@@ -710,6 +678,7 @@ def measure_edit(request: HttpRequest, plan_id: int, measure_id: int) -> HttpRes
         ),
         "plans/item_edit.html",
         services=service_queryset(actor=request.user, filters=CatalogueFilters()),
+        may_set_status=access.may_set_measure_status(measure),
     )
 
 

@@ -198,6 +198,7 @@ def test_episodes_and_hand_offs_through_the_pages(plan_world, plan_client):
             "summary": "Trenger oppfølging hjemme",
             "wanted_from": today.isoformat(),
             "answer_by": today.isoformat(),
+            "consent_choice": "send",  # warned that no consent covers it; sent anyway
         },
     )
     handoff = Handoff.objects.get()

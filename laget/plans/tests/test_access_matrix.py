@@ -75,6 +75,18 @@ def message(w):
     return {"body": "Hei alle sammen"}
 
 
+def measure_status(w):
+    from laget.plans.models import Measure
+
+    return {"status": "ongoing", "version": Measure.objects.get(title="API-tiltak").version}
+
+
+def task_version(w):
+    from laget.plans.models import Task
+
+    return {"version": Task.objects.get(title="API-oppgave").version}
+
+
 # route name -> (method, data builder or None, expected status per actor, logs a read)
 PLAN_MATRIX = {
     "plans:my_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
@@ -128,9 +140,25 @@ PLAN_MATRIX = {
         MANAGE | {"coordinator": 302, "person": 302},
         False,
     ),
+    # Undo a withdrawal made today: those who manage consents.
+    "plans:consent_undo": ("post", nothing, MANAGE | {"coordinator": 302, "person": 302}, False),
+    # A person's or relative's own account page; professionals keep their two-factor pages.
+    "plans:my_account": (
+        "get",
+        None,
+        dict.fromkeys(PLAN_ACTORS, 302)
+        | {"person": 200, "relative_with_consent": 200, "relative_without": 200},
+        False,
+    ),
     "plans:attachment": ("get", None, READ_PLAN, True),
     "plans:goal_edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
-    "plans:measure_edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
+    # The measure is the DPS's: the person proposes and comments, but does not change it.
+    "plans:measure_edit": (
+        "get",
+        None,
+        READ_PLAN | {"relative_with_consent": 403, "person": 403},
+        True,
+    ),
     # Blocking single items: the person only.
     "plans:item_block": ("post", nothing, PERSON_ONLY, False),
     "plans:item_unblock": ("post", nothing, PERSON_ONLY, False),
@@ -148,14 +176,29 @@ PLAN_MATRIX = {
     "plans:stand_in": ("post", nothing, MANAGE | {"coordinator": 302, "person": 403}, False),
     "plans:my_tasks": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 302}, False),
     # Without a version the task is not changed; the reader is sent back with a message.
+    # The task is the person's: only they and the coordinator may close it.
     "plans:task_done": (
         "post",
         nothing,
         READ_PLAN
         | {
             "coordinator": 302,
-            "team_professional": 302,
+            "team_professional": 403,
             "person": 302,
+            "relative_with_consent": 404,
+        },
+        False,
+    ),
+    # Giving a task to someone else: the coordinator only (here without a choice: sent
+    # back with a message); the relative reads no tasks.
+    "plans:task_reassign": (
+        "post",
+        nothing,
+        READ_PLAN
+        | {
+            "coordinator": 302,
+            "team_professional": 403,
+            "person": 403,
             "relative_with_consent": 404,
         },
         False,
@@ -177,6 +220,28 @@ PLAN_MATRIX = {
         },
         False,
     ),
+    # Each role its own controls, in the API too: the measure is the DPS's, the task the
+    # person's. The coordinator re-assigns measures but does not set another service's
+    # status; the relative reads no tasks.
+    "api-v1:update_measure_status": (
+        "json_patch",
+        measure_status,
+        NOBODY
+        | {
+            "anonymous": 401,
+            "coordinator": 403,
+            "team_professional": 200,
+            "person": 403,
+            "relative_with_consent": 403,
+        },
+        False,
+    ),
+    "api-v1:complete_task": (
+        "json",
+        task_version,
+        NOBODY | {"anonymous": 401, "coordinator": 200, "team_professional": 403, "person": 200},
+        False,
+    ),
 }
 # Message posting on the page shares the messages route (POST); checked separately below.
 
@@ -188,6 +253,7 @@ def url_for(route: str, w) -> str:
         "plans:emergency",
         "plans:my_tasks",
         "plans:inbox",
+        "plans:my_account",
         "api-v1:list_plans",
     ):
         return reverse(route)
@@ -229,7 +295,7 @@ def url_for(route: str, w) -> str:
             actor=w.person, plan=w.plan, kind="goal", object_id=goal.pk, hidden_from=None
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "block_id": block.pk})
-    if route == "plans:task_done":
+    if route in ("plans:task_done", "plans:task_reassign"):
         from laget.plans import services
 
         task = services.task_add(
@@ -240,11 +306,43 @@ def url_for(route: str, w) -> str:
             assignee_user=w.person,
         )
         return reverse(route, kwargs={"plan_id": w.plan.pk, "task_id": task.pk})
+    if route == "api-v1:update_measure_status":
+        from laget.plans import services
+
+        measure = services.measure_add(
+            actor=w.coordinator, plan=w.plan, title="API-tiltak", responsible_service=w.dps
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "measure_id": measure.pk})
+    if route == "api-v1:complete_task":
+        from laget.plans import services
+
+        task = services.task_add(
+            actor=w.coordinator,
+            plan=w.plan,
+            title="API-oppgave",
+            due=dt.date.today(),
+            assignee_user=w.person,
+        )
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "task_id": task.pk})
     if route == "plans:team_leave":
         from laget.plans.models import TeamMember
 
         member = TeamMember.objects.get(plan=w.plan, user=w.relative_without)
         return reverse(route, kwargs={"plan_id": w.plan.pk, "member_id": member.pk})
+    if route == "plans:consent_undo":
+        from laget.plans import services
+
+        consent = services.consent_record(
+            actor=w.person,
+            plan=w.plan,
+            to_service=w.municipal,
+            categories=["plan"],
+            valid_from=dt.date.today(),
+            valid_to=dt.date.today(),
+            method="digital",
+        )
+        services.consent_withdraw(actor=w.person, plan=w.plan, consent=consent)
+        return reverse(route, kwargs={"plan_id": w.plan.pk, "consent_id": consent.pk})
     if route == "plans:consent_withdraw":
         from laget.plans import services
 
@@ -272,6 +370,8 @@ def test_plan_route_for_every_actor(route, plan_world, plan_client):
         client = plan_client(actor)
         if method == "json":
             response = client.post(url, data_for(plan_world), content_type="application/json")
+        elif method == "json_patch":
+            response = client.patch(url, data_for(plan_world), content_type="application/json")
         elif method == "post":
             response = client.post(url, data_for(plan_world))
         else:
@@ -359,7 +459,8 @@ def test_the_person_sees_who_read_the_plan_in_plain_words(plan_world, plan_clien
     )
     body = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
     name = plan_world.team_professional.get_full_name()
-    assert f"{name}, ansvarsgruppemedlem ved DPS poliklinikk, leste planen din" in body
+    assert f"{name}, ansvarsgruppemedlem, DPS poliklinikk –" in body
+    assert "1 gang i dag" in body
 
 
 def test_emergency_access_for_24_hours_flagged_and_logged(plan_world, plan_client):

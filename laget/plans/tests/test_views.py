@@ -53,7 +53,7 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     client = plan_client("team_professional")
     url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)  # the access-log chain's head row exists from here on
-    # Expect 12 queries and the access-log entry's:
+    # Expect 13 queries and the access-log entry's:
     #   1-3   session, user, TOTP authenticator (the MFA rule)
     #   4     the plan with person and owner
     #   5-6   the active team with users and services (it holds this user's place, which
@@ -62,9 +62,10 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     #         tasks with how many are open in all, the latest messages with what they reply
     #         to and whether they were corrected, their attachments
     #   then  the access-log entry (log_write_queries: one statement or three)
+    #   13    the plan's next planned meeting (what happens next, at the top)
     # No session write: the first request renewed it, and reads within a minute do not.
     # The add-forms' drop-downs load only when a form is opened (see views.ADD_FORMS).
-    with django_assert_num_queries(12 + log_write_queries):
+    with django_assert_num_queries(13 + log_write_queries):
         response = client.get(url)
     assert response.status_code == 200
 

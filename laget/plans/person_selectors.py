@@ -1,0 +1,272 @@
+"""Reads for the person's own pages: who has read my plan (grouped, counted in SQL), my
+consents as cards, and what a comment on a measure or task is about.
+
+The same door as plans.selectors: access is checked first, every read of personal data
+writes one access-log entry, and a page makes a fixed number of queries however long the
+log grows (the grouping and counting happen in the database, and the groups are paged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from laget.audit.models import AccessLogEntry
+from laget.audit.services import access_log_write
+from laget.core.types import Actor
+from laget.plans.access import PlanAccess
+from laget.plans.models import Category, Consent, EmergencyAccess, ItemBlock, Person
+
+GROUPS_PER_PAGE = 20
+ENTRIES_PER_GROUP = 20  # an opened group lists its newest reads; the count says how many in all
+
+
+@dataclass
+class ReadGroup:
+    """One reader, as role and service, on one day: how many reads, the newest first."""
+
+    key: str
+    actor_name: str
+    actor_role: str
+    actor_service: str
+    day: dt.date
+    count: int
+    last_at: dt.datetime
+    emergency: bool
+    entries: list[ReadEntry]
+
+
+@dataclass
+class ReadEntry:
+    at: dt.datetime
+    what: str  # in words: "the plan, tasks", "printed or downloaded"
+    emergency: bool
+
+
+# What an entry's category says was read, in the person's words.
+WHAT_WAS_READ = {
+    Category.PLAN: gettext_lazy("the plan"),
+    Category.TASKS: gettext_lazy("tasks"),
+    Category.MESSAGES: gettext_lazy("messages"),
+    Category.MINUTES: gettext_lazy("meeting minutes"),
+    Category.HEALTH: gettext_lazy("health details and crisis plan"),
+    Category.OUTCOMES: gettext_lazy("outcome ratings"),
+    Category.DOCUMENTS: gettext_lazy("documents"),
+    "plan_list": gettext_lazy("your name in a list of plans"),
+    "attention": gettext_lazy("your name in a list of plans"),
+    "attachment": gettext_lazy("an attachment"),
+}
+
+
+def _in_words(entry: AccessLogEntry) -> ReadEntry:
+    words = []
+    for code in entry.category.split(","):
+        word = str(WHAT_WAS_READ.get(code, "")) or _("your plan")
+        if word not in words:
+            words.append(word)
+    what = ", ".join(words)
+    if entry.purpose == "export":
+        what = _("printed or downloaded: %(what)s") % {"what": what}
+    return ReadEntry(entry.at, what, entry.purpose == "emergency")
+
+
+@dataclass
+class ReadLog:
+    groups: Page  # of ReadGroup
+    services: list[str]  # the services that have read, for the filter
+    service: str  # the service filtered on, or ""
+    emergencies: list[EmergencyAccess]  # not yet reviewed by the coordinator: shown on top
+    today: dt.date
+
+
+def person_read_log(
+    *, actor: Actor, page_number: int | str = 1, service: str = "", request_id: str = ""
+) -> ReadLog:
+    """Who has read the actor's plan, grouped by who (name, role, service) and day, newest
+    group first, paged, optionally for one service. Six queries and the log entry, however
+    many reads there are: the person, the groups' count, one page of groups, the newest
+    entries of those groups, the services for the filter, the unreviewed emergencies."""
+    person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
+    if person is None:
+        raise Http404
+    reads = AccessLogEntry.objects.filter(person_id=person.pk).exclude(purpose="self")
+    services = list(
+        reads.exclude(actor_service="")
+        .order_by("actor_service")
+        .values_list("actor_service", flat=True)
+        .distinct()
+    )
+    service = service if service in services else ""
+    if service:
+        reads = reads.filter(actor_service=service)
+    who = [*GROUP_BY, "day"]
+    grouped = (
+        reads.annotate(day=TruncDate("at"))
+        .values(*who)
+        .annotate(
+            count=Count("pk"),
+            last_at=Max("at"),
+            emergencies=Count("pk", filter=Q(purpose="emergency")),
+        )
+        .order_by("-last_at", "actor_name")
+    )
+    page = Paginator(grouped, GROUPS_PER_PAGE).get_page(page_number)
+    rows = list(page.object_list)
+    newest = _newest_entries(reads, rows)
+    groups = [
+        ReadGroup(
+            key=f"{row['actor_id']}-{row['day']:%Y%m%d}",
+            actor_name=row["actor_name"],
+            actor_role=row["actor_role"],
+            actor_service=row["actor_service"],
+            day=row["day"],
+            count=row["count"],
+            last_at=row["last_at"],
+            emergency=row["emergencies"] > 0,
+            entries=newest.get(tuple(row[k] for k in who), []),
+        )
+        for row in rows
+    ]
+    page.object_list = groups  # type: ignore[assignment]  # the page's rows, now as groups
+    emergencies = list(
+        EmergencyAccess.objects.filter(plan__person=person, reviewed_at__isnull=True)
+        .select_related("user", "service")
+        .order_by("-starts_at")
+    )
+    access_log_write(
+        actor=actor,
+        actor_name=actor.get_full_name(),
+        actor_role="",
+        actor_service="",
+        person_id=person.pk,
+        category="access_log",
+        purpose="self",
+        request_id=request_id,
+    )
+    return ReadLog(page, services, service, emergencies, timezone.localdate())
+
+
+GROUP_BY = ["actor_id", "actor_name", "actor_role", "actor_service"]
+
+
+def _newest_entries(reads: Any, rows: list[dict]) -> dict[tuple, list[ReadEntry]]:
+    """The newest ENTRIES_PER_GROUP reads of each group on the page, in one query (a
+    window numbers the reads within each group; the database keeps the first ones)."""
+    if not rows:
+        return {}
+    in_page = Q()
+    for row in rows:
+        in_page |= Q(**{k: row[k] for k in [*GROUP_BY, "day"]})
+    ranked = (
+        reads.annotate(day=TruncDate("at"))
+        .filter(in_page)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F(k) for k in [*GROUP_BY, "day"]],
+                order_by=[F("at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=ENTRIES_PER_GROUP)
+        .order_by("-at", "-pk")
+    )
+    by_group: dict[tuple, list[ReadEntry]] = {}
+    for entry in ranked:
+        key = tuple(getattr(entry, k) for k in [*GROUP_BY, "day"])
+        by_group.setdefault(key, []).append(_in_words(entry))
+    return by_group
+
+
+# --- Consents as cards ------------------------------------------------------------------
+
+
+@dataclass
+class ConsentCard:
+    consent: Consent
+    receiver: str
+    categories: list[str]  # in words, never codes
+    state: str  # in_force, withdrawn, expired, future
+    may_withdraw: bool
+    may_undo: bool  # withdrawn today: can be undone until midnight
+
+
+def consent_cards(consents: list[Consent], *, today: dt.date) -> list[ConsentCard]:
+    """The consents already read for the page (plan_page), as one card each, in force
+    first. No queries."""
+    labels = dict(Category.choices)
+    cards = []
+    for c in consents:
+        if c.withdrawn_at:
+            state = "withdrawn"
+        elif c.valid_to < today:
+            state = "expired"
+        elif c.valid_from > today:
+            state = "future"
+        else:
+            state = "in_force"
+        cards.append(
+            ConsentCard(
+                consent=c,
+                receiver=consent_receiver_name(c),
+                # In the order the plan is built (the plan first), not by code.
+                categories=[str(labels[code]) for code in labels if code in c.categories],
+                state=state,
+                may_withdraw=state in ("in_force", "future"),
+                may_undo=bool(
+                    c.withdrawn_at
+                    and timezone.localdate(c.withdrawn_at) == today
+                    and c.valid_to >= today
+                ),
+            )
+        )
+    order = {"in_force": 0, "future": 1, "withdrawn": 2, "expired": 3}
+    return sorted(cards, key=lambda card: order[card.state])
+
+
+def current_and_past(cards: list[ConsentCard]) -> tuple[list[ConsentCard], list[ConsentCard]]:
+    """The cards that matter now (in force, coming, or withdrawn today and still undoable),
+    and the history (run out, withdrawn earlier), which the page folds away."""
+    current = [c for c in cards if c.may_withdraw or c.may_undo]
+    return current, [c for c in cards if not (c.may_withdraw or c.may_undo)]
+
+
+def consent_receiver_name(consent: Consent) -> str:
+    if consent.to_service_id:
+        return consent.to_service.name  # type: ignore[union-attr]
+    if consent.to_organisation_id:
+        return consent.to_organisation.name  # type: ignore[union-attr]
+    return consent.to_relative.get_full_name() if consent.to_relative else ""
+
+
+# --- Comments on measures and tasks -----------------------------------------------------
+
+
+def comment_opening(*, access: PlanAccess, about: str) -> str:
+    """The first words of a message that comments on a measure or a task the actor can
+    see ("tiltak-12", "oppgave-7"), or "" when there is no such thing for them. One or two
+    queries; the message page logs its read as always."""
+    kind, _sep, number = about.partition("-")
+    if not number.isdigit():
+        return ""
+    plan = access.plan
+    if kind == "tiltak":
+        measure = plan.measures.filter(pk=int(number)).first()
+        blocks = list(plan.blocks.filter(kind=ItemBlock.Kind.MEASURE, object_id=int(number)))
+        if measure is None or not access.visible([measure], ItemBlock.Kind.MEASURE, blocks):
+            return ""
+        return _("About the measure «%(title)s»: ") % {"title": measure.title}
+    if kind == "oppgave" and access.may_read(Category.TASKS):
+        task = plan.tasks.filter(pk=int(number)).first()
+        if task is None:
+            return ""
+        return _("About the task «%(title)s»: ") % {"title": task.title}
+    return ""
