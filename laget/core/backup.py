@@ -7,6 +7,9 @@ An archive is a tar of
     database.sqlite3   SQLite: a copy by SQLite's online backup API (safe while in use)
     media/...          the attachments (MEDIA_ROOT)
     keys/secret_key    SECRET_KEY: it signs sessions and keys the digests in the change log
+    keys/audit_key     LAGET_AUDIT_KEY: without it the audit logs' keyed hashes cannot be
+                       verified (the signed checkpoints stay where they are, off the
+                       database: a restored older copy is reported by verify_audit)
 encrypted as a whole with a passphrase (scrypt → Fernet: AES-128-CBC + HMAC-SHA256, from
 the `cryptography` library), so a stolen backup file reveals nothing and a changed one is
 refused. The archive is built in memory: fine for the sizes Laget has (a few GB needs RAM
@@ -144,6 +147,7 @@ def create(*, passphrase: str, alias: str = DEFAULT_DB_ALIAS) -> tuple[bytes, di
                     tar, "media/" + path.relative_to(media).as_posix(), path.read_bytes(), manifest
                 )
         _add(tar, "keys/secret_key", settings.SECRET_KEY.encode(), manifest)
+        _add(tar, "keys/audit_key", settings.LAGET_AUDIT_KEY.encode(), manifest)
         _add(tar, "manifest.json", json.dumps(manifest, indent=2).encode(), {"files": {}})
     return encrypt(buffer.getvalue(), passphrase), manifest
 
@@ -211,4 +215,17 @@ def restore(blob: bytes, *, passphrase: str, alias: str = DEFAULT_DB_ALIAS) -> d
     if not manifest["key_matches"] and not os.environ.get("SECRET_KEY") and key_file.exists():
         key_file.write_bytes(members["keys/secret_key"])
         manifest["key_written"] = str(key_file)
+    if "keys/audit_key" in members:
+        audit_key = members["keys/audit_key"].decode()
+        manifest["audit_key_matches"] = audit_key == settings.LAGET_AUDIT_KEY
+        audit_file = Path(settings.VAR_DIR) / "audit_key"
+        if (
+            not manifest["audit_key_matches"]
+            and not os.environ.get("LAGET_AUDIT_KEY")
+            and audit_file.exists()
+        ):
+            audit_file.write_text(audit_key)
+            # This process goes on to verify the log: it must use the restored key too.
+            settings.LAGET_AUDIT_KEY = audit_key
+            manifest["audit_key_written"] = str(audit_file)
     return manifest

@@ -143,6 +143,8 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         return reverse("continuity:incoming")
     if kind in (Kind.QUESTION_UNANSWERED, Kind.CALL_REQUESTED):
         return reverse("continuity:dashboard")
+    if kind == Kind.JOIN_REQUESTED:
+        return reverse("plans:requests")  # where the coordinator accepts or declines
     if plan is None:
         raise ValueError(f"{kind} is about a plan: pass plan=")
     by_kind = {
@@ -152,7 +154,6 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         Kind.TASK_OVERDUE: ("plans:plan", "#tasks"),
         Kind.HANDOFF_ANSWERED: ("continuity:timeline", ""),
         Kind.CONSENT_WITHDRAWN: ("plans:consents", ""),
-        Kind.JOIN_REQUESTED: ("plans:team", ""),
         Kind.COORDINATOR_REQUESTED: ("plans:team", ""),
     }
     name, anchor = by_kind.get(kind, ("plans:plan", ""))

@@ -19,6 +19,7 @@ from laget.audit.services import change_record, create_recorded
 from laget.core.identifiers import validate_national_id
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.services import notify
 from laget.plans.lifecycle_access import works_in
 from laget.plans.lifecycle_models import PlanRequest
 from laget.plans.models import Person, Plan, TeamMember
@@ -133,8 +134,7 @@ def join_request_create(
             raise ValidationError(
                 _("You have already asked to join. The coordinator will answer."), code="pending"
             )
-        # notify: join_requested (the coordinator of the person's open plan)
-        return create_recorded(
+        request = create_recorded(
             actor=actor,
             action="join_request",
             obj=PlanRequest(
@@ -146,3 +146,11 @@ def join_request_create(
             ),
             fields=["kind", "person_id", "from_service_id", "reason"],
         )
+        # The coordinator of the person's open plan is told (a plan opened later shows the
+        # request in the queue of whoever coordinates it).
+        plan = Plan.objects.filter(
+            person=person, status__in=[Plan.Status.DRAFT, Plan.Status.ACTIVE]
+        ).first()
+        if plan is not None:
+            notify(event="join_requested", plan=plan, actor=actor, target=request)
+    return request

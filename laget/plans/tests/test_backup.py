@@ -37,6 +37,11 @@ def test_backup_wipe_restore_round_trip(plan_world, tmp_path, settings, monkeypa
     call_command("backup", str(archive), stdout=out)
     assert "1 attachment files" in out.getvalue()
     assert b"Referat" not in archive.read_bytes()  # encrypted
+    # The audit key goes with the database: without it the keyed hashes cannot be verified.
+    from laget.core import backup
+
+    _, members = backup.read(archive.read_bytes(), passphrase="en passfrase som er lang nok")
+    assert members["keys/audit_key"].decode() == settings.LAGET_AUDIT_KEY
 
     # Wipe: the database emptied and the attachment files gone.
     call_command("flush", "--no-input")

@@ -124,6 +124,13 @@ class TestRegistration:
         )
         queue = requests.request_queue(actor=plan_world.coordinator)
         assert [r.pk for r in queue.to_answer] == [made.pk]
+        # The coordinator is told, through the one notification path, and nobody else.
+        from laget.notifications.models import Notification
+
+        told = Notification.objects.filter(kind="join_requested")
+        assert [(n.recipient_id, n.link) for n in told] == [
+            (plan_world.coordinator.pk, "/foresporsler/")
+        ]
         requests.request_accept(actor=plan_world.coordinator, request_id=made.pk)
         assert (
             TeamMember.objects.active()

@@ -45,4 +45,11 @@ class Command(BaseCommand):
                 "SECRET_KEY differs from the backup's: set SECRET_KEY (or SECRET_KEY_FILE) "
                 "to the key in the backup, or sessions and number digests will not match."
             )
+        if manifest.get("audit_key_written"):
+            self.stdout.write(f"The audit key was written to {manifest['audit_key_written']}.")
+        elif manifest.get("audit_key_matches") is False:
+            self.stderr.write(
+                "LAGET_AUDIT_KEY differs from the backup's: set it to the key in the backup, "
+                "or the audit logs cannot be verified."
+            )
         call_command("verify_audit", stdout=self.stdout, stderr=self.stderr)
