@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laget.audit.models import AccessLogEntry
-from laget.audit.services import access_log_write, access_log_write_many
+from laget.audit.services import access_log_write, access_log_write_many, refused_attempt_write
 from laget.core.exceptions import ExplainedNotFound
 from laget.core.types import Actor
 from laget.directory.models import Membership
@@ -67,9 +67,11 @@ def refuse(actor: Actor, plan: Plan) -> NoReturn:
     """Refuse someone who may not read the plan. Whoever never had a place on it gets the
     bare 404, so its existence does not leak; whoever had (or has) a place, or had
     emergency access, is told in plain words that their access has ended, and why, without
-    the person's name. Two queries, on the refusal path only."""
+    the person's name. Two queries, on the refusal path only, and the refused attempt in
+    its own audit chain for the privacy officer (not in the person's log: nothing was read)."""
     if not actor.is_authenticated:
         raise Http404
+    refused_attempt_write(actor=actor, person_id=plan.person_id, obj=plan)
     place = (
         TeamMember.objects.filter(plan=plan, user=actor)
         .order_by(F("left_at").desc(nulls_first=True))
