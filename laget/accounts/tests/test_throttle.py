@@ -215,4 +215,6 @@ def test_a_code_used_in_one_process_is_refused_in_the_other(two_workers):
     # The same code, moments later, in the other process: refused (it was used).
     _, location, body = second.post("/accounts/2fa/authenticate/", {"code": code})
     assert location != "/"
-    assert "Feil kode" in body or "Incorrect code" in body
+    # The shared cache tells the other process the code was used, so it says so (not
+    # "incorrect code"): the owner knows to wait for the next one.
+    assert "Denne koden er allerede brukt" in body

@@ -241,9 +241,10 @@ def test_unread_counts_cost_one_query_on_the_plans_list_and_inbox(
     url = reverse("plans:my_plans")
     client.get(url)
     # 1-3 session, user, TOTP authenticator; 4 the user's places with plans and persons;
-    # 5-7 the access-log entries for the plans listed, written together on either engine
-    # (lock the chain head, one INSERT, update the head); 8 the unread state of every plan
+    # 5 the consents in force for those persons (a place without one is only counted);
+    # 6-8 the access-log entries for the plans listed, written together on either engine
+    # (read the chains' heads, one INSERT, move the heads); 9 the unread state of every plan
     # (notifications.selectors.unread).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert f'<span class="badge">{2 * n}<span' in response.content.decode()

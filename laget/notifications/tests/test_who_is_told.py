@@ -196,8 +196,14 @@ def minutes_approved(w):
         minutes_plain="Vi snakket om boligen.",
         based_on_version=1,
     )
+    # Minutes are approved after the meeting, with attendance recorded (everyone came).
+    meeting_services.attendance_record(
+        actor=w.coordinator,
+        meeting=meeting,
+        present=list(meeting.participants.values_list("pk", flat=True)),
+    )
     Notification.objects.all().delete()
-    meeting_services.minutes_approve(actor=w.coordinator, meeting=meeting)
+    meeting_services.minutes_approve(actor=w.coordinator, meeting=meeting, confirmed=True)
     return "coordinator"
 
 

@@ -11,6 +11,7 @@ from laget.plans import services
 from laget.plans.demo import synthetic_national_id
 from laget.plans.tests.conftest import PLAN_ACTORS
 from laget.plans.tests.test_access_matrix import PLAN_MATRIX, url_for
+from laget.plans.tests.test_access_matrix_lifecycle import url_for as lifecycle_url_for
 from laget.tests.sweep import cross_plan_sweep, sweep, with_plan
 
 pytestmark = pytest.mark.django_db
@@ -51,19 +52,23 @@ def other_plan(w):
 # Routes that name an object inside a plan (an id besides the plan's).
 NESTED = [
     "plans:attachment",
+    "plans:consent_undo",
     "plans:consent_withdraw",
     "plans:emergency_review",
     "plans:goal_edit",
     "plans:item_unblock",
     "plans:measure_edit",
     "plans:task_done",
+    "plans:task_reassign",
     "plans:team_leave",
+    "plans:invite_resend",
 ]
+LIFECYCLE_NESTED = {"plans:invite_resend"}
 
 
 @pytest.mark.parametrize("route", NESTED)
 def test_an_object_of_one_plan_under_another_plans_url(route, plan_world, plan_client):
-    url = url_for(route, plan_world)
+    url = (lifecycle_url_for if route in LIFECYCLE_NESTED else url_for)(route, plan_world)
     crossed = with_plan(url, other_plan(plan_world).pk)
     cross_plan_sweep(
         route=route, url=crossed, actors=PLAN_ACTORS, client_for=plan_client, secret=b"Testesen"

@@ -126,13 +126,14 @@ def test_register_open_accept_invite_and_the_person_manages_consent_on_a_phone(
     phone.get_by_text("Velkommen til Laget. Passordet ditt er lagret.").wait_for()
     assert_accessible(phone)
     phone.get_by_role("link", name="Min plan").click()
-    phone.get_by_role("heading", name="Plan for Mona Fjellheim").wait_for()
+    phone.get_by_role("heading", name="Min plan", level=1).wait_for()
     no_sideways_scroll(phone)
     assert_accessible(phone)
     # She gives NAV consent to see the plan, then withdraws it.
-    phone.get_by_role("link", name="Gi eller trekk tilbake samtykke").click()
+    phone.get_by_role("link", name="Hvem kan se hva (samtykker)").click()
     phone.get_by_role("heading", name="Hvem kan se hva").wait_for()
     assert_accessible(phone)
+    phone.get_by_text("Gi et nytt samtykke").click()
     phone.get_by_label("Hvem kan få opplysningene").select_option(
         label="NAV Fjordvik – arbeid og oppfølging"
     )
@@ -141,7 +142,7 @@ def test_register_open_accept_invite_and_the_person_manages_consent_on_a_phone(
     phone.get_by_label("Gyldig fra").fill(today.isoformat())
     phone.get_by_label("Gyldig til").fill((today + dt.timedelta(days=90)).isoformat())
     phone.get_by_role("button", name="Lagre samtykket").click()
-    phone.get_by_role("button", name="Trekk tilbake").first.wait_for()
+    phone.get_by_role("link", name="Trekk tilbake").first.wait_for()
     assert_accessible(phone)
 
     nav = page_for()
@@ -150,10 +151,17 @@ def test_register_open_accept_invite_and_the_person_manages_consent_on_a_phone(
     nav.goto(plan_url)
     nav.get_by_role("heading", name="Plan for Mona Fjellheim").wait_for()
 
-    phone.get_by_role("button", name="Trekk tilbake").first.click()
-    phone.get_by_text("Samtykket er trukket tilbake").wait_for()
+    nav.goto("/")
+    assert nav.get_by_role("link", name="Mona Fjellheim").count() >= 1
+
+    phone.get_by_role("link", name="Trekk tilbake").first.click()
+    phone.get_by_role("button", name="Ja, trekk tilbake samtykket").click()
+    phone.get_by_text("Du kan angre fram til midnatt.").wait_for()
     no_sideways_scroll(phone)
     assert_accessible(phone)
+    # At once: NAV's front page no longer lists the plan, and the old link says why.
+    nav.goto("/")
+    assert nav.get_by_role("link", name="Mona Fjellheim").count() == 0
     response = nav.goto(plan_url)
     assert response.status == 404
     assert "Fjellheim" not in nav.content()
