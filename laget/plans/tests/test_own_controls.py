@@ -267,9 +267,9 @@ def _reads(plan_world, n: int) -> None:
     access_log_write_many(rows)
     now = timezone.localtime().replace(hour=12, minute=0)  # the days stay whole days
     for i, pk in enumerate(
-        AccessLogEntry.objects.filter(person_id=plan_world.person_record.pk).values_list(
-            "pk", flat=True
-        )
+        AccessLogEntry.objects.filter(person_id=plan_world.person_record.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ):
         AccessLogEntry.objects.filter(pk=pk).update(at=now - dt.timedelta(days=i % 5, seconds=i))
 
