@@ -52,6 +52,22 @@ CATEGORY = {
     Kind.COORDINATOR_REQUESTED: Category.PLAN,
     Kind.QUESTION_UNANSWERED: Category.MESSAGES,
     Kind.CALL_REQUESTED: Category.PLAN,
+    # Added for the life cycle, the Samhandlingsteam and outcome ratings; each is narrowed
+    # where its candidates are written (None: told without the plan, as a hand-off is).
+    Kind.COORDINATOR_OFFERED: None,
+    Kind.PLAN_REQUESTED: None,
+    Kind.PLAN_REQUEST_ANSWERED: None,
+    Kind.PLAN_CLOSED: Category.PLAN,
+    Kind.PLAN_REOPENED: Category.PLAN,
+    Kind.INVITATION_RENEWAL: Category.PLAN,
+    Kind.CONSENT_REQUESTED: Category.PLAN,
+    Kind.REFERRAL_RECEIVED: None,
+    Kind.REFERRAL_DECIDED: None,
+    Kind.CASE_FLAGGED: None,
+    Kind.CASE_HANDOFF: None,
+    Kind.BOARD_ON: None,
+    Kind.OUTCOME_ALERT: Category.OUTCOMES,
+    Kind.OUTCOME_LINK: None,
 }
 
 

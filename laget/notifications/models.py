@@ -40,6 +40,23 @@ class Kind(models.TextChoices):
     COORDINATOR_REQUESTED = "coordinator_requested", _("Someone asks to take over as coordinator")
     QUESTION_UNANSWERED = "question_unanswered", _("A question has waited two working days")
     CALL_REQUESTED = "call_requested", _("Someone wants to be called")
+    # The plan's life cycle (plans: lifecycle, requests, invitations, consents).
+    COORDINATOR_OFFERED = "coordinator_offered", _("You are asked to be coordinator")
+    PLAN_REQUESTED = "plan_requested", _("A request for an individual plan to your service")
+    PLAN_REQUEST_ANSWERED = "plan_request_answered", _("An answer to your request for a plan")
+    PLAN_CLOSED = "plan_closed", _("A plan was closed")
+    PLAN_REOPENED = "plan_reopened", _("A plan was reopened")
+    INVITATION_RENEWAL = "invitation_renewal", _("Someone asks for a new invitation")
+    CONSENT_REQUESTED = "consent_requested", _("Someone asks for a consent")
+    # The Samhandlingsteam (teams).
+    REFERRAL_RECEIVED = "referral_received", _("A referral to your team")
+    REFERRAL_DECIDED = "referral_decided", _("A decision on your referral")
+    CASE_FLAGGED = "case_flagged", _("A case needs a worker from another level")
+    CASE_HANDOFF = "case_handoff", _("A case handed over to your service")
+    BOARD_ON = "board_on", _("A case is on the board for intensive follow-up")
+    # Outcome ratings (outcomes).
+    OUTCOME_ALERT = "outcome_alert", _("Ratings that need your attention")
+    OUTCOME_LINK = "outcome_link", _("A link to give your ratings")
 
 
 class Channel(models.TextChoices):

@@ -27,6 +27,20 @@ HEADLINE = {
     Kind.COORDINATOR_REQUESTED: _("Someone asks to take over as coordinator in Laget"),
     Kind.QUESTION_UNANSWERED: _("A question has waited two working days in Laget"),
     Kind.CALL_REQUESTED: _("Someone wants to be called, see Laget"),
+    Kind.COORDINATOR_OFFERED: _("You are asked to be coordinator in Laget"),
+    Kind.PLAN_REQUESTED: _("A request for an individual plan waits in Laget"),
+    Kind.PLAN_REQUEST_ANSWERED: _("Your request for an individual plan is answered in Laget"),
+    Kind.PLAN_CLOSED: _("A plan was closed in Laget"),
+    Kind.PLAN_REOPENED: _("A plan was reopened in Laget"),
+    Kind.INVITATION_RENEWAL: _("Someone asks for a new invitation in Laget"),
+    Kind.CONSENT_REQUESTED: _("You are asked for a consent in Laget"),
+    Kind.REFERRAL_RECEIVED: _("A referral waits for your team in Laget"),
+    Kind.REFERRAL_DECIDED: _("Your referral is answered in Laget"),
+    Kind.CASE_FLAGGED: _("A case in Laget needs a worker"),
+    Kind.CASE_HANDOFF: _("A case waits for your service in Laget"),
+    Kind.BOARD_ON: _("A case is on the board in Laget"),
+    Kind.OUTCOME_ALERT: _("Ratings in Laget need your attention"),
+    Kind.OUTCOME_LINK: _("You can give your ratings in Laget"),
 }
 
 

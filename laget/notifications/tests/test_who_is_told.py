@@ -314,9 +314,32 @@ def test_exactly_who_is_told(scenario, told_world):
     assert set(got) == set(expected)
 
 
+# Kinds whose event is not yet hooked into its app: each leaves this set with its scenario
+# (in this file or in the owning app's tests, listed in OTHER_SCENARIOS).
+PENDING = {
+    Kind.COORDINATOR_OFFERED,
+    Kind.PLAN_REQUESTED,
+    Kind.PLAN_REQUEST_ANSWERED,
+    Kind.PLAN_CLOSED,
+    Kind.PLAN_REOPENED,
+    Kind.INVITATION_RENEWAL,
+    Kind.CONSENT_REQUESTED,
+    Kind.REFERRAL_RECEIVED,
+    Kind.REFERRAL_DECIDED,
+    Kind.CASE_FLAGGED,
+    Kind.CASE_HANDOFF,
+    Kind.BOARD_ON,
+    Kind.OUTCOME_ALERT,
+    Kind.OUTCOME_LINK,
+}
+# Kinds whose who-is-told scenario lives in the owning app's tests (named there).
+OTHER_SCENARIOS: set[str] = set()
+
+
 def test_every_event_kind_has_a_scenario():
     told = {kind for expected in SCENARIOS.values() for kind in expected.values()}
-    assert told | {REPLY} == set(Kind.values)
+    assert told | {REPLY} | PENDING | OTHER_SCENARIOS == set(Kind.values)
+    assert not (told & PENDING), "a kind with a scenario is no longer pending"
 
 
 def test_a_repeated_event_is_told_once(told_world):
