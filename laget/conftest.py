@@ -44,15 +44,25 @@ def log_write_queries() -> int:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    # allauth's login throttling counts in the cache: every test starts from zero. The
-    # database cache (the default) lives in the test database, which each test's rollback
-    # or flush empties; another cache (Redis, local memory) is cleared around each test.
+def _clear_cache(request, django_db_blocker):
+    # allauth's login throttling and the used TOTP codes live in the cache: every test
+    # starts from zero. The database cache (the default) lives in the test database; a
+    # test's rollback empties it, but a transactional test's flush does not (the cache table
+    # is no model), so what such a test left (a code "already used" by an authenticator id
+    # the next test reuses) is deleted before each test that uses the database. Another
+    # cache (Redis, local memory) is cleared around each test.
     from django.core.cache import caches
     from django.core.cache.backends.db import DatabaseCache
 
     cache = caches["default"]
     if isinstance(cache, DatabaseCache):
+        uses_db = request.node.get_closest_marker("django_db") is not None or any(
+            name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+        )
+        if uses_db:
+            request.getfixturevalue("django_db_setup")
+            with django_db_blocker.unblock():
+                cache.clear()
         yield
         return
     cache.clear()
