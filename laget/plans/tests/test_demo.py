@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from laget.accounts.models import User
 from laget.plans.access import plan_access
@@ -12,10 +14,22 @@ from laget.plans.models import Plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings):
-    settings.LAGET_DEMO = True
-    call_command("seed_demo")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # The demo is loaded once for the module inside a transaction rolled back at its end;
+    # each test runs in a savepoint within it (pytest-django nests its atomic blocks), so
+    # the tests stay independent without loading the whole network seven times. (A
+    # module fixture runs before the per-test fast hashing, so it asks for it itself.)
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(
+            LAGET_DEMO=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ),
+    ):
+        call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
 
 
 def plan_of(first: str) -> Plan:
