@@ -182,8 +182,7 @@ def _ask_for_consent(actor: Actor, plan: Plan, service: Service, answer_by: dt.d
             raise ValidationError(_("The plan has no coordinator to ask the person for consent."))
         assignee_id = coordinator.user_id
         title = _("Ask the person whether %(service)s may see the plan")
-    # notify: consent_requested
-    return create_recorded(
+    task = create_recorded(
         actor=actor,
         action="consent_request",
         obj=Task(
@@ -195,6 +194,9 @@ def _ask_for_consent(actor: Actor, plan: Plan, service: Service, answer_by: dt.d
         ),
         fields=["title", "due", "assignee_user_id"],
     )
+    # The person (or the coordinator who asks them) is told a consent is asked for.
+    notify(event="consent_requested", plan=plan, actor=actor, target=task)
+    return task
 
 
 def handoff_accept(*, actor: Actor, handoff: Handoff) -> Handoff:

@@ -17,6 +17,7 @@ from laget.accounts.models import User
 from laget.audit.services import access_log_write, change_record, create_recorded
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.lifecycle_access import may_open_plan_for, opens_plans, works_in
 from laget.plans.lifecycle_models import PlanRequest
@@ -95,12 +96,19 @@ def _place(
 
 
 def coordinator_offer(
-    *, actor: Actor, plan: Plan, to_user: User, service: Service | None, reason: str
+    *,
+    actor: Actor,
+    plan: Plan,
+    to_user: User,
+    service: Service | None,
+    reason: str,
+    event: str = "coordinator_offered",
 ) -> PlanRequest:
     """Offer `to_user` the coordinator role, inside the caller's transaction. They must be
     a professional working in `service` now. A specialist service's professional on a
     municipality's plan is offered the specialist coordinator's role (one at each level).
-    A new offer for the same role replaces a pending one."""
+    A new offer for the same role replaces a pending one. The one offered is told (`event`:
+    offered when the plan opens, requested when someone asks them to take over)."""
     if service is None or to_user.kind != User.Kind.PROFESSIONAL or not works_in(to_user, service):
         raise ValidationError(
             {
@@ -124,8 +132,7 @@ def coordinator_offer(
         plan=plan, kind=kind, status=PlanRequest.Status.PENDING
     )
     replaced.update(status=PlanRequest.Status.WITHDRAWN, answered_at=timezone.now())
-    # notify: coordinator_offered (to_user)
-    return create_recorded(
+    offer = create_recorded(
         actor=actor,
         action="coordinator_offer",
         obj=PlanRequest(
@@ -140,6 +147,8 @@ def coordinator_offer(
         ),
         fields=["kind", "plan_id", "to_user_id", "to_service_id", "reason"],
     )
+    notify(event=event, plan=plan, actor=actor, target=offer)
+    return offer
 
 
 def _acting_service(actor: Actor, plan: Plan) -> Service | None:
@@ -244,7 +253,9 @@ def plan_close(*, actor: Actor, plan: Plan, reason: str) -> Plan:
             before=before,
             after={"status": "closed", "reason": locked.closed_reason},
         )
-        # notify: plan_closed (the person, and the team)
+        notify(
+            event="plan_closed", plan=locked, actor=actor, target=locked, key=f"v{locked.version}"
+        )
     return locked
 
 
@@ -279,7 +290,9 @@ def plan_reopen(*, actor: Actor, plan: Plan, reason: str) -> Plan:
             before=before,
             after={"status": locked.status, "reason": reason.strip()},
         )
-        # notify: plan_reopened (the person, and the team)
+        notify(
+            event="plan_reopened", plan=locked, actor=actor, target=locked, key=f"v{locked.version}"
+        )
     return locked
 
 
