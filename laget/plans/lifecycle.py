@@ -7,6 +7,9 @@ one they name accepts (plans/requests.py); naming themselves needs no answer.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -319,3 +322,22 @@ def person_for_opening(*, actor: Actor, person_id: int, request_id: str = "") ->
 
 def open_plan_of(person: Person) -> Plan | None:
     return Plan.objects.filter(person=person).exclude(status=Plan.Status.CLOSED).first()
+
+
+def plans_past_retention(*, now: dt.datetime | None = None) -> list[Plan]:
+    """Closed plans kept longer than LAGET_CLOSED_PLAN_RETENTION_YEARS since they closed,
+    oldest first: for the municipality's archive to decide on (hand over to the archive
+    or delete by its archive plan). Nothing here deletes; ids and owners only, no names."""
+    now = now or timezone.now()
+    years = settings.LAGET_CLOSED_PLAN_RETENTION_YEARS
+    limit = (
+        now.replace(year=now.year - years)
+        if not (now.month == 2 and now.day == 29)
+        else (now.replace(year=now.year - years, day=28))
+    )
+    return list(
+        Plan.objects.filter(status=Plan.Status.CLOSED, closed_at__lt=limit)
+        .select_related("owner")
+        .order_by("closed_at", "pk")
+        .only("pk", "closed_at", "owner__name")[:10000]
+    )
