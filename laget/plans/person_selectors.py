@@ -127,12 +127,12 @@ def responsibility_changes(person: Person) -> list[PlanChange]:
     user_ids = {(r.before or {}).get("user_id") for r in moves} | {
         (r.after or {}).get("user_id") for r in moves
     }
-    names = (
+    names: dict[Any, str] = (
         {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=user_ids - {None})}
         if moves
         else {}
     )
-    service_names = (
+    service_names: dict[Any, str] = (
         dict(
             Service.objects.filter(
                 pk__in={(r.after or {}).get("service_id") for r in moves} - {None}
