@@ -150,6 +150,23 @@ def test_needs_you_lists_who_waits_for_an_answer_and_who_wants_a_call(plan_world
     assert b"Testesen" not in other
 
 
+def test_a_question_unanswered_two_working_days_stands_out_on_needs_you(plan_world, plan_client):
+    """Issue 13: the person's question unanswered for two working days is told to the
+    coordinator and shows, flagged, on "Trenger deg"; a fresh one shows without the flag."""
+    w = plan_world
+    asked = plan_services.message_post(actor=w.person, plan=w.plan, body="Kan noen ringe meg?")
+    body = plan_client("coordinator").get(reverse("continuity:dashboard")).content.decode()
+    assert "Lise Testesen venter på svar" in body and "mer enn to virkedager" not in body
+    # Five days back always spans at least two working days, whatever today is.
+    Message.objects.filter(pk=asked.pk).update(created_at=timezone.now() - dt.timedelta(days=5))
+    assert services.scheduled_events_raise() >= 1
+    assert services.scheduled_events_raise() == 0  # told once, however often it runs
+    body = plan_client("coordinator").get(reverse("continuity:dashboard")).content.decode()
+    assert "Lise Testesen venter på svar" in body and "mer enn to virkedager" in body
+    told = Notification.objects.filter(kind=Kind.QUESTION_UNANSWERED, recipient=w.coordinator)
+    assert told.count() == 1
+
+
 def test_asking_to_be_called_makes_a_task_for_the_coordinator_once(plan_world, plan_client):
     w = plan_world
     client = plan_client("person")
