@@ -421,7 +421,10 @@ def _send(delivery: Delivery) -> None:
     )
     ics = _calendar(notification)
     if ics is not None:
-        mail.attach("invitasjon.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+        # The Content-Type's method must be the calendar's own METHOD (RFC 6047): PUBLISH
+        # for a meeting planned or changed, CANCEL for a cancelled one.
+        method = "CANCEL" if b"METHOD:CANCEL" in ics else "PUBLISH"
+        mail.attach("invitasjon.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     mail.send()
 
 
