@@ -549,6 +549,10 @@ def call_request(*, actor: Actor, plan: Plan, time_of_day: str) -> CallRequest:
     pa = plan_access(actor, plan)
     if pa is None or not (pa.is_person or pa.purpose == "relative"):
         raise PermissionDenied
+    # plans.services tells through this module, so its check is imported here.
+    from laget.plans.services import refuse_if_closed
+
+    refuse_if_closed(plan)  # a closed plan takes no new tasks; its coordinator is off duty
     if time_of_day not in CallRequest.TimeOfDay.values:
         raise ValidationError({"time_of_day": _("Choose when it suits you to be called.")})
     with transaction.atomic():
