@@ -46,7 +46,7 @@ from laget.notifications.models import (
 from laget.notifications.wording import headline
 from laget.notifications.workdays import add_working_days, next_working_day
 from laget.plans.access import plan_access
-from laget.plans.models import Message, Plan, Task, TeamMember
+from laget.plans.models import Message, Plan, Task, TeamMember, refuse_if_closed
 
 logger = logging.getLogger(__name__)
 
@@ -549,9 +549,6 @@ def call_request(*, actor: Actor, plan: Plan, time_of_day: str) -> CallRequest:
     pa = plan_access(actor, plan)
     if pa is None or not (pa.is_person or pa.purpose == "relative"):
         raise PermissionDenied
-    # plans.services tells through this module, so its check is imported here.
-    from laget.plans.services import refuse_if_closed
-
     refuse_if_closed(plan)  # a closed plan takes no new tasks; its coordinator is off duty
     if time_of_day not in CallRequest.TimeOfDay.values:
         raise ValidationError({"time_of_day": _("Choose when it suits you to be called.")})
