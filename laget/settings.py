@@ -327,6 +327,12 @@ LAGET_CATALOGUE_PAGE_SIZE = envint("LAGET_CATALOGUE_PAGE_SIZE", 25)
 # @paginate without a class uses bounded page numbers (laget.core.pagination).
 NINJA_PAGINATION_CLASS = "laget.core.pagination.BoundedPageNumberPagination"
 
+# --- Closed plans (laget.plans) ---------------------------------------------------------
+# How long a closed plan is kept before the municipality's archive decides on it (the
+# `plans_retention` command lists those past it; nothing is deleted automatically). Set it
+# to what the municipality's archive plan says; see docs/architecture.md "Closed plans".
+LAGET_CLOSED_PLAN_RETENTION_YEARS = envint("LAGET_CLOSED_PLAN_RETENTION_YEARS", 10)
+
 # --- Notifications (laget.notifications) ----------------------------------------------
 # SMS goes through a small gateway interface; a real gateway plugs in here by its path.
 LAGET_SMS_BACKEND = os.environ.get(

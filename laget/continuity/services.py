@@ -29,12 +29,17 @@ from laget.directory.models import Service
 from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.models import Category, Measure, Plan, Task, TeamMember
+from laget.plans.services import refuse_if_closed
 
 ONE_DAY = dt.timedelta(days=1)
 
 
 def _lock_plan(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("person").get(pk=plan.pk)
+    """The plan, locked for this write; a closed plan is read-only here too (a clear
+    Norwegian message, nothing written)."""
+    locked = Plan.objects.select_for_update().select_related("person").get(pk=plan.pk)
+    refuse_if_closed(locked)
+    return locked
 
 
 def _episodes(plan: Plan, *, except_id: int) -> list[Episode]:
@@ -149,6 +154,7 @@ def handoff_request(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _lock_plan(episode.plan)
         if ask_consent:
             _ask_for_consent(actor, episode.plan, to_service, answer_by)
         handoff = create_recorded(
@@ -182,8 +188,7 @@ def _ask_for_consent(actor: Actor, plan: Plan, service: Service, answer_by: dt.d
             raise ValidationError(_("The plan has no coordinator to ask the person for consent."))
         assignee_id = coordinator.user_id
         title = _("Ask the person whether %(service)s may see the plan")
-    # notify: consent_requested
-    return create_recorded(
+    task = create_recorded(
         actor=actor,
         action="consent_request",
         obj=Task(
@@ -195,6 +200,9 @@ def _ask_for_consent(actor: Actor, plan: Plan, service: Service, answer_by: dt.d
         ),
         fields=["title", "due", "assignee_user_id"],
     )
+    # The person (or the coordinator who asks them) is told a consent is asked for.
+    notify(event="consent_requested", plan=plan, actor=actor, target=task)
+    return task
 
 
 def handoff_accept(*, actor: Actor, handoff: Handoff) -> Handoff:
@@ -261,6 +269,7 @@ def handoff_decline(*, actor: Actor, handoff: Handoff, reason: str) -> Handoff:
             }
         )
     with transaction.atomic():
+        _lock_plan(handoff.plan)
         current = Handoff.objects.select_for_update().get(pk=handoff.pk)
         if current.status != Handoff.Status.REQUESTED:
             raise ValidationError(_("This hand-off has already been answered."))
@@ -294,6 +303,7 @@ def perspective_add(
     if not situation.strip():
         raise ValidationError({"situation": _("Write how you see the situation.")})
     with transaction.atomic():
+        _lock_plan(plan)
         return create_recorded(
             actor=actor,
             action="perspective_add",
@@ -322,6 +332,7 @@ def agreed_picture_record(
     if not text.strip():
         raise ValidationError({"text": _("Write the picture the team agreed on.")})
     with transaction.atomic():
+        _lock_plan(plan)
         return create_recorded(
             actor=actor,
             action="agreed_picture_record",

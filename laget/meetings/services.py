@@ -47,6 +47,7 @@ from laget.notifications.services import notify
 from laget.plans import services as plan_services
 from laget.plans.access import plan_access
 from laget.plans.models import Plan, TeamMember
+from laget.plans.services import refuse_if_closed
 
 MIN_OVERRIDE_REASON = 15
 
@@ -68,6 +69,8 @@ def _access(actor: Actor, meeting: Meeting, *, organise: bool = False) -> Meetin
     access = meeting_access(actor, meeting)
     if access is None or (organise and not access.may_organise):
         raise PermissionDenied
+    if meeting.plan is not None:
+        refuse_if_closed(meeting.plan)  # a closed plan's meetings are kept as they were
     return access
 
 
@@ -209,6 +212,7 @@ def group_meeting_schedule(
     pa = plan_access(actor, plan)
     if pa is None or not (pa.is_coordinator or pa.is_professional):
         raise PermissionDenied
+    refuse_if_closed(plan)
     team = list(TeamMember.objects.active().filter(plan=plan).select_related("user", "service"))
     chair = chair or actor
     if chair.pk not in {m.user_id for m in team if m.is_professional}:

@@ -30,6 +30,7 @@ from laget.meetings.access import works_in_network
 from laget.meetings.models import Meeting, Participant
 from laget.notifications.models import Kind
 from laget.plans.access import access_from
+from laget.plans.lifecycle_models import PlanRequest
 from laget.plans.models import Category, Consent, Message, Plan, Task, TeamMember
 
 MESSAGE_KINDS = [Kind.MESSAGE_NEW, Kind.MESSAGE_REPLY, Kind.QUESTION_UNANSWERED]
@@ -49,11 +50,16 @@ CATEGORY = {
     Kind.CONSENT_WITHDRAWN: Category.PLAN,
     Kind.EMERGENCY_ACCESS: Category.PLAN,
     Kind.JOIN_REQUESTED: Category.PLAN,
-    Kind.COORDINATOR_REQUESTED: Category.PLAN,
+    # The one asked may not be on the team yet: told without the plan, linking to the
+    # request queue where they answer.
+    Kind.COORDINATOR_REQUESTED: None,
     Kind.QUESTION_UNANSWERED: Category.MESSAGES,
     Kind.CALL_REQUESTED: Category.PLAN,
     # Added for the life cycle, the Samhandlingsteam and outcome ratings; each is narrowed
     # where its candidates are written (None: told without the plan, as a hand-off is).
+    # A coordinator offer reaches a professional not yet on the team, a request for a plan
+    # a service that has no plan yet, and an answer goes to whoever asked, who may not be
+    # on the team (declined): all told without the plan, linking to the request queue.
     Kind.COORDINATOR_OFFERED: None,
     Kind.PLAN_REQUESTED: None,
     Kind.PLAN_REQUEST_ANSWERED: None,
@@ -160,16 +166,12 @@ def candidates(event: str, circle: PlanCircle | None, target: Model | None) -> l
             users.append(target.assignee_user)
         return [Told(u, event) for u in users]
     if event == Kind.HANDOFF_REQUESTED and isinstance(target, Handoff):
-        staff = User.objects.filter(
-            pk__in=Membership.objects.active()
-            .filter(service_id=target.to_service_id)
-            .values("professional__user_id"),
-            kind=User.Kind.PROFESSIONAL,
-            is_active=True,
-        )
-        return [Told(u, event) for u in staff]
+        return [Told(u, event) for u in _service_staff(target.to_service_id)]
     if event == Kind.HANDOFF_ANSWERED and isinstance(target, Handoff):
         return [Told(target.requested_by, event)]
+    lifecycle = _lifecycle_candidates(event, circle, target)
+    if lifecycle is not None:
+        return lifecycle
     if event in (
         Kind.MEETING_INVITED,
         Kind.MEETING_CHANGED,
@@ -185,9 +187,49 @@ def candidates(event: str, circle: PlanCircle | None, target: Model | None) -> l
         person = circle.person_user()
         return [Told(u, event) for u in [*circle.coordinators(), *([person] if person else [])]]
     circle = _needs(circle, event)
-    # Consent withdrawn, join and coordinator requests, unanswered questions, call requests:
-    # the coordinator and the stand-in who covers.
+    # Consent withdrawn, join requests, invitation renewals, unanswered questions, call
+    # requests: the coordinator and the stand-in who covers.
     return [Told(u, event) for u in circle.coordinators()]
+
+
+def _service_staff(service_id: int | None) -> list[User]:
+    if service_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            pk__in=Membership.objects.active()
+            .filter(service_id=service_id)
+            .values("professional__user_id"),
+            kind=User.Kind.PROFESSIONAL,
+            is_active=True,
+        )
+    )
+
+
+def _lifecycle_candidates(
+    event: str, circle: PlanCircle | None, target: Model | None
+) -> list[Told] | None:
+    """The plan's life cycle (plans.lifecycle, requests, invitations; the consent a
+    hand-off asks for). None: not one of these events."""
+    if event == Kind.COORDINATOR_OFFERED and isinstance(target, PlanRequest):
+        return [Told(target.to_user, event)] if target.to_user is not None else []
+    if event == Kind.COORDINATOR_REQUESTED and isinstance(target, PlanRequest):
+        # The one asked to take over; and the coordinator (and stand-in) when someone else,
+        # the person, asks for the change.
+        asked = [target.to_user] if target.to_user is not None else []
+        others = circle.coordinators() if circle is not None else []
+        return [Told(u, event) for u in [*asked, *others]]
+    if event == Kind.PLAN_REQUESTED and isinstance(target, PlanRequest):
+        return [Told(u, event) for u in _service_staff(target.to_service_id)]
+    if event == Kind.PLAN_REQUEST_ANSWERED and isinstance(target, PlanRequest):
+        return [Told(target.from_user, event)]
+    if event in (Kind.PLAN_CLOSED, Kind.PLAN_REOPENED):
+        # The person and everyone on the team who may read the plan.
+        return [Told(u, event) for u in _needs(circle, event).everyone()]
+    if event == Kind.CONSENT_REQUESTED and isinstance(target, Task):
+        # The one the consent task is for: the person, or the coordinator who asks them.
+        return [Told(target.assignee_user, event)] if target.assignee_user is not None else []
+    return None
 
 
 def told(

@@ -46,7 +46,7 @@ from laget.notifications.models import (
 from laget.notifications.wording import headline
 from laget.notifications.workdays import add_working_days, next_working_day
 from laget.plans.access import plan_access
-from laget.plans.models import Message, Plan, Task, TeamMember
+from laget.plans.models import Message, Plan, Task, TeamMember, refuse_if_closed
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +126,27 @@ def notify(
     return rows
 
 
+def retract(*, event: str, target: Model) -> int:
+    """An event undone the same day (a consent withdrawal undone): who has not yet seen
+    its notification, and has not had it by e-mail or SMS, is not told after all. What was
+    read or sent stays (the change log shows the undo). Call it inside the undo's own
+    transaction. Returns how many notifications were taken back."""
+    kind = Kind(event)
+    with transaction.atomic():
+        unseen = Notification.objects.filter(
+            kind=kind,
+            target_type=target._meta.model_name or "",
+            target_id=target.pk,
+            read_at__isnull=True,
+        ).exclude(deliveries__status=Delivery.Status.SENT)
+        rows = list(unseen.values_list("pk", "recipient_id"))
+        if not rows:
+            return 0
+        Notification.objects.filter(pk__in=[pk for pk, _user in rows]).delete()
+        _recount([user for _pk, user in rows])
+    return len(rows)
+
+
 def _default_key(target: Model | None) -> str:
     # A changed meeting is a new event each time it changes (its SEQUENCE), as calendars see it.
     if isinstance(target, Meeting):
@@ -143,8 +164,15 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         return reverse("continuity:incoming")
     if kind in (Kind.QUESTION_UNANSWERED, Kind.CALL_REQUESTED):
         return reverse("continuity:dashboard")
-    if kind == Kind.JOIN_REQUESTED:
-        return reverse("plans:requests")  # where the coordinator accepts or declines
+    if kind in (
+        Kind.JOIN_REQUESTED,
+        Kind.COORDINATOR_OFFERED,
+        Kind.COORDINATOR_REQUESTED,
+        Kind.PLAN_REQUESTED,
+        Kind.PLAN_REQUEST_ANSWERED,
+        Kind.INVITATION_RENEWAL,
+    ):
+        return reverse("plans:requests")  # where requests are answered, and answers read
     if plan is None:
         raise ValueError(f"{kind} is about a plan: pass plan=")
     by_kind = {
@@ -154,7 +182,7 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         Kind.TASK_OVERDUE: ("plans:plan", "#tasks"),
         Kind.HANDOFF_ANSWERED: ("continuity:timeline", ""),
         Kind.CONSENT_WITHDRAWN: ("plans:consents", ""),
-        Kind.COORDINATOR_REQUESTED: ("plans:team", ""),
+        Kind.CONSENT_REQUESTED: ("plans:consents", ""),
     }
     name, anchor = by_kind.get(kind, ("plans:plan", ""))
     return reverse(name, kwargs={"plan_id": plan.pk}) + anchor
@@ -276,6 +304,9 @@ PERSON_SIDE_KINDS = [
     Kind.MEETING_CANCELLED,
     Kind.MINUTES_APPROVED,
     Kind.EMERGENCY_ACCESS,
+    Kind.CONSENT_REQUESTED,
+    Kind.PLAN_CLOSED,
+    Kind.PLAN_REOPENED,
 ]
 
 
@@ -390,7 +421,10 @@ def _send(delivery: Delivery) -> None:
     )
     ics = _calendar(notification)
     if ics is not None:
-        mail.attach("invitasjon.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+        # The Content-Type's method must be the calendar's own METHOD (RFC 6047): PUBLISH
+        # for a meeting planned or changed, CANCEL for a cancelled one.
+        method = "CANCEL" if b"METHOD:CANCEL" in ics else "PUBLISH"
+        mail.attach("invitasjon.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     mail.send()
 
 
@@ -515,6 +549,7 @@ def call_request(*, actor: Actor, plan: Plan, time_of_day: str) -> CallRequest:
     pa = plan_access(actor, plan)
     if pa is None or not (pa.is_person or pa.purpose == "relative"):
         raise PermissionDenied
+    refuse_if_closed(plan)  # a closed plan takes no new tasks; its coordinator is off duty
     if time_of_day not in CallRequest.TimeOfDay.values:
         raise ValidationError({"time_of_day": _("Choose when it suits you to be called.")})
     with transaction.atomic():

@@ -29,7 +29,7 @@ HEADLINE = {
     Kind.CALL_REQUESTED: _("Someone wants to be called, see Laget"),
     Kind.COORDINATOR_OFFERED: _("You are asked to be coordinator in Laget"),
     Kind.PLAN_REQUESTED: _("A request for an individual plan waits in Laget"),
-    Kind.PLAN_REQUEST_ANSWERED: _("Your request for an individual plan is answered in Laget"),
+    Kind.PLAN_REQUEST_ANSWERED: _("Your request has been answered in Laget"),
     Kind.PLAN_CLOSED: _("A plan was closed in Laget"),
     Kind.PLAN_REOPENED: _("A plan was reopened in Laget"),
     Kind.INVITATION_RENEWAL: _("Someone asks for a new invitation in Laget"),

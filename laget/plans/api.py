@@ -163,6 +163,21 @@ def list_plans(request: HttpRequest):
     ]
 
 
+class AwaitingConsentOut(Schema):
+    awaiting_consent: int = Field(
+        ...,
+        description=(
+            "How many plans you are on the team of but may not read until the person gives "
+            "your service a consent. They are not in GET /plans: nothing names the person."
+        ),
+    )
+
+
+@router.get("/plans/awaiting-consent", response=AwaitingConsentOut)
+def plans_awaiting_consent(request: HttpRequest):
+    return AwaitingConsentOut(awaiting_consent=selectors.awaiting_consent_count(actor=request.user))
+
+
 @router.get("/plans/{plan_id}", response=PlanOut)
 def get_plan(request: HttpRequest, plan_id: int):
     page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_rid(request))

@@ -16,7 +16,7 @@ from laget.accounts.models import User
 from laget.audit.services import change_record, create_recorded, versioned_update
 from laget.core.types import Actor
 from laget.directory.models import Organisation, Service
-from laget.notifications.services import notify
+from laget.notifications.services import notify, retract
 from laget.plans.access import PlanAccess, plan_access
 from laget.plans.models import Category, Consent, Measure, Plan, Task, TeamMember
 
@@ -107,7 +107,13 @@ def consent_withdraw(*, actor: Actor, plan: Plan, consent: Consent) -> Consent:
                 actor=actor, action="consent_withdraw", obj=locked, before=None, after=marked
             )
             # The coordinator is told; the marks show in "needs attention".
-            notify(event="consent_withdrawn", plan=plan, actor=actor, target=locked)
+            notify(
+                event="consent_withdrawn",
+                plan=plan,
+                actor=actor,
+                target=locked,
+                key=f"at{locked.withdrawn_at.timestamp()}",  # withdrawn again after an undo
+            )
     return locked
 
 
@@ -144,7 +150,10 @@ def consent_withdrawal_undo(*, actor: Actor, plan: Plan, consent: Consent) -> Co
             before=None,
             after={"unmarked_measures": measures, "unmarked_tasks": tasks},
         )
-        # notify: consent_withdrawal_undone
+        # No kind of its own: the coordinator's notice of the withdrawal is taken back where
+        # it has not been seen or sent; one already seen leads to the consents page, which
+        # shows the consent in force again, and the change log shows the undo.
+        retract(event="consent_withdrawn", target=locked)
     return locked
 
 

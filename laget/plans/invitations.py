@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from laget.accounts.models import User
 from laget.audit.services import change_record, create_recorded
 from laget.core.types import Actor
+from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.lifecycle_models import Invitation
 from laget.plans.models import Person, Plan, TeamMember
@@ -331,7 +332,7 @@ def invitation_renewal_request(*, token: str) -> Invitation:
                 before=None,
                 after={"renewal_requested": True},
             )
-            # notify: invitation_renewal_requested (the plan's coordinator)
+            notify(event="invitation_renewal", plan=invitation.plan, target=invitation)
     return invitation
 
 

@@ -7,6 +7,9 @@ one they name accepts (plans/requests.py); naming themselves needs no answer.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -17,6 +20,7 @@ from laget.accounts.models import User
 from laget.audit.services import access_log_write, change_record, create_recorded
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.lifecycle_access import may_open_plan_for, opens_plans, works_in
 from laget.plans.lifecycle_models import PlanRequest
@@ -95,12 +99,19 @@ def _place(
 
 
 def coordinator_offer(
-    *, actor: Actor, plan: Plan, to_user: User, service: Service | None, reason: str
+    *,
+    actor: Actor,
+    plan: Plan,
+    to_user: User,
+    service: Service | None,
+    reason: str,
+    event: str = "coordinator_offered",
 ) -> PlanRequest:
     """Offer `to_user` the coordinator role, inside the caller's transaction. They must be
     a professional working in `service` now. A specialist service's professional on a
     municipality's plan is offered the specialist coordinator's role (one at each level).
-    A new offer for the same role replaces a pending one."""
+    A new offer for the same role replaces a pending one. The one offered is told (`event`:
+    offered when the plan opens, requested when someone asks them to take over)."""
     if service is None or to_user.kind != User.Kind.PROFESSIONAL or not works_in(to_user, service):
         raise ValidationError(
             {
@@ -124,8 +135,7 @@ def coordinator_offer(
         plan=plan, kind=kind, status=PlanRequest.Status.PENDING
     )
     replaced.update(status=PlanRequest.Status.WITHDRAWN, answered_at=timezone.now())
-    # notify: coordinator_offered (to_user)
-    return create_recorded(
+    offer = create_recorded(
         actor=actor,
         action="coordinator_offer",
         obj=PlanRequest(
@@ -140,6 +150,8 @@ def coordinator_offer(
         ),
         fields=["kind", "plan_id", "to_user_id", "to_service_id", "reason"],
     )
+    notify(event=event, plan=plan, actor=actor, target=offer)
+    return offer
 
 
 def _acting_service(actor: Actor, plan: Plan) -> Service | None:
@@ -244,7 +256,9 @@ def plan_close(*, actor: Actor, plan: Plan, reason: str) -> Plan:
             before=before,
             after={"status": "closed", "reason": locked.closed_reason},
         )
-        # notify: plan_closed (the person, and the team)
+        notify(
+            event="plan_closed", plan=locked, actor=actor, target=locked, key=f"v{locked.version}"
+        )
     return locked
 
 
@@ -279,7 +293,9 @@ def plan_reopen(*, actor: Actor, plan: Plan, reason: str) -> Plan:
             before=before,
             after={"status": locked.status, "reason": reason.strip()},
         )
-        # notify: plan_reopened (the person, and the team)
+        notify(
+            event="plan_reopened", plan=locked, actor=actor, target=locked, key=f"v{locked.version}"
+        )
     return locked
 
 
@@ -306,3 +322,22 @@ def person_for_opening(*, actor: Actor, person_id: int, request_id: str = "") ->
 
 def open_plan_of(person: Person) -> Plan | None:
     return Plan.objects.filter(person=person).exclude(status=Plan.Status.CLOSED).first()
+
+
+def plans_past_retention(*, now: dt.datetime | None = None) -> list[Plan]:
+    """Closed plans kept longer than LAGET_CLOSED_PLAN_RETENTION_YEARS since they closed,
+    oldest first: for the municipality's archive to decide on (hand over to the archive
+    or delete by its archive plan). Nothing here deletes; ids and owners only, no names."""
+    now = now or timezone.now()
+    years = settings.LAGET_CLOSED_PLAN_RETENTION_YEARS
+    limit = (
+        now.replace(year=now.year - years)
+        if not (now.month == 2 and now.day == 29)
+        else (now.replace(year=now.year - years, day=28))
+    )
+    return list(
+        Plan.objects.filter(status=Plan.Status.CLOSED, closed_at__lt=limit)
+        .select_related("owner")
+        .order_by("closed_at", "pk")
+        .only("pk", "closed_at", "owner__name")[:10000]
+    )

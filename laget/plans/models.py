@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -694,3 +695,16 @@ class ItemBlock(models.Model):
 
 # The plan's life cycle (requests between services, invitations) lives in its own module.
 from laget.plans.lifecycle_models import Invitation, PlanRequest  # noqa: E402, F401
+
+
+def refuse_if_closed(plan: Plan) -> None:
+    """A closed plan is read-only: it is kept as it was when it closed. Every app's writes
+    call this (plans.services re-exports it), so the message is the same everywhere."""
+    if plan.status == Plan.Status.CLOSED:
+        raise ValidationError(
+            _(
+                "This plan is closed and can only be read. The coordinator can reopen it "
+                "if the work starts again."
+            ),
+            code="closed",
+        )

@@ -9,7 +9,7 @@ log grows (the grouping and counting happen in the database, and the groups are 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -20,11 +20,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laget.audit.models import AccessLogEntry
+from laget.accounts.models import User
+from laget.audit.models import AccessLogEntry, ChangeRecord
 from laget.audit.services import access_log_write
 from laget.core.types import Actor
+from laget.directory.models import Service
 from laget.plans.access import PlanAccess
-from laget.plans.models import Category, Consent, EmergencyAccess, ItemBlock, Person
+from laget.plans.models import (
+    Category,
+    Consent,
+    EmergencyAccess,
+    ItemBlock,
+    Person,
+    Plan,
+    TeamMember,
+)
 
 GROUPS_PER_PAGE = 20
 ENTRIES_PER_GROUP = 20  # an opened group lists its newest reads; the count says how many in all
@@ -80,12 +90,87 @@ def _in_words(entry: AccessLogEntry) -> ReadEntry:
 
 
 @dataclass
+class PlanChange:
+    """A change in who is responsible for the person's plan, in their words."""
+
+    at: dt.datetime
+    text: str
+
+
+@dataclass
 class ReadLog:
     groups: Page  # of ReadGroup
     services: list[str]  # the services that have read, for the filter
     service: str  # the service filtered on, or ""
     emergencies: list[EmergencyAccess]  # not yet reviewed by the coordinator: shown on top
     today: dt.date
+    changes: list[PlanChange] = field(default_factory=list)  # newest first
+
+
+CHANGES_SHOWN = 10
+RESPONSIBILITY_ACTIONS = ["coordinator_change", "plan_close", "plan_reopen"]
+
+
+def responsibility_changes(person: Person) -> list[PlanChange]:
+    """The coordinator changes, closings and reopenings of the person's plans, from the
+    change log, newest first. Two queries, and two for the names when a coordinator
+    changed: constant however long the log."""
+    plan_ids = [str(pk) for pk in Plan.objects.filter(person=person).values_list("pk", flat=True)]
+    records = list(
+        ChangeRecord.objects.filter(
+            object_type=Plan._meta.label_lower,
+            object_id__in=plan_ids,
+            action__in=RESPONSIBILITY_ACTIONS,
+        ).order_by("-at", "-pk")[:CHANGES_SHOWN]
+    )
+    moves = [r for r in records if r.action == "coordinator_change"]
+    user_ids = {(r.before or {}).get("user_id") for r in moves} | {
+        (r.after or {}).get("user_id") for r in moves
+    }
+    names: dict[Any, str] = (
+        {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=user_ids - {None})}
+        if moves
+        else {}
+    )
+    service_names: dict[Any, str] = (
+        dict(
+            Service.objects.filter(
+                pk__in={(r.after or {}).get("service_id") for r in moves} - {None}
+            ).values_list("pk", "name")
+        )
+        if moves
+        else {}
+    )
+    changes = []
+    for record in records:
+        before, after = record.before or {}, record.after or {}
+        if record.action == "plan_close":
+            text = _("Your plan was closed. Reason: «%(reason)s»") % {
+                "reason": after.get("reason", "")
+            }
+        elif record.action == "plan_reopen":
+            text = _("Your plan was opened again. Reason: «%(reason)s»") % {
+                "reason": after.get("reason", "")
+            }
+        else:
+            specialist = after.get("role") == TeamMember.Role.SPECIALIST_COORDINATOR
+            values = {
+                "new": names.get(after.get("user_id"), _("someone")),
+                "service": service_names.get(after.get("service_id"), ""),
+                "old": names.get(before.get("user_id"), _("nobody")),
+            }
+            if specialist:
+                text = (
+                    _(
+                        "%(new)s (%(service)s) became your coordinator in the specialist "
+                        "service, after %(old)s."
+                    )
+                    % values
+                )
+            else:
+                text = _("%(new)s (%(service)s) became your coordinator, after %(old)s.") % values
+        changes.append(PlanChange(record.at, text))
+    return changes
 
 
 def person_read_log(
@@ -152,7 +237,8 @@ def person_read_log(
         purpose="self",
         request_id=request_id,
     )
-    return ReadLog(page, services, service, emergencies, timezone.localdate())
+    changes = responsibility_changes(person) if page.number == 1 and not service else []
+    return ReadLog(page, services, service, emergencies, timezone.localdate(), changes)
 
 
 GROUP_BY = ["actor_id", "actor_name", "actor_role", "actor_service"]

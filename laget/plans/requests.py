@@ -26,6 +26,7 @@ from laget.accounts.models import User
 from laget.audit.services import access_log_write_many, change_record, create_recorded
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.lifecycle import check_consent, coordinator_offer, open_plan_for
 from laget.plans.lifecycle_access import (
@@ -59,7 +60,12 @@ def coordinator_request(
     with transaction.atomic():
         Plan.objects.select_for_update().get(pk=plan.pk)
         return coordinator_offer(
-            actor=actor, plan=plan, to_user=to_user, service=service, reason=reason.strip()
+            actor=actor,
+            plan=plan,
+            to_user=to_user,
+            service=service,
+            reason=reason.strip(),
+            event="coordinator_requested",
         )
 
 
@@ -95,8 +101,7 @@ def plan_request_create(
             person=person, kind=PlanRequest.Kind.INDIVIDUAL_PLAN, status="pending"
         ).exists():
             raise ValidationError(_("A request for a plan for this person is already waiting."))
-        # notify: plan_requested (the staff of to_service)
-        return create_recorded(
+        request = create_recorded(
             actor=actor,
             action="plan_request",
             obj=PlanRequest(
@@ -111,6 +116,9 @@ def plan_request_create(
             ),
             fields=["kind", "person_id", "from_service_id", "to_service_id", "consent_method"],
         )
+        # The receiving service's staff, without the person (there is no plan yet).
+        notify(event="plan_requested", actor=actor, target=request)
+        return request
 
 
 def _locked_request(actor: Actor, request_id: int) -> PlanRequest:
@@ -182,7 +190,7 @@ def request_accept(*, actor: Actor, request_id: int) -> PlanRequest:
             new_coordinator = User.objects.get(pk=request.to_user_id or 0)
             _take_role(plan, new_coordinator, request.to_service, request.role_offered, actor)
         _answered(request, actor, PlanRequest.Status.ACCEPTED)
-        # notify: request_accepted (request.from_user)
+        notify(event="plan_request_answered", actor=actor, target=request, key="accepted")
     return request
 
 
@@ -253,7 +261,7 @@ def request_decline(*, actor: Actor, request_id: int, reason: str) -> PlanReques
                 {"answer": _("Write why you decline. The one who asked sees your answer.")}
             )
         _answered(request, actor, PlanRequest.Status.DECLINED, reason.strip())
-        # notify: request_declined (request.from_user)
+        notify(event="plan_request_answered", actor=actor, target=request, key="declined")
     return request
 
 

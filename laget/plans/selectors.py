@@ -361,6 +361,17 @@ def my_plan_list(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyP
     return MyPlanList([place for place, _access in readable], awaiting)
 
 
+def awaiting_consent_count(*, actor: Actor) -> int:
+    """How many of the actor's places on open plans wait for a consent before they may
+    read anything (the count of my_plan_list alone). It names nobody: nothing to log."""
+    return sum(
+        1
+        for place, access in team_places(actor)
+        if not (access is not None and access.may_read(Category.PLAN))
+        and place.role != TeamMember.Role.PERSON
+    )
+
+
 def my_plans(*, actor: Actor, request_id: str = "", limit: int = 200) -> list[TeamMember]:
     """The places of my_plan_list (for callers that show only the plans)."""
     return my_plan_list(actor=actor, request_id=request_id, limit=limit).places

@@ -47,6 +47,7 @@ from laget.plans.models import (
     Plan,
     Task,
     TeamMember,
+    refuse_if_closed,
 )
 
 
@@ -56,18 +57,6 @@ def _access(actor: Actor, plan: Plan, *, check: str) -> PlanAccess:
         raise PermissionDenied
     refuse_if_closed(plan)
     return access
-
-
-def refuse_if_closed(plan: Plan) -> None:
-    """A closed plan is read-only: it is kept as it was when it closed."""
-    if plan.status == Plan.Status.CLOSED:
-        raise ValidationError(
-            _(
-                "This plan is closed and can only be read. The coordinator can reopen it "
-                "if the work starts again."
-            ),
-            code="closed",
-        )
 
 
 # --- Person and plan ---------------------------------------------------------------

@@ -244,3 +244,56 @@ def test_a_meeting_invitation_carries_the_calendar_event(told_world):
     text = content.decode() if isinstance(content, bytes) else content
     assert "BEGIN:VEVENT" in text
     assert w.person.last_name not in text and "Testesen" not in text
+
+
+def test_a_changed_and_a_cancelled_meeting_carry_the_same_calendar_event(told_world):
+    """Issue 13: a change and a cancellation carry the .ics too, with the same UID, a higher
+    SEQUENCE, and the Content-Type's method matching the calendar's METHOD."""
+    import re
+
+    from laget.meetings import services as meeting_services
+
+    w = told_world
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+    meeting = meeting_services.group_meeting_schedule(
+        actor=w.coordinator,
+        plan=w.plan,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        place="Rådhuset",
+    )
+    services.deliver_due()
+
+    def person_ics() -> tuple[str, str]:
+        to_person = [m for m in mail.outbox if m.to == [w.person.email]][-1]
+        _name, content, mimetype = to_person.attachments[0]
+        return mimetype, content.decode() if isinstance(content, bytes) else content
+
+    _first_type, first = person_ics()
+    mail.outbox.clear()
+    meeting = meeting_services.meeting_reschedule(
+        actor=w.coordinator,
+        meeting=meeting,
+        based_on_version=meeting.version,
+        data={"place": "Legekontoret"},
+    )
+    services.deliver_due()
+    changed_type, changed = person_ics()
+    mail.outbox.clear()
+    meeting_services.meeting_cancel(
+        actor=w.coordinator, meeting=meeting, based_on_version=meeting.version
+    )
+    services.deliver_due()
+    cancelled_type, cancelled = person_ics()
+
+    def uid(text: str) -> str:
+        return re.search(r"UID:(\S+)", text).group(1)  # type: ignore[union-attr]
+
+    def sequence(text: str) -> int:
+        return int(re.search(r"SEQUENCE:(\d+)", text).group(1))  # type: ignore[union-attr]
+
+    assert uid(first) == uid(changed) == uid(cancelled)
+    assert sequence(first) < sequence(changed) < sequence(cancelled)
+    assert "method=PUBLISH" in changed_type and "METHOD:PUBLISH" in changed
+    assert "method=CANCEL" in cancelled_type and "METHOD:CANCEL" in cancelled
+    assert "STATUS:CANCELLED" in cancelled

@@ -205,6 +205,12 @@ PLAN_MATRIX = {
     ),
     # The JSON API: the same doors; anonymous gets 401.
     "api-v1:list_plans": ("get", None, dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 401}, False),
+    "api-v1:plans_awaiting_consent": (
+        "get",
+        None,
+        dict.fromkeys(PLAN_ACTORS, 200) | {"anonymous": 401},
+        False,
+    ),
     "api-v1:get_plan": ("get", None, READ_PLAN | {"anonymous": 401}, True),
     "api-v1:list_messages": ("get", None, READ_PLAN | {"anonymous": 401}, True),
     "api-v1:post_message": (
@@ -255,6 +261,7 @@ def url_for(route: str, w) -> str:
         "plans:inbox",
         "plans:my_account",
         "api-v1:list_plans",
+        "api-v1:plans_awaiting_consent",
     ):
         return reverse(route)
     if route == "plans:emergency_review":

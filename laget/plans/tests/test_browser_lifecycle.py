@@ -87,6 +87,13 @@ def test_register_open_accept_invite_and_the_person_manages_consent_on_a_phone(
     # Ahmed sees the request on his front page and accepts it.
     ahmed = page_for()
     log_in(ahmed, "ahmed.rahimi@fjordvik-kommune.test", code=True)
+    # His bell tells him (he is not on the team yet: no name, a link to the requests).
+    assert ahmed.locator("#bell .badge").inner_text().startswith("1")
+    ahmed.locator("#bell").click()
+    ahmed.get_by_text("Du er spurt om å være koordinator").first.wait_for()
+    assert "Fjellheim" not in ahmed.locator("main").inner_text()
+    assert_accessible(ahmed)
+    ahmed.goto("/")
     ahmed.get_by_role("link", name="1 forespørsel venter på svaret ditt").click()
     ahmed.get_by_role("heading", name="Forespørsler").wait_for()
     assert_accessible(ahmed)

@@ -246,6 +246,37 @@ class TestOpeningAPlan:
             (plan_world.team_professional.pk, "specialist_coordinator"),
         }
 
+    def test_a_coordinator_change_waits_for_the_answer_and_is_in_the_persons_log(
+        self, plan_world, plan_client
+    ):
+        from laget.conftest import make_professional
+
+        w = plan_world
+        new = make_professional(w.municipal, Membership.Role.MEMBER)
+        offer = requests.coordinator_request(
+            actor=w.coordinator,
+            plan=w.plan,
+            to_user=new,
+            service=w.municipal,
+            reason="Jeg går ut i permisjon",
+        )
+        # Until the answer the old coordinator keeps the role, and the person's log says
+        # nothing has changed.
+        assert plan_access(w.coordinator, w.plan).is_coordinator
+        log = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
+        assert "ble koordinatoren din" not in log
+        requests.request_accept(actor=new, request_id=offer.pk)
+        log = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
+        expected = (
+            f"{new.get_full_name()} (Psykisk helse Testvik) ble koordinatoren din, etter "
+            f"{w.coordinator.get_full_name()}."
+        )
+        assert expected in log
+        lifecycle.plan_close(actor=new, plan=w.plan, reason="Lise klarer seg selv nå")
+        log = plan_client("person").get(reverse("plans:my_access_log")).content.decode()
+        assert "Planen din ble avsluttet. Grunn: «Lise klarer seg selv nå»" in log
+        assert log.index("ble avsluttet") < log.index("ble koordinatoren din")  # newest first
+
 
 class TestClosing:
     def test_closing_with_an_open_hand_off_is_refused_and_nothing_changes(self, plan_world):
@@ -294,6 +325,89 @@ class TestClosing:
         assert plan.status in (Plan.Status.DRAFT, Plan.Status.ACTIVE)
         actions = set(ChangeRecord.objects.values_list("action", flat=True))
         assert {"plan_close", "plan_reopen"} <= actions
+
+    def test_a_closed_plan_is_read_only_in_continuity_and_meetings_too(
+        self, plan_world, plan_client
+    ):
+        from laget.meetings import services as meetings
+        from laget.meetings.models import Meeting
+
+        w = plan_world
+        soon = timezone.now().replace(microsecond=0) + dt.timedelta(days=2)
+        meeting = meetings.group_meeting_schedule(
+            actor=w.coordinator,
+            plan=w.plan,
+            starts_at=soon,
+            ends_at=soon + dt.timedelta(hours=1),
+            place="Rådhuset",
+        )
+        lifecycle.plan_close(actor=w.coordinator, plan=w.plan, reason="Målene er nådd")
+        w.plan.refresh_from_db()
+        meeting = Meeting.objects.select_related("plan__person").get(pk=meeting.pk)
+        before = ChangeRecord.objects.count()
+        writes = [
+            lambda: continuity.episode_start(
+                actor=w.coordinator,
+                plan=w.plan,
+                service=w.dps,
+                responsibility="responsible",
+                starts=dt.date.today(),
+            ),
+            lambda: continuity.perspective_add(actor=w.person, plan=w.plan, situation="Bra nå"),
+            lambda: continuity.agreed_picture_record(
+                actor=w.coordinator, plan=w.plan, text="Enige", agreed_on=dt.date.today()
+            ),
+            lambda: meetings.group_meeting_schedule(
+                actor=w.coordinator,
+                plan=w.plan,
+                starts_at=soon,
+                ends_at=soon + dt.timedelta(hours=1),
+                place="Rådhuset",
+            ),
+            lambda: meetings.comment_add(actor=w.person, meeting=meeting, text="Hei"),
+            lambda: meetings.meeting_cancel(
+                actor=w.coordinator, meeting=meeting, based_on_version=meeting.version
+            ),
+        ]
+        for write in writes:
+            with pytest.raises(ValidationError) as exc:
+                write()
+            assert "avsluttet og kan bare leses" in nb(exc.value)
+        assert ChangeRecord.objects.count() == before  # nothing half-written
+        # Through the page: the same message, not an error page.
+        page = plan_client("coordinator").post(
+            reverse("continuity:episode_start", args=[w.plan.pk]),
+            {"service": w.dps.pk, "responsibility": "responsible", "starts": "2026-01-05"},
+            follow=True,
+        )
+        assert page.status_code == 200
+        assert "avsluttet og kan bare leses" in page.content.decode()
+
+    def test_closed_plans_past_retention_are_listed_for_the_archive_and_kept(
+        self, plan_world, settings
+    ):
+        import json
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        settings.LAGET_CLOSED_PLAN_RETENTION_YEARS = 10
+        w = plan_world
+        lifecycle.plan_close(actor=w.coordinator, plan=w.plan, reason="Målene er nådd")
+        out = StringIO()
+        call_command("plans_retention", stdout=out)
+        assert json.loads(out.getvalue())["past_retention"] == 0  # closed today: kept
+        Plan.objects.filter(pk=w.plan.pk).update(
+            closed_at=timezone.now() - dt.timedelta(days=365 * 10 + 5)
+        )
+        out = StringIO()
+        call_command("plans_retention", stdout=out)
+        report = json.loads(out.getvalue())
+        assert report["past_retention"] == 1
+        assert report["plans"][0]["id"] == w.plan.pk
+        assert report["by_owner"] == {"Testvik kommune": 1}
+        assert "Lise" not in out.getvalue() and "Testesen" not in out.getvalue()
+        assert Plan.objects.filter(pk=w.plan.pk).exists()  # nothing deleted
 
 
 class TestInvitations:

@@ -126,6 +126,13 @@ def test_a_team_member_without_consent_sees_no_name_in_lists_or_api(plan_world, 
         assert "Testesen" not in body, url
         assert "aktiv" not in body.lower() or url == "/", url
     assert client.get("/api/v1/plans").json() == []
+    # The API says only that a consent is awaited: a count, naming nobody.
+    awaiting = client.get("/api/v1/plans/awaiting-consent")
+    assert awaiting.json() == {"awaiting_consent": 1}
+    assert "Testesen" not in awaiting.content.decode()
+    assert plan_client("team_professional").get("/api/v1/plans/awaiting-consent").json() == {
+        "awaiting_consent": 0
+    }
     page = client.get(reverse("plans:my_plans")).content.decode()
     assert "venter på samtykke" in page
     # The plan's own link says why, in plain words, naming nobody.
@@ -278,11 +285,22 @@ def _reads(plan_world, n: int) -> None:
 def test_the_grouped_log_takes_the_same_queries_as_it_grows_tenfold(
     plan_world, plan_client, django_assert_num_queries, log_write_queries, n
 ):
+    from laget.plans import requests
+
+    # The coordinator role changed hands once: the log shows it above the reads.
+    offer = requests.coordinator_request(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        to_user=plan_world.team_professional,
+        service=plan_world.dps,
+        reason="Begge nivåer er med",
+    )
+    requests.request_accept(actor=plan_world.team_professional, request_id=offer.pk)
     _reads(plan_world, n)
     client = plan_client("person")
     url = reverse("plans:my_access_log")
     client.get(url)
-    # Expect 8 queries and the access-log entry's (the person: no MFA rule):
+    # Expect 12 queries and the access-log entry's (the person: no MFA rule):
     #   1-2   session, user
     #   3     the person
     #   4     the services that have read (for the filter)
@@ -290,8 +308,10 @@ def test_the_grouped_log_takes_the_same_queries_as_it_grows_tenfold(
     #   6     one page of groups: who, role, service, day, how many, newest, emergency
     #   7     the newest entries of those groups (a window, in one query)
     #   8     emergency accesses the coordinator has not reviewed
+    #   9-12  changes in who is responsible: the person's plans, the change records, and
+    #         the names of the coordinators and their services
     #   then  the access-log entry (log_write_queries: one statement or three)
-    with django_assert_num_queries(8 + log_write_queries):
+    with django_assert_num_queries(12 + log_write_queries):
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200
@@ -300,6 +320,7 @@ def test_the_grouped_log_takes_the_same_queries_as_it_grows_tenfold(
     name = plan_world.coordinator.get_full_name()
     assert f"{name}, koordinator, Psykisk helse Testvik –" in body
     assert f"{n // 15} ganger i dag" in body
+    assert "ble koordinatoren din i spesialisthelsetjenesten" in body
 
 
 def test_the_grouped_log_filters_by_service_and_shows_emergencies_on_top(plan_world, plan_client):
