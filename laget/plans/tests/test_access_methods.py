@@ -11,6 +11,10 @@ from laget.plans import services
 from laget.plans.demo import synthetic_national_id
 from laget.plans.tests.conftest import PLAN_ACTORS
 from laget.plans.tests.test_access_matrix import PLAN_MATRIX, url_for
+from laget.plans.tests.test_access_matrix_lifecycle import (
+    LIFECYCLE_API_MATRIX,
+    LIFECYCLE_MATRIX,
+)
 from laget.plans.tests.test_access_matrix_lifecycle import url_for as lifecycle_url_for
 from laget.tests.sweep import cross_plan_sweep, sweep, with_plan
 
@@ -26,6 +30,22 @@ def test_every_method_for_every_actor(route, plan_world, plan_client):
         expected=expected,
         client_for=plan_client,
         secret=b"Testesen",
+    )
+
+
+@pytest.mark.parametrize("route", sorted(set(LIFECYCLE_MATRIX) | set(LIFECYCLE_API_MATRIX)))
+def test_every_method_for_every_actor_in_the_plans_life(route, plan_world, plan_client):
+    expected = (LIFECYCLE_MATRIX.get(route) or (None, None, None))[1] or LIFECYCLE_API_MATRIX[
+        route
+    ][1]
+    sweep(
+        route=route,
+        url=lifecycle_url_for(route, plan_world),
+        expected=expected,
+        client_for=plan_client,
+        secret=b"Testesen",
+        # GET /api/v1/plans is the plan list, swept under its own row.
+        other_route_methods=("get", "head") if route == "api-v1:open_plan" else (),
     )
 
 
