@@ -10,7 +10,6 @@ from laget.tests.sweep import sweep
 from laget.tests.test_access_matrix import MATRIX, our_route_names
 
 
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", sorted(MATRIX))
 def test_every_method_for_every_actor(route, world, client_for):
