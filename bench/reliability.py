@@ -373,6 +373,8 @@ def main() -> int:
             f"slowest {load['slowest_ms']} ms")  # fmt: skip
         log(f"by status: {json.dumps(dict(sorted(statuses.items())))}")
         log(f"503 without Retry-After: {load['missing_retry_after']}")
+        for why, n in load.get("no_answer", {}).items():
+            log(f"  no answer ({n}): {why}")
         recovery = round(recovered - back_at, 2) if recovered else None
         log(f"probe during the outage: {sorted(set(during))}; ready again {recovery} s after "
             "the database was back")  # fmt: skip
