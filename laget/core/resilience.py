@@ -44,14 +44,18 @@ def is_database_trouble(exc: BaseException | None) -> bool:
 # The breaker: once a request in this process met database trouble, the requests of the next
 # moment get the 503 at once instead of each waiting out the pool timeout. Under load, a
 # worker's threads otherwise queued behind 2-second waits and a request took 11 s to be
-# refused (measured by bench/reliability.py). /readyz always asks the database, so the load
-# balancer and the breaker both see it return; the moment is short, so recovery is too.
+# refused (measured by bench/reliability.py). When the moment has passed, one request tries
+# the database for everyone (the others are refused for another moment); if it gets through,
+# the breaker closes. /readyz always asks the database and closes it too, so the load
+# balancer and the breaker both see the database return within about a second.
 _trouble_until = 0.0
 
 
-def note_trouble() -> None:
+def note_trouble(request: HttpRequest | None = None) -> None:
     global _trouble_until
     _trouble_until = time.monotonic() + settings.LAGET_DB_BREAKER_SECONDS
+    if request is not None:
+        request.laget_database_trouble = True  # type: ignore[attr-defined]
 
 
 def trouble_known() -> bool:
@@ -73,9 +77,18 @@ class DatabaseBreakerMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if trouble_known() and request.path not in self.PROBES:
+        global _trouble_until
+        if not _trouble_until or request.path in self.PROBES:
+            return self.get_response(request)
+        now = time.monotonic()
+        if now < _trouble_until:
             return unavailable(request)
-        return self.get_response(request)
+        # The moment has passed: this request tries; the others wait for its answer.
+        _trouble_until = now + settings.LAGET_DB_BREAKER_SECONDS
+        response = self.get_response(request)
+        if not getattr(request, "laget_database_trouble", False):
+            reset_breaker()
+        return response
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
@@ -94,7 +107,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: database trouble becomes a 503; any other error keeps the 500 page."""
     if is_database_trouble(sys.exc_info()[1]):
-        note_trouble()
+        note_trouble(request)
         return unavailable(request)
     body = loader.render_to_string("500.html")
     return HttpResponse(body, status=500)
@@ -122,6 +135,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
     except Exception as exc:
         if not is_database_trouble(exc):
             raise
+        note_trouble(request)
         response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
@@ -132,4 +146,5 @@ def readyz(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+    reset_breaker()  # the database answers: this process stops refusing at once
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -155,14 +155,24 @@ class TestDatabaseTrouble:
                 assert response.status_code == 503, path
                 assert response["Retry-After"] == "5"
         assert calls == [1]  # nobody asked the database again
-        # The probes pass through: the load balancer sees the database come back.
-        assert plain.get("/readyz").status_code == 200
-        assert plain.get("/healthz").status_code == 200
-        monkeypatch.undo()
-        from laget.core.resilience import reset_breaker
+        assert plain.get("/healthz").status_code == 200  # the probes pass through
+        from laget.core import resilience
 
-        reset_breaker()  # the moment has passed
+        # The moment has passed: one request tries, meets the dead database, and the
+        # breaker opens again.
+        resilience._trouble_until = time.monotonic() - 1
+        assert plain.get(reverse("directory:catalogue")).status_code == 503
+        assert calls == [1, 1]
+        assert resilience.trouble_known()
+        # The database is back: the first request through closes the breaker.
+        monkeypatch.undo()
+        resilience._trouble_until = time.monotonic() - 1
         assert plain.get(reverse("directory:catalogue")).status_code == 200
+        assert resilience._trouble_until == 0.0
+        # /readyz asks the database whatever the breaker says, and closes it.
+        resilience.note_trouble()
+        assert plain.get("/readyz").status_code == 200
+        assert plain.get("/api/v1/services").status_code == 200
 
     def test_health_and_readiness(self, world, plain, monkeypatch):
         assert plain.get("/healthz").json() == {"status": "ok"}
