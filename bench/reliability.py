@@ -225,7 +225,8 @@ def run_schemathesis(base: str, headers: dict[str, str], target: int) -> dict[st
               response_headers_conformance, response_schema_conformance]  # fmt: skip
     schema = schemathesis.openapi.from_url(base + "/api/v1/openapi.json")
     operations = [r.ok() for r in schema.get_all_operations()]
-    totals = {"cases": 0, "server_errors": 0, "schema_violations": 0, "by_status": {}}
+    totals = {"cases": 0, "server_errors": 0, "schema_violations": 0, "by_status": {},
+              "no_invalid_input": 0}  # fmt: skip
     examples: list[str] = []
     per = math.ceil(target / (len(operations) * 1.6))
     for _round in range(4):
@@ -263,7 +264,8 @@ def run_schemathesis(base: str, headers: dict[str, str], target: int) -> dict[st
                 try:
                     one()
                 except Unsatisfiable:
-                    pass
+                    # hypothesis prints "You can reproduce this failure" for these too.
+                    totals["no_invalid_input"] += 1  # type: ignore[operator]
                 except Exception as exc:
                     totals["schema_violations"] += 1  # type: ignore[operator]
                     examples.append(f"{operation.method} {operation.path}: {str(exc)[:300]}")
@@ -373,6 +375,8 @@ def main() -> int:
             f"slowest {load['slowest_ms']} ms")  # fmt: skip
         log(f"by status: {json.dumps(dict(sorted(statuses.items())))}")
         log(f"503 without Retry-After: {load['missing_retry_after']}")
+        for why, n in load.get("no_answer", {}).items():
+            log(f"  no answer ({n}): {why}")
         recovery = round(recovered - back_at, 2) if recovered else None
         log(f"probe during the outage: {sorted(set(during))}; ready again {recovery} s after "
             "the database was back")  # fmt: skip
@@ -386,7 +390,8 @@ def main() -> int:
         )
         log(f"schemathesis: {fuzz['cases']} cases over {fuzz['operations']} operations, "
             f"{fuzz['server_errors']} server errors, {fuzz['schema_violations']} schema "
-            f"violations; by status {json.dumps(fuzz['by_status'])}")  # fmt: skip
+            f"violations; by status {json.dumps(fuzz['by_status'])}; "
+            f"{fuzz['no_invalid_input']} operation(s) take no input to make invalid")  # fmt: skip
         for example in fuzz["examples"]:  # type: ignore[attr-defined]
             log(f"  e.g. {example}")
         result = {
@@ -399,6 +404,7 @@ def main() -> int:
             "responses_500": statuses.get("500", 0),
             "responses_503": statuses.get("503", 0),
             "responses_503_without_retry_after": load["missing_retry_after"],
+            "requests_without_answer": statuses.get("no answer", 0),
             "outage_s": args.outage,
             "recovery_s": recovery,
             "writes_acknowledged": len(load["acknowledged"]),
@@ -423,6 +429,7 @@ def main() -> int:
     ok = (
         result.get("responses_500") == 0
         and result.get("responses_503_without_retry_after") == 0
+        and result.get("requests_without_answer") == 0
         and result.get("lost_writes") == 0
         and result.get("partial_writes") == 0
         and result.get("verify_audit_ok") is True

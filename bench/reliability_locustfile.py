@@ -28,6 +28,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 statuses: Counter[str] = Counter()
 missing_retry_after = 0
 slowest_ms = 0.0
+no_answer: Counter[str] = Counter()  # why a request got no response at all
 acknowledged: list[str] = []
 attempted = 0
 
@@ -47,6 +48,8 @@ def count(request_type, name, response_time, response_length, response=None, exc
     slowest_ms = max(slowest_ms, response_time or 0)
     code = getattr(response, "status_code", 0) or 0
     statuses[str(code) if code else "no answer"] += 1
+    if not code:
+        no_answer[f"{name}: {type(exception).__name__}: {str(exception)[:80]}"] += 1
     if code == 503 and "Retry-After" not in response.headers:
         missing_retry_after += 1
 
@@ -59,6 +62,7 @@ def write_out(environment, **kw):
                 "statuses": dict(statuses),
                 "missing_retry_after": missing_retry_after,
                 "slowest_ms": round(slowest_ms),
+                "no_answer": dict(no_answer.most_common(5)),
                 "acknowledged": acknowledged,
                 "attempted_writes": attempted,
             },

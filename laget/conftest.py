@@ -44,6 +44,16 @@ def log_write_queries() -> int:
 
 
 @pytest.fixture(autouse=True)
+def _database_breaker_closed():
+    # A test that shows a dead database must not leave the next test's requests refused.
+    from laget.core.resilience import reset_breaker
+
+    reset_breaker()
+    yield
+    reset_breaker()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache(request, django_db_blocker):
     # allauth's login throttling and the used TOTP codes live in the cache: every test
     # starts from zero. The database cache (the default) lives in the test database; a

@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "laget.core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # While this process has just met database trouble: 503 at once (core.resilience).
+    "laget.core.resilience.DatabaseBreakerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "laget.core.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,6 +252,8 @@ MFA_RECOVERY_CODE_COUNT = 10
 # (core.middleware.SessionRenewalMiddleware), so reading a page does not write the session.
 SESSION_COOKIE_AGE = envint("LAGET_SESSION_IDLE_SECONDS", 30 * 60)
 # However active, a session ends this long after the login (accounts.middleware).
+# After database trouble, how long this process answers 503 at once (core.resilience).
+LAGET_DB_BREAKER_SECONDS = envint("LAGET_DB_BREAKER_MS", 1000) / 1000
 LAGET_SESSION_MAX_SECONDS = envint("LAGET_SESSION_MAX_SECONDS", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -33,9 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
     # per address and per account. The per-account count is kept apart for a browser that
     # has completed a login to that account before (a signed cookie): strangers guessing
     # from many addresses use up only the strangers' allowance, never the owner's.
+    #
+    # allauth's own key starts with the site's domain, which without a Sites row is the
+    # request's Host header: "laget.no:1", "laget.no:2" ... each had its own five guesses (and
+    # two workers on two ports counted apart). The account alone is the key here.
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        key = super()._get_login_attempts_cache_key(request, **credentials)
         login = credentials.get("email", credentials.get("username", "")).lower()
+        key = f"login:{login}"
         device = known_device(request, login)
         return f"{key}:device:{device}" if device else key
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
 
@@ -32,7 +33,11 @@ def sweep(
     expected: dict[str, int],
     client_for: Callable[[str], Client],
     secret: bytes,
+    other_route_methods: tuple[str, ...] = (),
 ) -> None:
+    """`other_route_methods`: methods that this URL answers as another route (the API's
+    GET /plans beside POST /plans); that route's own row sweeps them, here they only must
+    not fail or write for one who is refused."""
     for actor, status_expected in expected.items():
         client = client_for(actor)
         client.raise_request_exception = False
@@ -52,7 +57,9 @@ def sweep(
             refused = status_expected in (401, 403, 404) or (
                 status_expected == 302 and actor in ("anonymous", "no_mfa")
             )
-            if refused:
+            if refused and method in other_route_methods:
+                assert ChangeRecord.objects.count() == before, where
+            elif refused:
                 assert status in REFUSED_ANY_METHOD, where
                 assert ChangeRecord.objects.count() == before, where
                 if status_expected != 403:
@@ -68,10 +75,18 @@ def with_plan(url: str, plan_id: int) -> str:
 
 
 def cross_plan_sweep(
-    *, route: str, url: str, actors: list[str], client_for: Callable[[str], Client], secret: bytes
+    *,
+    route: str,
+    url: str,
+    actors: list[str],
+    client_for: Callable[[str], Client],
+    secret: bytes,
+    attempt: Callable[[Client, str], HttpResponse] | None = None,
 ) -> None:
     """An object of one plan under another plan's URL is nobody's: every actor, every
-    method, is refused and nothing is written."""
+    method, is refused and nothing is written. `attempt` sends the route's own well-formed
+    request (the right method and body), so the refusal is the ownership check and not a
+    malformed request: it must be refused as not found, 403 or 404 (302 to log in)."""
     for actor in actors:
         client = client_for(actor)
         client.raise_request_exception = False
@@ -80,5 +95,14 @@ def cross_plan_sweep(
             response = getattr(client, method)(url)
             where = (route, actor, method.upper(), response.status_code)
             assert response.status_code in REFUSED_ANY_METHOD, where
+            assert ChangeRecord.objects.count() == before, where
+            assert secret not in response.content, where
+        if attempt is not None:
+            before = ChangeRecord.objects.count()
+            response = attempt(client, url)
+            where = (route, actor, "well-formed", response.status_code)
+            assert response.status_code in (302, 401, 403, 404), where
+            if response.status_code == 302:
+                assert actor in ("anonymous", "no_mfa"), where
             assert ChangeRecord.objects.count() == before, where
             assert secret not in response.content, where

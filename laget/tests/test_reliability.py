@@ -134,6 +134,46 @@ class TestDatabaseTrouble:
         assert response.status_code == 500
         assert "Retry-After" not in response
 
+    def test_after_trouble_the_next_requests_are_refused_at_once(
+        self, world, plain, monkeypatch, settings, django_assert_num_queries
+    ):
+        # Before the breaker, each request waited out the pool timeout (2 s) and, queued
+        # behind the others, a request took 11 s to be refused under load.
+        settings.LAGET_DB_BREAKER_SECONDS = 60
+        calls = []
+
+        def down(*args, **kwargs):
+            calls.append(1)
+            raise OperationalError("connection refused")
+
+        monkeypatch.setattr("laget.directory.selectors.catalogue_search", down)
+        assert plain.get(reverse("directory:catalogue")).status_code == 503
+        assert calls == [1]
+        with django_assert_num_queries(0):
+            for path in (reverse("directory:catalogue"), "/api/v1/services", reverse("home")):
+                response = plain.get(path)
+                assert response.status_code == 503, path
+                assert response["Retry-After"] == "5"
+        assert calls == [1]  # nobody asked the database again
+        assert plain.get("/healthz").status_code == 200  # the probes pass through
+        from laget.core import resilience
+
+        # The moment has passed: one request tries, meets the dead database, and the
+        # breaker opens again.
+        resilience._trouble_until = time.monotonic() - 1
+        assert plain.get(reverse("directory:catalogue")).status_code == 503
+        assert calls == [1, 1]
+        assert resilience.trouble_known()
+        # The database is back: the first request through closes the breaker.
+        monkeypatch.undo()
+        resilience._trouble_until = time.monotonic() - 1
+        assert plain.get(reverse("directory:catalogue")).status_code == 200
+        assert resilience._trouble_until == 0.0
+        # /readyz asks the database whatever the breaker says, and closes it.
+        resilience.note_trouble()
+        assert plain.get("/readyz").status_code == 200
+        assert plain.get("/api/v1/services").status_code == 200
+
     def test_health_and_readiness(self, world, plain, monkeypatch):
         assert plain.get("/healthz").json() == {"status": "ok"}
         assert plain.get("/readyz").json() == {"status": "ok", "database": "ok"}

@@ -67,6 +67,27 @@ def test_guessing_from_many_addresses_does_not_stop_the_owner(world, settings):
 
 
 @pytest.mark.django_db
+def test_another_port_in_the_host_header_gives_no_more_guesses(world):
+    # allauth keyed the account's count by the Host header: a port per guess, and the
+    # account's limit never held (found when two workers on two ports counted apart).
+    for n in range(6):
+        Client().post(
+            reverse("account_login"),
+            {"login": world.member.email, "password": f"gjett-{n}"},
+            REMOTE_ADDR=f"10.1.{n}.1",
+            HTTP_HOST=f"127.0.0.1:{1000 + n}",
+        )
+    stranger = Client().post(
+        reverse("account_login"),
+        {"login": world.member.email, "password": PASSWORD},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_HOST="127.0.0.1:2000",
+    )
+    assert stranger.get("Location") != reverse("mfa_authenticate")
+    assert "Vent et minutt" in stranger.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_forged_or_foreign_device_cookie_counts_as_a_stranger(world):
     attacker = Client()
     for n in range(6):
@@ -142,6 +163,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+TWO_WORKERS_SECRET_KEY = "to-prosesser-test-" + "x" * 40
+
+
 @pytest.fixture
 def two_workers(tmp_path):
     """Two separate server processes (gunicorn, one worker each) on one database file."""
@@ -149,7 +173,7 @@ def two_workers(tmp_path):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'laget.sqlite3'}",
         "LAGET_VAR_DIR": str(tmp_path),
-        "SECRET_KEY": "to-prosesser-test-" + "x" * 40,
+        "SECRET_KEY": TWO_WORKERS_SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "laget.settings",
     }
     root = Path(settings.BASE_DIR)
@@ -218,3 +242,61 @@ def test_a_code_used_in_one_process_is_refused_in_the_other(two_workers):
     # The shared cache tells the other process the code was used, so it says so (not
     # "incorrect code"): the owner knows to wait for the next one.
     assert "Denne koden er allerede brukt" in body
+
+
+def test_strangers_guessing_through_both_processes_do_not_stop_the_owner(two_workers):
+    """The must-show of issue 14 across real worker processes: guesses at one account,
+    spread over two processes, stop the guessing in both, yet the owner, on the browser
+    they logged in on before, gets in through either with the right password and code."""
+    from django.core import signing
+
+    from laget.accounts.middleware import DEVICE_COOKIE_SALT
+
+    a, b = two_workers
+    login = "/accounts/login/"
+    email = "prosess@test.invalid"
+    # Eight wrong passwords, alternating between the processes (fewer than the address's
+    # ten a minute, more than the account's five in five minutes).
+    for n in range(8):
+        _, location, _ = Browser(a if n % 2 else b).post(
+            login, {"login": email, "password": f"feil-{n}"}
+        )
+        assert location != "/accounts/2fa/authenticate/", n
+    # A stranger with the right password is stopped by the process that saw fewer guesses.
+    _, location, body = Browser(a).post(login, {"login": email, "password": PASSWORD})
+    assert location != "/accounts/2fa/authenticate/"
+    assert "For mange mislykkede innloggingsforsøk" in body
+    # The owner's browser carries the device cookie from an earlier login (the server's
+    # key signs it, as the server does at login).
+    owner = Browser(b)
+    cookie = signing.dumps(
+        {"login": email, "device": "eierens-nettleser"},
+        key=TWO_WORKERS_SECRET_KEY,
+        salt=DEVICE_COOKIE_SALT,
+    )
+    owner.jar.set_cookie(
+        http.cookiejar.Cookie(
+            0,
+            DEVICE_COOKIE,
+            cookie,
+            None,
+            False,
+            "127.0.0.1",
+            False,
+            False,
+            "/",
+            True,
+            False,
+            None,
+            False,
+            None,
+            None,
+            {},
+        )
+    )
+    _, location, _ = owner.post(login, {"login": email, "password": PASSWORD})
+    assert location == "/accounts/2fa/authenticate/"
+    _, location, _ = owner.post(location, {"code": current_code(TEST_TOTP_SECRET)})
+    assert location == "/"
+    status, _, _ = owner.get("/planer/")
+    assert status == 200

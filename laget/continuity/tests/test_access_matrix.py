@@ -517,3 +517,37 @@ def test_every_method_for_every_actor(route, plan_world, plan_client):
         client_for=plan_client,
         secret=b"Testesen",
     )
+
+
+# Routes that name an object inside a plan: an episode of plan A under plan B's URL.
+NESTED = ["continuity:episode_end", "continuity:handoff_request"]
+
+
+def well_formed(route, w):
+    today = dt.date.today()
+    if route == "continuity:episode_end":
+        data = {"ends": today.isoformat(), "override_reason": "Avsluttet etter avtale"}
+    else:
+        data = {
+            "to_service": str(w.child_welfare_service.pk),
+            "summary": "Oppfølging videre",
+            "wanted_from": today.isoformat(),
+            "answer_by": today.isoformat(),
+        }
+    return lambda client, url: client.post(url, data)
+
+
+@pytest.mark.parametrize("route", NESTED)
+def test_an_episode_of_one_plan_under_another_plans_url(route, plan_world, plan_client):
+    from laget.plans.tests.test_access_methods import other_plan
+    from laget.tests.sweep import cross_plan_sweep, with_plan
+
+    crossed = with_plan(url_for(route, plan_world), other_plan(plan_world).pk)
+    cross_plan_sweep(
+        route=route,
+        url=crossed,
+        actors=PLAN_ACTORS,
+        client_for=plan_client,
+        secret=b"Testesen",
+        attempt=well_formed(route, plan_world),
+    )

@@ -18,6 +18,7 @@ from laget.meetings import services
 from laget.meetings.models import Meeting
 from laget.plans.tests.conftest import PLAN_ACTORS
 from laget.plans.tests.test_access_matrix import READ_PLAN
+from laget.tests.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,16 @@ def test_a_forum_meeting_is_for_the_network_only(plan_world, meeting_world, plan
         assert response.status_code == IN_NETWORK[actor], actor
         # No personal data in a forum: nothing to log.
         assert AccessLogEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("route", sorted(MEETING_MATRIX))
+def test_every_method_for_every_actor(route, plan_world, meeting_world, plan_client):
+    # Issue 14: GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (laget/tests/sweep.py).
+    _, target, _, expected, _ = MEETING_MATRIX[route]
+    sweep(
+        route=route,
+        url=url_for(route, target, plan_world, meeting_world),
+        expected=expected,
+        client_for=plan_client,
+        secret=b"Testesen",
+    )

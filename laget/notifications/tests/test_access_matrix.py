@@ -12,6 +12,7 @@ from django.urls import reverse
 from laget.notifications import services
 from laget.notifications.models import Kind, Notification
 from laget.plans.tests.conftest import PLAN_ACTORS
+from laget.tests.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,16 @@ def test_nobody_reads_or_marks_anyone_elses(plan_world, plan_client):
     assert answer == {"marked": 0, "unread": 0}
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.parametrize("route", sorted(NOTIFICATION_MATRIX))
+def test_every_method_for_every_actor(route, plan_world, plan_client):
+    # Issue 14: GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (laget/tests/sweep.py).
+    _, expected = NOTIFICATION_MATRIX[route]
+    sweep(
+        route=route,
+        url=url_for(route, plan_world),
+        expected=expected,
+        client_for=plan_client,
+        secret=b"Testesen",
+    )

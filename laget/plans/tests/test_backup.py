@@ -82,3 +82,39 @@ def test_a_wrong_passphrase_or_a_changed_file_is_refused(tmp_path, monkeypatch):
     archive.write_bytes(bytes(data))
     with pytest.raises(CommandError, match="changed"):
         call_command("restore", str(archive), "--yes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scratch_installation_with_another_audit_key_gets_the_backups(
+    plan_world, tmp_path, settings, monkeypatch
+):
+    """The monthly restore test of the README: a scratch installation has its own generated
+    audit key; the restore puts the backup's key in place, so the chains still verify."""
+    monkeypatch.setenv("LAGET_BACKUP_PASSPHRASE", "en passfrase som er lang nok")
+    monkeypatch.delenv("LAGET_AUDIT_KEY", raising=False)
+    services.message_post(
+        actor=plan_world.coordinator,
+        plan=plan_world.plan,
+        body="Skrevet før sikkerhetskopien.",
+        attachments=[SimpleUploadedFile("notat.pdf", PDF)],
+    )
+    original_key = settings.LAGET_AUDIT_KEY
+    archive = tmp_path / "laget.bak"
+    call_command("backup", str(archive), stdout=io.StringIO())
+
+    scratch = tmp_path / "scratch-var"
+    scratch.mkdir()
+    (scratch / "audit_key").write_text("en helt annen nøkkel for en ny installasjon")
+    settings.VAR_DIR = scratch
+    settings.LAGET_AUDIT_KEY = "en helt annen nøkkel for en ny installasjon"
+    settings.MEDIA_ROOT = str(scratch / "media")
+    call_command("flush", "--no-input")
+
+    out = io.StringIO()
+    call_command("restore", str(archive), "--yes", stdout=out)
+    assert "The audit key was written" in out.getvalue()
+    assert "intact" in out.getvalue()
+    assert (scratch / "audit_key").read_text() == original_key
+    attachment = Attachment.objects.get(name="notat.pdf")
+    assert Path(attachment.file.path).read_bytes() == PDF
+    assert str(scratch) in attachment.file.path

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from laget.surveys import services
 from laget.surveys.tests.conftest import GROUPS, SURVEY_ACTORS, fill_and_close
+from laget.tests.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -75,25 +76,41 @@ def closed_round(w):
     return round_
 
 
+def round_kwargs(which, w) -> dict:
+    if which in ("open", "closed"):
+        return {"round_id": (w.round if which == "open" else w.closed).pk}
+    if which == "network":
+        return {"slug": w.network.slug}
+    if which == "token":
+        return {"token": w.token()}
+    return {}
+
+
 @pytest.mark.parametrize("route", sorted(SURVEY_MATRIX))
 def test_survey_route_for_every_actor(route, survey_world, survey_client):
     method, which, data_for, expected = SURVEY_MATRIX[route]
     assert set(expected) == set(SURVEY_ACTORS)
     w = survey_world
     w.closed = closed_round(w)
-    kwargs: dict = {}
-    if which == "open":
-        kwargs = {"round_id": w.round.pk}
-    elif which == "closed":
-        kwargs = {"round_id": w.closed.pk}
-    elif which == "network":
-        kwargs = {"slug": w.network.slug}
-    elif which == "token":
-        kwargs = {"token": w.token()}
-    url = reverse(route, kwargs=kwargs)
+    url = reverse(route, kwargs=round_kwargs(which, w))
     for actor in SURVEY_ACTORS:
         client = survey_client(actor)
         response = client.post(url, data_for(w)) if method == "post" else client.get(url)
         assert response.status_code == expected[actor], (route, actor, response.status_code)
         if response.status_code in (401, 403, 404):
             assert b"Fastleger" not in response.content, (route, actor)
+
+
+@pytest.mark.parametrize("route", sorted(SURVEY_MATRIX))
+def test_every_method_for_every_actor(route, survey_world, survey_client):
+    # Issue 14: GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (laget/tests/sweep.py).
+    _, which, _, expected = SURVEY_MATRIX[route]
+    w = survey_world
+    w.closed = closed_round(w)
+    sweep(
+        route=route,
+        url=reverse(route, kwargs=round_kwargs(which, w)),
+        expected=expected,
+        client_for=survey_client,
+        secret=b"Fastleger",
+    )
