@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -253,6 +254,7 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 
 
 def _oidc_apps() -> list[dict[str, object]]:
@@ -342,6 +344,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# The ID-porten and HelseID buttons post to Laget, which redirects the form's navigation to
+# the provider: form-action must name the providers' origins too.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(str(app["settings"]["server_url"])))
+        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]  # type: ignore[attr-defined]
+    }
+)
 
 # --- Language and time ------------------------------------------------------------
 LANGUAGE_CODE = "nb"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 
 import pytest
@@ -19,4 +20,7 @@ def oidc_peer() -> Iterator[Peer]:
 def oidc(settings, oidc_peer: Peer) -> Peer:
     """ID-porten and HelseID pointed at the local provider for this test."""
     settings.SOCIALACCOUNT_PROVIDERS = oidc_peer.providers()
+    csp = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    csp["DIRECTIVES"]["form-action"].append(oidc_peer.url)
+    settings.CONTENT_SECURITY_POLICY = csp
     return oidc_peer
