@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "laget.outcomes",
     "laget.teams",
     "laget.notifications",
+    "laget.interop",
     "laget.demo",
 ]
 
