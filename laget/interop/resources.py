@@ -89,6 +89,17 @@ def patient(person: Any) -> Resource:
 GOAL_STATUS = {True: "achieved", False: "in-progress"}
 
 
+def _life_area(value: str) -> str:
+    # A dict lookup, not get_life_area_display() (which rebuilds its choices every call):
+    # the bulk export maps tens of thousands of goals.
+    from laget.plans.models import Goal
+
+    try:
+        return str(Goal.LifeArea(value).label)
+    except ValueError:
+        return value
+
+
 def goal(g: Any, person_id: int) -> Resource:
     return {
         "resourceType": "Goal",
@@ -103,7 +114,7 @@ def goal(g: Any, person_id: int) -> Resource:
                 }
             ]
         },
-        "category": [{"text": g.get_life_area_display()}],
+        "category": [{"text": _life_area(g.life_area)}],
         "description": {"text": g.text},
         "subject": {"reference": f"Patient/{person_id}"},
     }
