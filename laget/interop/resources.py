@@ -114,7 +114,18 @@ def goal(g: Any, person_id: int) -> Resource:
                 }
             ]
         },
-        "category": [{"text": _life_area(g.life_area)}],
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": f"{LAGET}/life-area",
+                        "code": g.life_area,
+                        "display": _life_area(g.life_area),
+                    }
+                ],
+                "text": _life_area(g.life_area),
+            }
+        ],
         "description": {"text": g.text},
         "subject": {"reference": f"Patient/{person_id}"},
     }
@@ -135,6 +146,8 @@ def _performer(service: Any) -> list[dict[str, Any]]:
     return [
         {
             "reference": f"Organization/{service.organisation_id}",
+            # The service itself, by its short name: an import finds it again.
+            "identifier": {"system": f"{LAGET}/service", "value": service.slug},
             "display": f"{service.name}",
         }
     ]
