@@ -277,7 +277,7 @@ class LagetAuthenticateStage(AuthenticateStage):
     """allauth's TOTP step, skipped after a login whose provider did MFA itself."""
 
     def handle(self) -> tuple:
-        if counts_as_mfa(self.login.signal_kwargs.get("sociallogin")):
+        if counts_as_mfa((self.login.signal_kwargs or {}).get("sociallogin")):
             return None, True
         return super().handle()
 
