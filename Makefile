@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fmt migrate demo messages bench reliability clean
-.PHONY: run test lint fmt migrate demo messages bench clean python-version
+.PHONY: run test lint fmt migrate demo messages bench clean python-version oidc-peer
 
 # Say clearly which Python is needed before anything is installed with the wrong one.
 python-version:
@@ -41,7 +41,21 @@ run: $(STAMP)
 	@echo ""
 	LAGET_DEBUG=1 LAGET_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+# The real OpenID provider the login tests run against (npm oidc-provider), when Node is
+# here; without it those tests skip locally with the reason (and fail in CI).
+OIDC_PEER := interop/oidc-peer
+OIDC_PEER_STAMP := $(OIDC_PEER)/node_modules/.package-lock.json
+
+$(OIDC_PEER_STAMP): $(OIDC_PEER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(OIDC_PEER) && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "Node.js/npm not found: the OpenID Connect login tests will be skipped."; \
+	fi
+
+oidc-peer: $(OIDC_PEER_STAMP)
+
+test: $(STAMP) oidc-peer
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # ID-porten and HelseID over OpenID Connect (laget.accounts.oidc).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "csp",
     "ninja",
     "django_tasks",
@@ -95,6 +99,7 @@ INSTALLED_APPS = [
     "laget.outcomes",
     "laget.teams",
     "laget.notifications",
+    "laget.interop",
     "laget.demo",
 ]
 
@@ -239,6 +244,68 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LAGET_LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
 }
 MFA_ADAPTER = "laget.accounts.adapter.MfaAdapter"
+
+# --- ID-porten and HelseID (OpenID Connect; laget.accounts.oidc) ------------------------
+# A provider is on when its issuer is set. ID-porten logs in persons (the `pid` claim is
+# their national id; level of assurance substantial or high); HelseID logs in health
+# personnel (the HPR number claim; its own MFA counts, private_key_jwt client auth).
+# LAGET_LOCAL_LOGIN=0 switches the e-mail and password login off.
+LAGET_LOCAL_LOGIN = envbool("LAGET_LOCAL_LOGIN", "True")
+SOCIALACCOUNT_ONLY = not LAGET_LOCAL_LOGIN
+SOCIALACCOUNT_ADAPTER = "laget.accounts.oidc.SocialAccountAdapter"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+
+
+def _oidc_apps() -> list[dict[str, object]]:
+    apps: list[dict[str, object]] = []
+    if issuer := os.environ.get("LAGET_IDPORTEN_ISSUER"):
+        apps.append(
+            {
+                "provider_id": "idporten",
+                "name": "ID-porten",
+                "client_id": os.environ.get("LAGET_IDPORTEN_CLIENT_ID", ""),
+                "secret": envsecret("LAGET_IDPORTEN_CLIENT_SECRET") or "",
+                "settings": {
+                    "server_url": issuer,
+                    "token_auth_method": "client_secret_post",
+                    "scope": ["openid", "profile"],
+                    "auth_params": {"acr_values": "idporten-loa-substantial"},
+                    "laget_role": "person",
+                },
+            }
+        )
+    if issuer := os.environ.get("LAGET_HELSEID_ISSUER"):
+        apps.append(
+            {
+                "provider_id": "helseid",
+                "name": "HelseID",
+                "client_id": os.environ.get("LAGET_HELSEID_CLIENT_ID", ""),
+                "secret": "",
+                "settings": {
+                    "server_url": issuer,
+                    "token_auth_method": "private_key_jwt",
+                    "private_key": envsecret("LAGET_HELSEID_PRIVATE_KEY") or "",
+                    "key_id": os.environ.get("LAGET_HELSEID_KEY_ID", ""),
+                    "scope": ["openid", "profile", "helseid://scopes/identity/hpr_number"],
+                    "laget_role": "professional",
+                    "counts_as_mfa": True,
+                },
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "laget.accounts.oidc.LagetOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": _oidc_apps(),
+    }
+}
 # A code typed twice in its 30 seconds gets its own message (laget/accounts/forms.py).
 MFA_FORMS = {
     "authenticate": "laget.accounts.forms.LagetAuthenticateForm",
@@ -282,6 +349,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# The ID-porten and HelseID buttons post to Laget, which redirects the form's navigation to
+# the provider: form-action must name the providers' origins too.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(str(app["settings"]["server_url"])))
+        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]  # type: ignore[attr-defined]
+    }
+)
 
 # --- Language and time ------------------------------------------------------------
 LANGUAGE_CODE = "nb"

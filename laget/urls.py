@@ -15,7 +15,10 @@ urlpatterns = [
     path("", include("laget.outcomes.urls")),
     path("", include("laget.teams.urls")),
     path("", include("laget.notifications.urls")),
+    path("", include("laget.interop.urls")),
     path("api/v1/", api.urls),
+    # Before allauth's: Laget's OpenID Connect login and callback (laget.accounts.oidc).
+    path("accounts/oidc/", include("laget.accounts.oidc_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -51,6 +51,15 @@ class AccountAdapter(DefaultAccountAdapter):
             {"login": login, "device": device}, salt=DEVICE_COOKIE_SALT
         )
 
+    def get_login_stages(self) -> list[str]:
+        # After HelseID, whose own MFA counts, allauth's TOTP step is skipped (accounts.oidc).
+        return [
+            "laget.accounts.oidc.LagetAuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by an organisation's administrator, never by self sign-up.
         return False

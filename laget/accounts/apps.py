@@ -16,3 +16,10 @@ class AccountsConfig(AppConfig):
         # absolute lifetime.
         user_logged_in.connect(mark_login_time, dispatch_uid="laget.accounts.login_time")
         user_logged_out.connect(end_sessions_everywhere, dispatch_uid="laget.accounts.logout")
+
+        from allauth.account.signals import user_logged_in as allauth_logged_in
+
+        from laget.accounts.oidc import mark_external_mfa
+
+        # A login through HelseID: its own MFA was the second factor for this session.
+        allauth_logged_in.connect(mark_external_mfa, dispatch_uid="laget.accounts.oidc_mfa")

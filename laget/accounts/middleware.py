@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# Set by laget.accounts.oidc after a login whose provider's own MFA counts.
+EXTERNAL_MFA_SESSION_KEY = "_laget_external_mfa"
+
 # Paths a professional without MFA may still use: signing in and out, setting up MFA,
 # changing their password, choosing a language, and static files.
 ALLOWED_PREFIXES = ("/accounts/", "/i18n/")
@@ -35,6 +38,8 @@ class RequireMfaMiddleware:
             and user.requires_mfa
             and not request.path.startswith((*ALLOWED_PREFIXES, settings.STATIC_URL))
             and not is_mfa_enabled(user)
+            # Logged in through HelseID: its own MFA was the second factor (accounts.oidc).
+            and not request.session.get(EXTERNAL_MFA_SESSION_KEY)
         ):
             message = _("Set up two-factor login before you continue.")
             if request.path.startswith("/api/"):

@@ -111,6 +111,7 @@ def our_route_names() -> set[str]:
 
 def test_every_route_has_a_row():
     from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
+    from laget.interop.tests.test_access_matrix import INTEROP_MATRIX
     from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
     from laget.notifications.tests.test_access_matrix import NOTIFICATION_MATRIX
     from laget.outcomes.tests.test_access_matrix import OUTCOME_MATRIX
@@ -133,6 +134,7 @@ def test_every_route_has_a_row():
         | set(OUTCOME_MATRIX)
         | set(TEAM_MATRIX)
         | set(NOTIFICATION_MATRIX)
+        | set(INTEROP_MATRIX)
     )
     assert our_route_names() == every, "add the route to a matrix"
 

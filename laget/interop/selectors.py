@@ -1,0 +1,185 @@
+"""Every FHIR read goes through here: the plan's own door (plans.selectors: access decided,
+refusal as 404, one access-log entry per request) and only what consents allow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from laget.audit.models import AccessLogEntry
+from laget.audit.services import access_log_write_many
+from laget.core.types import Actor
+from laget.directory.models import Organisation
+from laget.plans.access import PlanAccess
+from laget.plans.models import Category, ItemBlock, Measure, Plan, Task, TeamMember
+from laget.plans.selectors import access_or_404, log_read
+
+from . import resources as fhir
+from .access import may_read_export
+from .models import ExportJob
+
+
+@dataclass
+class PlanResources:
+    access: PlanAccess
+    patient: fhir.Resource
+    careplan: fhir.Resource
+    careteam: fhir.Resource
+    goals: list[fhir.Resource]
+    tasks: list[fhir.Resource] | None  # None: no consent covers tasks for this actor
+    organizations: list[fhir.Resource]
+
+    def of_type(self, resource_type: str) -> list[fhir.Resource]:
+        return {
+            "Patient": [self.patient],
+            "CarePlan": [self.careplan],
+            "CareTeam": [self.careteam],
+            "Goal": self.goals,
+            "Task": self.tasks or [],
+            "Organization": self.organizations,
+        }[resource_type]
+
+
+def _team(plan: Plan) -> list[TeamMember]:
+    return list(
+        TeamMember.objects.active()
+        .filter(plan=plan)
+        .select_related("user__professional", "service__organisation")
+        .order_by("role", "joined_at")
+    )
+
+
+def plan_resources(*, actor: Actor, plan_id: int, request_id: str = "") -> PlanResources:
+    """One plan as FHIR resources, as this actor may see it; one access-log entry."""
+    access = access_or_404(actor=actor, plan_id=plan_id)
+    plan = access.plan
+    blocks = list(plan.blocks.all())
+    goals = access.visible(list(plan.goals.order_by("pk")), ItemBlock.Kind.GOAL, blocks)
+    measures = access.visible(
+        list(plan.measures.select_related("responsible_service").order_by("pk")),
+        ItemBlock.Kind.MEASURE,
+        blocks,
+    )
+    team = _team(plan)
+    tasks: list[Task] | None = None
+    if access.may_read(Category.TASKS):
+        tasks = list(
+            plan.tasks.select_related("assignee_user", "assignee_service").order_by("due", "pk")
+        )
+    categories = [str(Category.PLAN)] + ([str(Category.TASKS)] if tasks is not None else [])
+    log_read(access, categories=categories, request_id=request_id)
+    organisations: dict[int, Organisation | None] = {plan.owner_id: plan.owner}
+    for m in measures:
+        if m.responsible_service_id:
+            org_id = m.responsible_service.organisation_id
+            organisations.setdefault(org_id, None)
+    for member in team:
+        if member.service_id:
+            organisations[member.service.organisation_id] = member.service.organisation  # type: ignore[union-attr]
+    missing = [pk for pk, org in organisations.items() if org is None]
+    if missing:
+        for org in Organisation.objects.filter(pk__in=missing):
+            organisations[org.pk] = org
+    return PlanResources(
+        access=access,
+        patient=fhir.patient(plan.person),
+        careplan=fhir.careplan(plan, goals, measures),
+        careteam=fhir.careteam(plan, team),
+        goals=[fhir.goal(g, plan.person_id) for g in goals],
+        tasks=[fhir.task(t, plan) for t in tasks] if tasks is not None else None,
+        organizations=[fhir.organization(o) for o in organisations.values() if o is not None],
+    )
+
+
+def person_plan_id(*, actor: Actor, person_id: int) -> int:
+    """The person's newest plan, for searches by patient (its access is checked by
+    plan_resources; a person without plans is simply not found)."""
+    plan_id = (
+        Plan.objects.filter(person_id=person_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if plan_id is None:
+        raise Http404
+    return int(plan_id)
+
+
+def export_job(*, actor: Actor, job_id: int) -> ExportJob:
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None or not may_read_export(actor, job):
+        raise Http404
+    return job
+
+
+EXPORT_BATCH = 500
+
+
+def plans_for_export(
+    *, job: ExportJob, actor: Actor, request_id: str = ""
+) -> Iterator[tuple[Plan, list[fhir.Resource]]]:
+    """Every plan the organisation owns, as resources, in batches of EXPORT_BATCH with a
+    fixed number of queries per batch; one access-log entry per person (purpose export)."""
+    name = actor.get_full_name() or actor.email
+    last = 0
+    while True:
+        batch = list(
+            Plan.objects.filter(owner=job.organisation, pk__gt=last)
+            .select_related("person", "owner")
+            .prefetch_related(
+                "goals",
+                Prefetch(
+                    "measures",
+                    queryset=Measure.objects.select_related("responsible_service").order_by("pk"),
+                    to_attr="all_measures",
+                ),
+                Prefetch(
+                    "team",
+                    queryset=TeamMember.objects.active().select_related(
+                        "user__professional", "service__organisation"
+                    ),
+                    to_attr="active_team",
+                ),
+                Prefetch(
+                    "tasks",
+                    queryset=Task.objects.select_related("assignee_user", "assignee_service"),
+                    to_attr="all_tasks",
+                ),
+            )
+            .order_by("pk")[:EXPORT_BATCH]
+        )
+        if not batch:
+            return
+        access_log_write_many(
+            [
+                {
+                    "actor": actor,
+                    "actor_name": name,
+                    "actor_role": "bulk export",
+                    "actor_service": job.organisation.name,
+                    "person_id": plan.person_id,
+                    "category": f"{Category.PLAN},{Category.TASKS}",
+                    "purpose": AccessLogEntry.Purpose.EXPORT,
+                    "obj": plan,
+                    "request_id": request_id,
+                }
+                for plan in batch
+            ]
+        )
+        for plan in batch:
+            goals = list(plan.goals.all())
+            measures = plan.all_measures
+            yield (
+                plan,
+                [
+                    fhir.patient(plan.person),
+                    fhir.careplan(plan, goals, measures),
+                    fhir.careteam(plan, plan.active_team),
+                    *(fhir.goal(g, plan.person_id) for g in goals),
+                    *(fhir.task(t, plan) for t in plan.all_tasks),
+                ],
+            )
+        last = batch[-1].pk

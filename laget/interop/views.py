@@ -1,0 +1,215 @@
+"""The FHIR R4 read API under /fhir/R4/ and the bulk export ($export, NDJSON).
+
+A logged-in session reads it as the user it is; every read goes through interop.selectors
+(the plan's own rules, one access-log entry per request). Errors are OperationOutcomes
+with a Norwegian diagnosis that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from laget.directory.models import Organisation
+
+from . import resources as fhir
+from . import selectors, services
+from .forms import SearchForm
+from .models import ExportJob
+from .tasks import run_export
+
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+SEARCHABLE = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
+
+
+def _json(data: Any, status: int = 200, **headers: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False), status=status, content_type=FHIR_JSON
+    )
+    for key, value in headers.items():
+        response[key.replace("_", "-")] = value
+    return response
+
+
+def outcome(status: int, code: str, text: str) -> HttpResponse:
+    return _json(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": text}],
+        },
+        status=status,
+    )
+
+
+def _request_id(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+def fhir_view(view: Any) -> Any:
+    """Log in first (401), refuse as OperationOutcomes, never a 500 for a missing id."""
+
+    @require_GET
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return outcome(401, "login", _("Log in to Laget first."))
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return outcome(404, "not-found", _("Not found, or not yours to see."))
+        except PermissionDenied:
+            return outcome(403, "forbidden", _("Your account may not do this."))
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement: what this server offers (public, no personal data)."""
+    read = [{"code": "read"}, {"code": "search-type"}]
+    return _json(
+        {
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": "2026-12-02",
+            "kind": "instance",
+            "software": {"name": "Laget"},
+            "fhirVersion": "4.0.1",
+            "format": ["application/fhir+json"],
+            "rest": [
+                {
+                    "mode": "server",
+                    "security": {
+                        "description": "Laget session (ID-porten, HelseID or local login)."
+                    },
+                    "resource": [
+                        {
+                            "type": t,
+                            "interaction": read,
+                            "searchParam": [
+                                {"name": "patient", "type": "reference"},
+                                {"name": "_count", "type": "number"},
+                            ],
+                        }
+                        for t in SEARCHABLE
+                    ],
+                    "operation": [
+                        {
+                            "name": "export",
+                            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export",
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+
+
+@fhir_view
+def read(request: HttpRequest, resource_type: str, resource_id: int) -> HttpResponse:
+    """One resource. Patient ids are persons; CarePlan and CareTeam ids are plans; Goal and
+    Task ids are their own, found in the plan named by `?plan=` or the person's newest."""
+    if resource_type not in SEARCHABLE:
+        raise Http404
+    if resource_type == "Patient":
+        plan_id = selectors.person_plan_id(actor=request.user, person_id=resource_id)
+    elif resource_type in ("CarePlan", "CareTeam"):
+        plan_id = resource_id
+    else:
+        raise Http404  # Goal, Task, Organization: read them by search (?patient=)
+    found = selectors.plan_resources(
+        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+    )
+    return _json(found.of_type(resource_type)[0])
+
+
+@fhir_view
+def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """Search by patient (required), paged with Bundle.link."""
+    if resource_type not in SEARCHABLE:
+        raise Http404
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return outcome(400, "value", str(first))
+    patient, count, offset = form.page()
+    plan_id = selectors.person_plan_id(actor=request.user, person_id=patient)
+    found = selectors.plan_resources(
+        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+    )
+    everything = found.of_type(resource_type)
+    page = everything[offset : offset + count]
+    base = request.build_absolute_uri(request.path)
+    links = {"self": f"{base}?patient={patient}&_count={count}&_offset={offset}"}
+    if offset + count < len(everything):
+        links["next"] = f"{base}?patient={patient}&_count={count}&_offset={offset + count}"
+    result = fhir.bundle("searchset", page, links=links)
+    result["total"] = len(everything)
+    return _json(result)
+
+
+@fhir_view
+def export_kickoff(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """$export of every plan the organisation owns: 202 and a status URL."""
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    job = services.export_start(actor=request.user, organisation=organisation)
+    # Off the request path (run at once by the immediate backend in development and tests).
+    run_export.enqueue(job.pk, _request_id(request))
+    status_url = request.build_absolute_uri(
+        reverse("interop:export_status", kwargs={"job_id": job.pk})
+    )
+    return HttpResponse(status=202, headers={"Content-Location": status_url})
+
+
+@fhir_view
+def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.export_job(actor=request.user, job_id=job_id)
+    if job.status == ExportJob.Status.FAILED:
+        return outcome(500, "exception", _("The export failed. Start it again."))
+    if job.status != ExportJob.Status.DONE:
+        return HttpResponse(
+            status=202, headers={"X-Progress": f"{job.progress_percent} %", "Retry-After": "5"}
+        )
+    return _json(
+        {
+            "transactionTime": job.requested_at.isoformat(),
+            "request": request.build_absolute_uri(
+                reverse("interop:export_kickoff", kwargs={"organisation_id": job.organisation_id})
+            ),
+            "requiresAccessToken": True,
+            "output": [
+                {
+                    "type": item["type"],
+                    "count": item["count"],
+                    "url": request.build_absolute_uri(
+                        reverse(
+                            "interop:export_file",
+                            kwargs={"job_id": job.pk, "resource_type": item["type"]},
+                        )
+                    ),
+                }
+                for item in job.output
+            ],
+            "error": [],
+        },
+        status=200,
+    )
+
+
+@fhir_view
+def export_file(request: HttpRequest, job_id: int, resource_type: str) -> FileResponse:
+    job = selectors.export_job(actor=request.user, job_id=job_id)
+    if job.status != ExportJob.Status.DONE or resource_type not in services.EXPORT_TYPES:
+        raise Http404
+    path = services.export_dir(job) / f"{resource_type}.ndjson"
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
