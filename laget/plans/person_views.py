@@ -75,7 +75,12 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The person's consents: who may see what, until when; give, withdraw and undo."""
     if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
         raise PermissionDenied  # before anything is read, so nothing is logged
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        shows=selectors.PLAN_ONLY,
+    )
     form = _consent_form(request, page, request.POST or None)
     if request.method == "POST" and form.is_valid():
         kind, receiver = form.cleaned_data["receiver"]
