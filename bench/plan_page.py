@@ -7,10 +7,10 @@ entries in a throwaway database, then measures side by side in one run:
   the whole middleware stack, as a team professional with MFA);
 - the raw-SQL floor: the same statements the page sent, replayed straight through the
   database cursor (inside a transaction that is rolled back). A bare INSERT cannot be
-  replayed (an entry's place in its chain, (chain, seq), is unique), so on SQLite the floor leaves the log's
-  INSERT out and is lower than the true floor: the ratio errs on the high side. On
-  PostgreSQL the log entry is one statement that reads the chain's head, which has moved
-  on by the replay, so it is replayed with the rest;
+  replayed (an entry's place in its chain, (chain, seq), is unique), so on SQLite the
+  floor leaves the log's INSERT out and is lower than the true floor: the ratio errs on
+  the high side. On PostgreSQL the log entry is one statement that reads the chain's
+  head, which has moved on by the replay, so it is replayed with the rest;
 - where the ratio comes from: the selector alone (ORM reads, the access decision, the log
   write; no middleware, no template) and a logged-in page with no plan data (session,
   user, MFA check, layout), each against the raw replay of its own statements;

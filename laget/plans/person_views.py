@@ -41,7 +41,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
 def my_access_log(request: HttpRequest) -> HttpResponse:
     log = person_selectors.person_read_log(
         actor=request.user,
-        page_number=request.GET.get("side", 1),
+        older_than=request.GET.get("eldre", ""),
         service=request.GET.get("tjeneste", ""),
         request_id=_request_id(request),
     )
