@@ -405,25 +405,42 @@ class MyTasks:
     # Open measures (planned or going on) that a service the actor works in is
     # responsible for, on the plans where they may read the plan.
     measures: list[Measure] = field(default_factory=list)
+    after: str = ""  # the cursor this page starts after ("" on the first page)
+    next_after: str = ""  # the cursor of the next page of tasks, if there are more
 
     @property
     def count(self) -> int:
         return len(self.overdue) + len(self.upcoming) + len(self.measures)
 
 
-def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks:
+TASKS_PER_PAGE = 50
+
+
+def _task_cursor(value: str) -> tuple[dt.date, int] | None:
+    """'2026-12-01.123' (due date and id of the last task shown) or None."""
+    day, _, pk = value.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def my_tasks(
+    *, actor: Actor, request_id: str = "", limit: int | None = None, after: str = ""
+) -> MyTasks:
     """Open tasks and measures across all plans: tasks given to the actor, or to a service
     they work in or take part for, and measures such a service is responsible for (a GP
     finds what was given to the GP office). Consent decides per plan: tasks need the
     tasks category, measures the plan's, and the person's blocks hide single measures.
     A fixed number of queries whatever the number of plans; one access-log entry per
-    person shown."""
-    result, reads = _my_tasks(actor, limit)
+    person shown. Tasks are paged by keyset on (due, id): `after` is the cursor of the
+    last task shown; the measures are on the first page."""
+    result, reads = _my_tasks(actor, limit or TASKS_PER_PAGE, after)
     log_list(reads, request_id=request_id)
     return result
 
 
-def _my_tasks(actor: Actor, limit: int) -> tuple[MyTasks, Reads]:
+def _my_tasks(actor: Actor, limit: int, after: str = "") -> tuple[MyTasks, Reads]:
     accesses = team_accesses(actor)
     for_tasks = {a.plan.pk: a for a in accesses if a.may_read(Category.TASKS)}
     for_measures = {a.plan.pk: a for a in accesses if a.may_read(Category.PLAN)}
@@ -436,14 +453,24 @@ def _my_tasks(actor: Actor, limit: int) -> tuple[MyTasks, Reads]:
             .filter(professional__user=actor)
             .values_list("service_id", flat=True)
         )
-    tasks = list(
-        Task.objects.filter(plan_id__in=for_tasks, status=Task.Status.OPEN)
-        .filter(Q(assignee_user=actor) | Q(assignee_service_id__in=my_services))
-        .select_related("plan__person", "assignee_service")
-        .order_by("due", "pk")[:limit]
+    cursor = _task_cursor(after)
+    open_tasks = Task.objects.filter(plan_id__in=for_tasks, status=Task.Status.OPEN).filter(
+        Q(assignee_user=actor) | Q(assignee_service_id__in=my_services)
     )
+    if cursor is not None:
+        due, pk = cursor
+        open_tasks = open_tasks.filter(Q(due__gt=due) | Q(due=due, pk__gt=pk))
+    tasks = list(
+        open_tasks.select_related("plan__person", "assignee_service").order_by("due", "pk")[
+            : limit + 1
+        ]
+    )
+    next_after = ""
+    if len(tasks) > limit:
+        tasks = tasks[:limit]
+        next_after = f"{tasks[-1].due.isoformat()}.{tasks[-1].pk}"
     measures: list[Measure] = []
-    if my_services and for_measures:
+    if my_services and for_measures and cursor is None:
         found = list(
             Measure.objects.filter(
                 plan_id__in=for_measures,
@@ -475,6 +502,8 @@ def _my_tasks(actor: Actor, limit: int) -> tuple[MyTasks, Reads]:
         overdue=[t for t in tasks if t.due < today],
         upcoming=[t for t in tasks if t.due >= today],
         measures=measures,
+        after=after if cursor is not None else "",
+        next_after=next_after,
     )
     return result, reads
 

@@ -519,7 +519,9 @@ def plan_consent(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    tasks = selectors.my_tasks(actor=request.user, request_id=_request_id(request))
+    tasks = selectors.my_tasks(
+        actor=request.user, request_id=_request_id(request), after=request.GET.get("etter", "")
+    )
     return render(request, "plans/my_tasks.html", {"tasks": tasks})
 
 
