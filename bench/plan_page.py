@@ -7,10 +7,10 @@ entries in a throwaway database, then measures side by side in one run:
   the whole middleware stack, as a team professional with MFA);
 - the raw-SQL floor: the same statements the page sent, replayed straight through the
   database cursor (inside a transaction that is rolled back). A bare INSERT cannot be
-  replayed (the access log's hashes are unique), so on SQLite the floor leaves the log's
-  INSERT out and is lower than the true floor: the ratio errs on the high side. On
-  PostgreSQL the log entry is one statement that reads the chain's head, which has moved
-  on by the replay, so it is replayed with the rest;
+  replayed (an entry's place in its chain, (chain, seq), is unique), so on SQLite the
+  floor leaves the log's INSERT out and is lower than the true floor: the ratio errs on
+  the high side. On PostgreSQL the log entry is one statement that reads the chain's
+  head, which has moved on by the replay, so it is replayed with the rest;
 - where the ratio comes from: the selector alone (ORM reads, the access decision, the log
   write; no middleware, no template) and a logged-in page with no plan data (session,
   user, MFA check, layout), each against the raw replay of its own statements;
@@ -263,7 +263,7 @@ def _median_ms(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
 def _floor(sqls: list[str]):  # type: ignore[no-untyped-def]
     from django.db import connection, transaction
 
-    # INSERTs cannot be replayed (unique hashes) and transaction control is the replay's own.
+    # INSERTs cannot be replayed (unique (chain, seq)) and transaction control is the replay's own.
     skipped = ("INSERT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
     replayable = [s for s in sqls if not s.lstrip().upper().startswith(skipped)]
 

@@ -17,17 +17,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """Professionals land on their own day (their plans, services and networks); the
     person on their plan; everyone else on the public catalogue's front door."""
     mine = directory.my_directory(actor=request.user)
-    plan_list = plans.my_plan_list(
-        actor=request.user, request_id=getattr(request, "request_id", "")
+    # Their plans and, for professionals, what their services are responsible for across
+    # the plans they may read: one access-log entry per person shown.
+    plan_list, tasks = plans.front_page(
+        actor=request.user,
+        request_id=getattr(request, "request_id", ""),
+        with_tasks=getattr(request.user, "kind", "") == "professional" and bool(mine.memberships),
     )
     places = plan_list.places
     person_rows = []
-    tasks = None
-    if getattr(request.user, "kind", "") == "professional" and mine.memberships:
-        # What their services are responsible for, across the plans they may read.
-        tasks = plans.my_tasks(
-            actor=request.user, request_id=getattr(request, "request_id", ""), limit=50
-        )
     if getattr(request.user, "kind", "") in ("person", "relative"):
         # The person's own next meeting, beside their plan (the plans are logged above).
         upcoming = meetings.next_meetings(actor=request.user)

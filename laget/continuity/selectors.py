@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -266,12 +267,19 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
     STALE_MEASURE_DAYS, consents ending within CONSENT_WARNING_DAYS, overdue tasks, open or
     declined hand-offs, a gap today. Seven queries in all; one log entry per plan shown
     (reminders pass log=False: they show counts, never names)."""
+    needing, mine = _attention(actor)
+    if log:
+        log_list([(mine[i.plan_id], ["attention"]) for i in needing], request_id=request_id)
+    return needing
+
+
+def _attention(actor: Actor) -> tuple[list[Attention], dict[int, PlanAccess]]:
     from laget.plans.access import team_accesses
     from laget.plans.models import Measure, Task
 
     mine = {a.plan.pk: a for a in team_accesses(actor) if a.is_coordinator}
     if not mine:
-        return []
+        return [], mine
     today = timezone.localdate()
     items = {
         pid: Attention(pid, str(a.plan.person), revision_overdue=a.plan.revision_overdue(today))
@@ -326,9 +334,7 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
         items[pid].gap_now = not responsible_on(eps, today)
         items[pid].gap_days_30 = sum(g.days for g in gaps(eps, last_30))
     needing = sorted((i for i in items.values() if i.count), key=lambda i: -i.count)
-    if log:
-        log_list([(mine[i.plan_id], ["attention"]) for i in needing], request_id=request_id)
-    return needing
+    return needing, mine
 
 
 def consent_covers(*, access: PlanAccess, service: Service) -> bool:
@@ -336,3 +342,16 @@ def consent_covers(*, access: PlanAccess, service: Service) -> bool:
     hand-off goes to a service that could only decline it. One query; nothing is shown."""
     consents = list(Consent.objects.in_force().filter(person_id=access.plan.person_id))
     return consent_shares_plan_with(consents, service)
+
+
+ATTENTION_PER_PAGE = 20
+
+
+def attention_page(*, actor: Actor, page_number: int | str = 1, request_id: str = "") -> Page:
+    """One page of `attention` (most first), ATTENTION_PER_PAGE plans: the coordinator's
+    dashboard. The counts are taken over all their plans (a caseload, not the country)
+    to sort them; only the plans on the page are shown, so only those are logged."""
+    needing, mine = _attention(actor)
+    page = Paginator(needing, ATTENTION_PER_PAGE).get_page(page_number)
+    log_list([(mine[i.plan_id], ["attention"]) for i in page.object_list], request_id=request_id)
+    return page

@@ -216,8 +216,10 @@ def challenge_picture(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordinator's list of plans that need something done, most first."""
-    items = selectors.attention(actor=request.user, request_id=_rid(request))
-    return render(request, "continuity/dashboard.html", {"items": items})
+    page = selectors.attention_page(
+        actor=request.user, page_number=request.GET.get("side", 1), request_id=_rid(request)
+    )
+    return render(request, "continuity/dashboard.html", {"items": page.object_list, "page": page})
 
 
 @login_required

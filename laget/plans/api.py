@@ -180,7 +180,15 @@ def plans_awaiting_consent(request: HttpRequest):
 
 @router.get("/plans/{plan_id}", response=PlanOut)
 def get_plan(request: HttpRequest, plan_id: int):
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_rid(request))
+    # Log what was shown, no more: the answer carries the plan (goals, measures, team) and
+    # the tasks, so only those are read and logged; never messages or health details.
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_rid(request),
+        shows=(Category.PLAN, Category.TASKS),
+        manage=False,
+    )
     plan = page.plan
     return PlanOut(
         id=plan.pk,

@@ -31,7 +31,11 @@ def invite(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not access.may_manage_team:
         raise PermissionDenied
     page = selectors.plan_page(
-        actor=request.user, plan_id=plan_id, request_id=getattr(request, "request_id", "")
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=getattr(request, "request_id", ""),
+        shows=selectors.PLAN_ONLY,
+        manage=False,
     )
     form = InvitationForm(request.POST or None, initial={"role": "relative"})
     if request.method == "POST" and form.is_valid():

@@ -229,7 +229,13 @@ def _manage(request: HttpRequest, plan_id: int):
 def plan_roles(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Coordinator change (a request the new one accepts), closing and reopening."""
     access = _manage(request, plan_id)
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_rid(request))
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_rid(request),
+        shows=selectors.PLAN_ONLY,
+        manage=False,
+    )
     candidates = memberships_queryset(network_services(request.user))
     pending = list(
         PlanRequest.objects.filter(plan=access.plan, status=PlanRequest.Status.PENDING)

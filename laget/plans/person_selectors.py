@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404
@@ -53,6 +52,7 @@ class ReadGroup:
     last_at: dt.datetime
     emergency: bool
     entries: list[ReadEntry]
+    at_least: bool = False  # a day with more reads than a page groups: "at least" count
 
 
 @dataclass
@@ -99,7 +99,9 @@ class PlanChange:
 
 @dataclass
 class ReadLog:
-    groups: Page  # of ReadGroup
+    groups: list[ReadGroup]  # whole days, newest first
+    older: dt.date | None  # the cursor of the next page (days before this one), if any
+    paged: bool  # this is not the newest page (a link back to the newest)
     services: list[str]  # the services that have read, for the filter
     service: str  # the service filtered on, or ""
     emergencies: list[EmergencyAccess]  # not yet reviewed by the coordinator: shown on top
@@ -173,29 +175,60 @@ def responsibility_changes(person: Person) -> list[PlanChange]:
     return changes
 
 
+# A page groups at most the newest WINDOW reads before its cursor: the cost of a page does
+# not grow with the log (keyset by day: a page is whole days, the next one starts before).
+WINDOW = 1000
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _cursor(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def person_read_log(
-    *, actor: Actor, page_number: int | str = 1, service: str = "", request_id: str = ""
+    *, actor: Actor, older_than: str = "", service: str = "", request_id: str = ""
 ) -> ReadLog:
     """Who has read the actor's plan, grouped by who (name, role, service) and day, newest
-    group first, paged, optionally for one service. Six queries and the log entry, however
-    many reads there are: the person, the groups' count, one page of groups, the newest
-    entries of those groups, the services for the filter, the unreviewed emergencies."""
+    group first, optionally for one service. Paged by keyset: a page is whole days, at most
+    GROUPS_PER_PAGE groups (or one day, however many), grouped from the newest WINDOW reads
+    before `older_than` (a date); the next page starts before its oldest day. Five queries
+    and the log entry however many reads there are: the person, the services for the
+    filter, the page's groups, the newest entries of those groups, the unreviewed
+    emergencies. A day with more than WINDOW reads shows "at least" its count."""
     person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
     if person is None:
         raise Http404
     reads = AccessLogEntry.objects.filter(person_id=person.pk).exclude(purpose="self")
-    services = list(
-        reads.exclude(actor_service="")
-        .order_by("actor_service")
-        .values_list("actor_service", flat=True)
-        .distinct()
+    before = _cursor(older_than)
+    if before is not None:
+        reads = reads.filter(at__lt=_day_start(before))
+    # Who has read: the services on the person's teams, now or before, and emergency
+    # accesses (every reader comes through one or the other), besides any in the window.
+    services_qs = (
+        TeamMember.objects.filter(plan__person=person, service__isnull=False)
+        .values_list("service__name", flat=True)
+        .union(
+            EmergencyAccess.objects.filter(plan__person=person).values_list(
+                "service__name", flat=True
+            )
+        )
     )
+    services = sorted({s for s in services_qs if s})
     service = service if service in services else ""
     if service:
         reads = reads.filter(actor_service=service)
+    window = AccessLogEntry.objects.filter(
+        pk__in=reads.order_by("-at", "-pk").values("pk")[:WINDOW]
+    )
     who = [*GROUP_BY, "day"]
-    grouped = (
-        reads.annotate(day=TruncDate("at"))
+    rows = list(
+        window.annotate(day=TruncDate("at"))
         .values(*who)
         .annotate(
             count=Count("pk"),
@@ -204,9 +237,8 @@ def person_read_log(
         )
         .order_by("-last_at", "actor_name")
     )
-    page = Paginator(grouped, GROUPS_PER_PAGE).get_page(page_number)
-    rows = list(page.object_list)
-    newest = _newest_entries(reads, rows)
+    rows, older, partial_day = _whole_days(rows)
+    newest = _newest_entries(window, rows)
     groups = [
         ReadGroup(
             key=f"{row['actor_id']}-{row['day']:%Y%m%d}",
@@ -218,10 +250,10 @@ def person_read_log(
             last_at=row["last_at"],
             emergency=row["emergencies"] > 0,
             entries=newest.get(tuple(row[k] for k in who), []),
+            at_least=row["day"] == partial_day,
         )
         for row in rows
     ]
-    page.object_list = groups  # type: ignore[assignment]  # the page's rows, now as groups
     emergencies = list(
         EmergencyAccess.objects.filter(plan__person=person, reviewed_at__isnull=True)
         .select_related("user", "service")
@@ -237,8 +269,49 @@ def person_read_log(
         purpose="self",
         request_id=request_id,
     )
-    changes = responsibility_changes(person) if page.number == 1 and not service else []
-    return ReadLog(page, services, service, emergencies, timezone.localdate(), changes)
+    # Changes in who is responsible are shown on the newest page, unfiltered.
+    changes = responsibility_changes(person) if before is None and not service else []
+    return ReadLog(
+        groups,
+        older,
+        before is not None,
+        services,
+        service,
+        emergencies,
+        timezone.localdate(),
+        changes,
+    )
+
+
+def _whole_days(rows: list[dict]) -> tuple[list[dict], dt.date | None, dt.date | None]:
+    """The groups of the window (newest first) cut to whole days: (the page's groups, the
+    cursor of the next page or None, the day whose count is only "at least" or None).
+
+    If the window is full, its oldest day may go on before it: that day is left to the next
+    page, unless it is the only day (then it is shown with "at least" its count). Whole days
+    are kept while they fit in GROUPS_PER_PAGE groups (at least one day)."""
+    if not rows:
+        return [], None, None
+    days = sorted({row["day"] for row in rows}, reverse=True)
+    full = sum(row["count"] for row in rows) >= WINDOW
+    partial_day = None
+    if full and len(days) > 1:
+        days = days[:-1]  # complete on the next page
+    elif full:
+        partial_day = days[0]
+    per_day: dict[dt.date, int] = {}
+    for row in rows:
+        per_day[row["day"]] = per_day.get(row["day"], 0) + 1
+    kept: list[dt.date] = []
+    shown = 0
+    for day in days:
+        if kept and shown + per_day[day] > GROUPS_PER_PAGE:
+            break
+        kept.append(day)
+        shown += per_day[day]
+    more = full or len(kept) < len({row["day"] for row in rows})
+    keep = set(kept)
+    return [row for row in rows if row["day"] in keep], (kept[-1] if more else None), partial_day
 
 
 GROUP_BY = ["actor_id", "actor_name", "actor_role", "actor_service"]

@@ -41,7 +41,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
 def my_access_log(request: HttpRequest) -> HttpResponse:
     log = person_selectors.person_read_log(
         actor=request.user,
-        page_number=request.GET.get("side", 1),
+        older_than=request.GET.get("eldre", ""),
         service=request.GET.get("tjeneste", ""),
         request_id=_request_id(request),
     )
@@ -75,7 +75,12 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The person's consents: who may see what, until when; give, withdraw and undo."""
     if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
         raise PermissionDenied  # before anything is read, so nothing is logged
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        shows=selectors.PLAN_ONLY,
+    )
     form = _consent_form(request, page, request.POST or None)
     if request.method == "POST" and form.is_valid():
         kind, receiver = form.cleaned_data["receiver"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -224,9 +225,29 @@ def _with_correction_flag(messages: QuerySet[Message]) -> QuerySet[Message]:
     ).select_related("reply_to")
 
 
-def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str = "") -> PlanPage:
-    """The whole plan as this actor may see it, in a fixed number of queries. `purpose`
-    'export' marks a printout or PDF in the access log."""
+# What the plan page shows; other pages built on the same loader pass what they show.
+PLAN_PAGE: tuple[str, ...] = (Category.PLAN, Category.TASKS, Category.MESSAGES, Category.HEALTH)
+PLAN_ONLY: tuple[str, ...] = (Category.PLAN,)  # goals, measures and team
+
+
+def plan_page(
+    *,
+    actor: Actor,
+    plan_id: int,
+    request_id: str = "",
+    purpose: str = "",
+    shows: Collection[str] = PLAN_PAGE,
+    manage: bool = True,
+) -> PlanPage:
+    """The plan as this actor may see it, in a fixed number of queries. `purpose`
+    'export' marks a printout or PDF in the access log.
+
+    Log what was shown, no more: `shows` names the categories the caller shows (the whole
+    page by default). Only those are read, and the access-log entry names exactly those the
+    actor may read; whatever is not read stays empty (None or []). The team is read anyway
+    (it decides access) but returned only when the plan is shown. `manage` reads the
+    coordinator's consents and unreviewed emergency accesses (the page shows them; the
+    API does not)."""
     plan = _plan_or_404(plan_id)
     # The page shows the team anyway, so the actor's own place on it is looked up there
     # (one query fewer). Nothing read here leaves this function unless access allows it.
@@ -234,20 +255,28 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
     access = plan_access(actor, plan, team=team)
     if access is None or not access.may_read(Category.PLAN):
         refuse(actor, plan)
-    blocks = list(plan.blocks.all())
-    goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
-    measures = access.visible(
-        list(
-            plan.measures.select_related("responsible_service__organisation", "goal").order_by(
-                "status", "starts", "pk"
-            )
-        ),
-        ItemBlock.Kind.MEASURE,
-        blocks,
-    )
+
+    def wanted(category: str) -> bool:
+        return category in shows and access.may_read(category)
+
+    blocks: list[ItemBlock] = []
+    goals: list = []
+    measures: list[Measure] = []
+    if wanted(Category.PLAN):
+        blocks = list(plan.blocks.all())
+        goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
+        measures = access.visible(
+            list(
+                plan.measures.select_related("responsible_service__organisation", "goal").order_by(
+                    "status", "starts", "pk"
+                )
+            ),
+            ItemBlock.Kind.MEASURE,
+            blocks,
+        )
     tasks: list[Task] | None = None
     open_tasks = 0
-    if access.may_read(Category.TASKS):
+    if wanted(Category.TASKS):
         # The first tasks and how many are open in all, in one query: the window count is
         # taken over every open task before the limit applies.
         first = list(
@@ -258,36 +287,30 @@ def plan_page(*, actor: Actor, plan_id: int, request_id: str = "", purpose: str 
         open_tasks = first[0].open_total if first else 0
         tasks = list[Task](first)
     latest = None
-    if access.may_read(Category.MESSAGES):
+    if wanted(Category.MESSAGES):
         latest = list(_with_correction_flag(plan.messages.prefetch_related("attachments"))[:5])
     emergencies = None
-    if access.may_manage_team:
+    consents = None
+    if manage and access.may_manage_team and wanted(Category.PLAN):
         emergencies = list(
             EmergencyAccess.objects.filter(plan=plan, reviewed_at__isnull=True)
             .select_related("user", "service")
             .order_by("starts_at")
         )
-    consents = None
-    if access.may_manage_team:
         consents = list(
             Consent.objects.filter(person_id=plan.person_id)
             .select_related("to_service", "to_organisation", "to_relative")
             .order_by("-recorded_at")
         )
-    shown: list[str] = [Category.PLAN]
-    if tasks is not None:
-        shown.append(Category.TASKS)
-    if latest is not None:
-        shown.append(Category.MESSAGES)
     crisis = None
-    if access.may_read(Category.HEALTH):
+    if wanted(Category.HEALTH):
         crisis = CrisisPlan.objects.filter(plan=plan).first()
-        shown.append(Category.HEALTH)
+    shown = [c for c in PLAN_PAGE if wanted(c)]
     log_read(access, categories=shown, request_id=request_id, purpose=purpose)
     return PlanPage(
         access=access,
         plan=plan,
-        team=team,
+        team=team if wanted(Category.PLAN) else [],
         goals=goals,
         measures=measures,
         flags=measure_flags(measures),
@@ -340,6 +363,9 @@ class MyPlanList:
     awaiting_consent: int  # places on teams where no consent in force lets them read yet
 
 
+Reads = list[tuple[PlanAccess, list[str]]]  # what a list shows, per plan, before logging
+
+
 def my_plan_list(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyPlanList:
     """The actor's places on open plans' teams that they may read now, with plan and
     person, by the person's name. A place without a consent in force (never given,
@@ -348,6 +374,12 @@ def my_plan_list(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyP
     A list names persons, so it logs one entry per plan shown (two queries to read, one
     transaction to log).
     """
+    result, reads = _my_plan_list(actor, limit)
+    log_list(reads, request_id=request_id)
+    return result
+
+
+def _my_plan_list(actor: Actor, limit: int) -> tuple[MyPlanList, Reads]:
     readable: list[tuple[TeamMember, PlanAccess]] = []
     awaiting = 0
     for place, access in team_places(actor):
@@ -357,8 +389,8 @@ def my_plan_list(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyP
             awaiting += 1
     readable.sort(key=lambda pa: (pa[0].plan.person.last_name, pa[0].plan.person.first_name))
     readable = readable[:limit]
-    log_list([(access, ["plan_list"]) for _place, access in readable], request_id=request_id)
-    return MyPlanList([place for place, _access in readable], awaiting)
+    reads: Reads = [(access, ["plan_list"]) for _place, access in readable]
+    return MyPlanList([place for place, _access in readable], awaiting), reads
 
 
 def awaiting_consent_count(*, actor: Actor) -> int:
@@ -384,24 +416,47 @@ class MyTasks:
     # Open measures (planned or going on) that a service the actor works in is
     # responsible for, on the plans where they may read the plan.
     measures: list[Measure] = field(default_factory=list)
+    after: str = ""  # the cursor this page starts after ("" on the first page)
+    next_after: str = ""  # the cursor of the next page of tasks, if there are more
 
     @property
     def count(self) -> int:
         return len(self.overdue) + len(self.upcoming) + len(self.measures)
 
 
-def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks:
+TASKS_PER_PAGE = 50
+
+
+def _task_cursor(value: str) -> tuple[dt.date, int] | None:
+    """'2026-12-01.123' (due date and id of the last task shown) or None."""
+    day, _, pk = value.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def my_tasks(
+    *, actor: Actor, request_id: str = "", limit: int | None = None, after: str = ""
+) -> MyTasks:
     """Open tasks and measures across all plans: tasks given to the actor, or to a service
     they work in or take part for, and measures such a service is responsible for (a GP
     finds what was given to the GP office). Consent decides per plan: tasks need the
     tasks category, measures the plan's, and the person's blocks hide single measures.
     A fixed number of queries whatever the number of plans; one access-log entry per
-    person shown."""
+    person shown. Tasks are paged by keyset on (due, id): `after` is the cursor of the
+    last task shown; the measures are on the first page."""
+    result, reads = _my_tasks(actor, limit or TASKS_PER_PAGE, after)
+    log_list(reads, request_id=request_id)
+    return result
+
+
+def _my_tasks(actor: Actor, limit: int, after: str = "") -> tuple[MyTasks, Reads]:
     accesses = team_accesses(actor)
     for_tasks = {a.plan.pk: a for a in accesses if a.may_read(Category.TASKS)}
     for_measures = {a.plan.pk: a for a in accesses if a.may_read(Category.PLAN)}
     if not for_tasks and not for_measures:
-        return MyTasks([], [])
+        return MyTasks([], []), []
     my_services = {a.member.service_id for a in accesses if a.member and a.member.service_id}
     if getattr(actor, "kind", "") == "professional":
         my_services |= set(
@@ -409,14 +464,24 @@ def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks
             .filter(professional__user=actor)
             .values_list("service_id", flat=True)
         )
-    tasks = list(
-        Task.objects.filter(plan_id__in=for_tasks, status=Task.Status.OPEN)
-        .filter(Q(assignee_user=actor) | Q(assignee_service_id__in=my_services))
-        .select_related("plan__person", "assignee_service")
-        .order_by("due", "pk")[:limit]
+    cursor = _task_cursor(after)
+    open_tasks = Task.objects.filter(plan_id__in=for_tasks, status=Task.Status.OPEN).filter(
+        Q(assignee_user=actor) | Q(assignee_service_id__in=my_services)
     )
+    if cursor is not None:
+        due, pk = cursor
+        open_tasks = open_tasks.filter(Q(due__gt=due) | Q(due=due, pk__gt=pk))
+    tasks = list(
+        open_tasks.select_related("plan__person", "assignee_service").order_by("due", "pk")[
+            : limit + 1
+        ]
+    )
+    next_after = ""
+    if len(tasks) > limit:
+        tasks = tasks[:limit]
+        next_after = f"{tasks[-1].due.isoformat()}.{tasks[-1].pk}"
     measures: list[Measure] = []
-    if my_services and for_measures:
+    if my_services and for_measures and cursor is None:
         found = list(
             Measure.objects.filter(
                 plan_id__in=for_measures,
@@ -440,16 +505,37 @@ def my_tasks(*, actor: Actor, request_id: str = "", limit: int = 200) -> MyTasks
         shown[pid].append(Category.TASKS)
     for pid in sorted({m.plan_id for m in measures}):
         shown[pid].append(Category.PLAN)
-    log_list(
-        [({**for_measures, **for_tasks}[pid], cats) for pid, cats in sorted(shown.items())],
-        request_id=request_id,
-    )
+    reads: Reads = [
+        ({**for_measures, **for_tasks}[pid], cats) for pid, cats in sorted(shown.items())
+    ]
     today = timezone.localdate()
-    return MyTasks(
+    result = MyTasks(
         overdue=[t for t in tasks if t.due < today],
         upcoming=[t for t in tasks if t.due >= today],
         measures=measures,
+        after=after if cursor is not None else "",
+        next_after=next_after,
     )
+    return result, reads
+
+
+def front_page(
+    *, actor: Actor, request_id: str = "", with_tasks: bool = False, tasks_limit: int = 50
+) -> tuple[MyPlanList, MyTasks | None]:
+    """The front page's two lists (the actor's plans and, for professionals, their open
+    tasks and measures) with ONE access-log entry per person shown, naming everything the
+    page shows of them ("plan_list,tasks,plan"), not one entry per list."""
+    plan_list, reads = _my_plan_list(actor, 200)
+    tasks = None
+    if with_tasks:
+        tasks, task_reads = _my_tasks(actor, tasks_limit)
+        reads = reads + task_reads
+    merged: dict[int, tuple[PlanAccess, list[str]]] = {}
+    for access, categories in reads:
+        _access, shown = merged.setdefault(access.plan.pk, (access, []))
+        shown.extend(c for c in categories if c not in shown)
+    log_list(list(merged.values()), request_id=request_id)
+    return plan_list, tasks
 
 
 def attachment_get(

@@ -39,6 +39,7 @@ from laget.plans.forms import (
     TeamAddForm,
 )
 from laget.plans.models import (
+    Category,
     CrisisPlan,
     EmergencyAccess,
     Goal,
@@ -54,6 +55,10 @@ from laget.plans.pdf import render_pdf
 
 def _request_id(request: HttpRequest) -> str:
     return getattr(request, "request_id", "")
+
+
+# The printout shows goals, measures, the team and the crisis plan; tasks and messages not.
+PRINTED = (Category.PLAN, Category.HEALTH)
 
 
 # The add-forms open on demand: their drop-downs (services, goals, the team) are a third of
@@ -342,7 +347,13 @@ def _block_form(page: selectors.PlanPage, data=None) -> ItemBlockForm:
 def item_block(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not selectors.access_or_404(actor=request.user, plan_id=plan_id).is_person:
         raise PermissionDenied  # only the person blocks their own items
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        shows=selectors.PLAN_ONLY,
+        manage=False,
+    )
     form = _block_form(page, request.POST)
     if form.is_valid():
         kind, object_id = form.cleaned_data["item"]
@@ -381,7 +392,13 @@ def team(request: HttpRequest, plan_id: int) -> HttpResponse:
     (the coordinator and the person only, always with a reason)."""
     if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
         raise PermissionDenied  # before anything is read, so nothing is logged
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        shows=selectors.PLAN_ONLY,
+        manage=False,
+    )
     services_qs = service_queryset(actor=request.user, filters=CatalogueFilters())
     form = TeamAddForm(request.POST or None, services=services_qs)
     if request.method == "POST" and form.is_valid():
@@ -502,7 +519,9 @@ def plan_consent(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    tasks = selectors.my_tasks(actor=request.user, request_id=_request_id(request))
+    tasks = selectors.my_tasks(
+        actor=request.user, request_id=_request_id(request), after=request.GET.get("etter", "")
+    )
     return render(request, "plans/my_tasks.html", {"tasks": tasks})
 
 
@@ -562,7 +581,13 @@ def task_reassign(request: HttpRequest, plan_id: int, task_id: int) -> HttpRespo
 def crisis_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """What to do when it gets hard: for those who may read health details."""
     selectors.access_or_404(actor=request.user, plan_id=plan_id, category="health")
-    page = selectors.plan_page(actor=request.user, plan_id=plan_id, request_id=_request_id(request))
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        shows=(Category.HEALTH,),
+        manage=False,
+    )
     current = page.crisis_plan
     conflict = None
     if request.method == "POST":
@@ -602,7 +627,12 @@ def crisis_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The person's copy: a clean page for printing (logged as export or print)."""
     page = selectors.plan_page(
-        actor=request.user, plan_id=plan_id, request_id=_request_id(request), purpose="export"
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        purpose="export",
+        shows=PRINTED,
+        manage=False,
     )
     return render(request, "plans/plan_print.html", {"p": page, "plan": page.plan, "pdf": False})
 
@@ -612,7 +642,12 @@ def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The person's copy as a PDF, from the same template as the print page."""
     page = selectors.plan_page(
-        actor=request.user, plan_id=plan_id, request_id=_request_id(request), purpose="export"
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        purpose="export",
+        shows=PRINTED,
+        manage=False,
     )
     html = render_to_string(
         "plans/plan_print.html", {"p": page, "plan": page.plan, "pdf": True}, request=request

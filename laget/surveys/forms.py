@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.models import User
+from laget.core.widgets import FastSelect
 from laget.directory.models import Service
 from laget.plans.forms import DateInput
 from laget.surveys.analysis import ABSOLUTE_MIN_N
@@ -124,7 +125,7 @@ class ImportForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    tie = forms.ChoiceField(label=_("The tie"))
+    tie = forms.ChoiceField(label=_("The tie"), widget=FastSelect)
     what = forms.CharField(label=_("What we will do"), max_length=400)
     who = forms.CharField(label=_("Who is responsible"), max_length=200)
     due = forms.DateField(label=_("By when"), widget=DateInput)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -207,18 +212,54 @@ def import_answers(request: HttpRequest, round_id: int) -> HttpResponse:
 # --- Results ------------------------------------------------------------------------------
 
 
+RESULTS_CACHE_SECONDS = 24 * 3600
+
+
 def _results_context(request: HttpRequest, round_id: int) -> dict[str, Any]:
     res = selectors.results(actor=request.user, round_id=round_id)
     context: dict[str, Any] = {"r": res, "round": res.round, "labels": _labels(), "dims": ITEMS}
     if res.ready and res.result and res.result.get("rc"):
         focus = request.GET.get("fokus") or None
-        context["map"] = layout(res.result["groups"], res.result["rc"]["cells"], focus=focus)
-        context["readings"] = readings(res.result["rc"])
         groups = list(res.round.groups.all())
         context["action_form"] = ActionForm(groups=groups)
-        context["actions_by_tie"] = {(a.rater.name, a.target.name): a for a in res.previous_actions}
         context["trend"] = selectors.trend(actor=request.user, round_=res.round, result=res.result)
+        context["body"] = _results_body(request, res, focus, context)
     return context
+
+
+def _results_body(request: HttpRequest, res: Any, focus: str | None, context: dict) -> str:
+    """The results themselves (matrix, map, readings, trend), rendered once and kept in the
+    cache: they are the same for everyone who may see them (aggregates over groups of at
+    least min_n, no names, no forms), so the key holds everything they are made of: the
+    analysis, the focus, the language, the trend and the agreed actions shown beside."""
+    trend = [
+        (t.round.pk, t.round.title, t.respondents, t.within, t.between) for t in context["trend"]
+    ]
+    actions = [
+        (a.pk, a.rater.name, a.target.name, a.what, a.who, str(a.due)) for a in res.previous_actions
+    ]
+    made_of = json.dumps(
+        [
+            res.round.pk,
+            res.round.title,
+            res.result,
+            focus,
+            translation.get_language(),
+            trend,
+            actions,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    key = "survey-results:" + hashlib.sha256(made_of.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        context["map"] = layout(res.result["groups"], res.result["rc"]["cells"], focus=focus)
+        context["readings"] = readings(res.result["rc"])
+        context["actions_by_tie"] = {(a.rater.name, a.target.name): a for a in res.previous_actions}
+        body = render_to_string("surveys/_results_body.html", context, request=request)
+        cache.set(key, str(body), RESULTS_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 (our own template's output, escaped when rendered)
 
 
 @login_required

@@ -300,18 +300,18 @@ def test_the_grouped_log_takes_the_same_queries_as_it_grows_tenfold(
     client = plan_client("person")
     url = reverse("plans:my_access_log")
     client.get(url)
-    # Expect 12 queries and the access-log entry's (the person: no MFA rule):
+    # Expect 11 queries and the access-log entry's (the person: no MFA rule):
     #   1-2   session, user
     #   3     the person
-    #   4     the services that have read (for the filter)
-    #   5     COUNT of the groups (the pager)
-    #   6     one page of groups: who, role, service, day, how many, newest, emergency
-    #   7     the newest entries of those groups (a window, in one query)
-    #   8     emergency accesses the coordinator has not reviewed
-    #   9-12  changes in who is responsible: the person's plans, the change records, and
+    #   4     the services that may have read (the teams' and emergency accesses', a UNION)
+    #   5     the page's groups (who, role, service, day, how many, newest, emergency),
+    #         grouped from the newest WINDOW reads before the cursor (keyset, no COUNT)
+    #   6     the newest entries of those groups (a window, in one query)
+    #   7     emergency accesses the coordinator has not reviewed
+    #   8-11  changes in who is responsible: the person's plans, the change records, and
     #         the names of the coordinators and their services
     #   then  the access-log entry (log_write_queries: one statement or three)
-    with django_assert_num_queries(12 + log_write_queries):
+    with django_assert_num_queries(11 + log_write_queries):
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200
@@ -343,3 +343,49 @@ def test_the_grouped_log_filters_by_service_and_shows_emergencies_on_top(plan_wo
     assert only_dps.count('class="card log-group') == 5
     assert plan_world.coordinator.get_full_name() not in only_dps.split("log-list")[1]
     assert Measure.objects.count() == 0 and Task.objects.count() == 0  # nothing else touched
+
+
+@pytest.mark.parametrize(("window", "per_page"), [(1000, 6), (25, 6), (25, 20)])
+def test_the_grouped_log_pages_by_whole_days_with_a_keyset(
+    plan_world, plan_client, monkeypatch, window, per_page
+):
+    """Following "Older" from the newest page shows every group once, each with its whole
+    count, whatever the window of reads a page groups from (keyset by day, no COUNT)."""
+    from laget.plans import person_selectors
+
+    monkeypatch.setattr(person_selectors, "WINDOW", window)
+    monkeypatch.setattr(person_selectors, "GROUPS_PER_PAGE", per_page)
+    _reads(plan_world, 60)  # three readers, five days: fifteen groups of four reads
+    user = plan_world.person
+    seen: dict[str, int] = {}
+    cursor, pages = "", 0
+    while True:
+        log = person_selectors.person_read_log(actor=user, older_than=cursor)
+        pages += 1
+        assert log.paged == bool(cursor)
+        for group in log.groups:
+            assert group.key not in seen and not group.at_least
+            seen[group.key] = group.count
+        if log.older is None:
+            break
+        cursor = log.older.isoformat()
+        assert pages < 20
+    assert len(seen) == 15 and set(seen.values()) == {4}
+    assert pages == (3 if per_page == 6 else 1 if window == 1000 else 3)
+
+
+def test_a_day_with_more_reads_than_a_page_groups_says_at_least(
+    plan_world, plan_client, monkeypatch
+):
+    from laget.plans import person_selectors
+
+    monkeypatch.setattr(person_selectors, "WINDOW", 5)
+    _reads(plan_world, 60)  # twelve reads a day
+    client = plan_client("person")
+    body = client.get(reverse("plans:my_access_log")).content.decode()
+    assert "minst" in body
+    older = timezone.localdate().isoformat()
+    assert f'href="?eldre={older}"' in body
+    second = client.get(reverse("plans:my_access_log"), {"eldre": older}).content.decode()
+    assert (timezone.localdate() - dt.timedelta(days=1)).strftime("%-d.") in second
+    assert client.get(reverse("plans:my_access_log"), {"eldre": "ikke-en-dato"}).status_code == 200
