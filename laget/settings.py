@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "laget.outcomes",
     "laget.teams",
     "laget.notifications",
+    "laget.quality",
     "laget.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Writes of the quality app's own records (the learning network)."""

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from laget.quality import views
+
+app_name = "quality"
+
+urlpatterns = [
+    path("kvalitet/definisjoner/", views.definitions, name="definitions"),
+    path("nettverk/<slug:slug>/kvalitet/", views.overview, name="overview"),
+    path("nettverk/<slug:slug>/kvalitet/rapport/", views.report, name="report"),
+    path("nettverk/<slug:slug>/kvalitet/eksport.csv", views.export_csv, name="export_csv"),
+    path("nettverk/<slug:slug>/kvalitet/eksport.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("nettverk/<slug:slug>/kvalitet/<slug:indicator_id>/", views.indicator, name="indicator"),
+]
