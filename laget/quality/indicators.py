@@ -422,7 +422,9 @@ def compute(
     for month, cell in zip(months, cells, strict=True):
         value = indicator.value(cell)
         shown = value != SUPPRESSED
-        numerator = round(cell[0] * indicator.scale, 1) if indicator.kind != "percent" else cell[0]
+        numerator: float = (
+            int(cell[0]) if indicator.kind == "percent" else round(cell[0] * indicator.scale, 1)
+        )
         figures.append(
             MonthFigure(
                 month,

@@ -257,3 +257,65 @@ def fill(w: QualityWorld) -> None:
         on=b,
         recorded_by=w.member,
     )
+
+
+def grow(w: QualityWorld, n: int) -> None:
+    """`n` more persons, each with a plan, a goal, a task, a rating and a meeting in month a
+    (for the query-count and bench checks: the figures' cost must not follow the rows)."""
+    a = w.a
+    c = w.coordinator
+    start = Plan.objects.count()
+    persons = Person.objects.bulk_create(
+        Person(
+            first_name=f"Vekst{start + k}", last_name=SECRET_NAME, birth_date=dt.date(1990, 1, 1)
+        )
+        for k in range(n)
+    )
+    plans = Plan.objects.bulk_create(
+        Plan(person=p, owner=w.kommune.organisation, status="active") for p in persons
+    )
+    Plan.objects.filter(pk__in=[p.pk for p in plans]).update(created_at=at(a, -60))
+    TeamMember.objects.bulk_create(
+        TeamMember(plan=p, user=c, service=w.kommune, role="coordinator", joined_reason="x")
+        for p in plans
+    )
+    Goal.objects.bulk_create(
+        Goal(plan=p, text="Jobb", life_area="work", created_by=c) for p in plans
+    )
+    Task.objects.bulk_create(
+        Task(plan=p, title="Ring", assignee_service=w.kommune, due=a, created_by=c) for p in plans
+    )
+    Rating.objects.bulk_create(
+        Rating(
+            plan=p,
+            service=w.kommune,
+            instrument="outcome",
+            session=s,
+            date=a + dt.timedelta(days=s),
+            answers={},
+            total=20 + 3 * s,
+        )
+        for p in plans
+        for s in (1, 2)
+    )
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            kind=Kind.GROUP,
+            title="Møte",
+            plan=p,
+            starts_at=at(a, 1),
+            ends_at=at(a, 1, 11),
+            organiser=c,
+            chair=c,
+        )
+        for p in plans
+    )
+    Participant.objects.bulk_create(
+        Participant(meeting=m, user=c, name="Koordinator", attended=True) for m in meetings
+    )
+    ServiceEpisode.objects.bulk_create(
+        ServiceEpisode(
+            plan=p, service=w.kommune, responsibility="responsible", starts=a, created_by=c
+        )
+        for p in plans
+    )
