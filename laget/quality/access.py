@@ -19,3 +19,16 @@ def may_see_indicators(user: Actor, network: Network) -> bool:
 
 def may_read_definitions(user: Actor) -> bool:
     return bool(user.is_authenticated and user.is_active and user.kind == "professional")
+
+
+def may_create_cohort(user: Actor, network: Network) -> bool:
+    """A learning-network cohort is set up by a leader in the network."""
+    return leads_in_network(user, network)
+
+
+def organises(user: Actor, cohort) -> bool:
+    """Its organisers run a cohort: participants, groups, sessions. Nobody else sees it
+    (the professionals' names and attendance are theirs to keep)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return cohort.organisers.filter(pk=user.pk).exists()

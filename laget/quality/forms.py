@@ -41,3 +41,61 @@ class PeriodForm(forms.Form):
         months = self.cleaned_data.get("maaneder") or DEFAULT_MONTHS
         slug = self.cleaned_data.get("tjeneste") or ""
         return months, self.services.get(slug)
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": _("Write the year with four digits, for example 2027.")},
+    )
+
+
+class ParticipantsForm(forms.Form):
+    people = forms.MultipleChoiceField(
+        label=_("Who takes part"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    peer_workers = forms.MultipleChoiceField(
+        label=_("Of them, peer workers"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, memberships: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.pk): m for m in memberships}
+        choices = [
+            (str(m.pk), f"{m.professional.user.get_full_name()} ({m.service.name})")
+            for m in memberships
+        ]
+        cast(forms.MultipleChoiceField, self.fields["people"]).choices = choices
+        cast(forms.MultipleChoiceField, self.fields["peer_workers"]).choices = choices
+
+    def chosen(self) -> tuple[list, set[int]]:
+        people = [self.memberships[k] for k in self.cleaned_data["people"]]
+        return people, {int(k) for k in self.cleaned_data["peer_workers"]}
+
+
+class SessionForm(forms.Form):
+    on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Write the date as dd.mm.yyyy.")},
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    present = forms.MultipleChoiceField(
+        label=_("Who came"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, participants: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.participants = {str(p.pk): p for p in participants}
+        cast(forms.MultipleChoiceField, self.fields["present"]).choices = [
+            (str(p.pk), f"{p.membership.professional.user.get_full_name()} ({p.service_name})")
+            for p in participants
+        ]
+
+    def chosen(self) -> list:
+        return [self.participants[k] for k in self.cleaned_data["present"]]

@@ -7,18 +7,20 @@ from __future__ import annotations
 import csv
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from laget.core.feedback import run_and_report
 from laget.core.months import last_months
 from laget.directory.models import Network, Service
-from laget.quality import chart, selectors
+from laget.quality import chart, selectors, services
 from laget.quality.access import may_read_definitions
-from laget.quality.forms import PeriodForm
+from laget.quality.forms import CohortForm, ParticipantsForm, PeriodForm, SessionForm
 from laget.quality.indicators import DIMENSIONS, INDICATORS, SUPPRESSED, month_key
 
 GET = require_http_methods(["GET", "HEAD"])
@@ -179,3 +181,109 @@ def definitions(request: HttpRequest) -> HttpResponse:
     return render(
         request, "quality/definitions.html", {"dimensions": by_dimension, "min_cell": MIN_CELL}
     )
+
+
+# --- The learning network (Samhandlingsutdanning)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cohorts(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's cohorts, and a new one (leaders of the network)."""
+    network = selectors.network_for_leader(actor=request.user, slug=slug)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            made: list = []
+            if run_and_report(
+                request,
+                lambda: made.append(
+                    services.cohort_create(actor=request.user, network=network, **form.cleaned_data)
+                ),
+                _("The cohort is created."),
+            ):
+                return redirect("quality:cohort", cohort_id=made[0].pk)
+        else:
+            messages.error(request, _("Give the cohort a name and a year."))
+    context = {
+        "network": network,
+        "form": form,
+        "cohorts": selectors.cohorts_for_leader(network=network),
+    }
+    return render(request, "quality/cohorts.html", context)
+
+
+def _cohort_context(request: HttpRequest, view: selectors.CohortView) -> dict:
+    cohort = view.cohort
+    return {
+        "v": view,
+        "cohort": cohort,
+        "participants_form": ParticipantsForm(
+            memberships=selectors.network_memberships(cohort.network),
+            auto_id="p_%s",
+        ),
+        "session_form": SessionForm(participants=view.participants, auto_id="s_%s"),
+    }
+
+
+@login_required
+@GET
+def cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    view = selectors.cohort_for_organiser(actor=request.user, cohort_id=cohort_id)
+    return render(request, "quality/cohort.html", _cohort_context(request, view))
+
+
+@login_required
+@require_POST
+def cohort_participants(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    view = selectors.cohort_for_organiser(actor=request.user, cohort_id=cohort_id)
+    form = ParticipantsForm(
+        request.POST,
+        memberships=selectors.network_memberships(view.cohort.network),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one person who works in this network."))
+    else:
+        people, peers = form.chosen()
+        run_and_report(
+            request,
+            lambda: services.participants_add(
+                actor=request.user, cohort=view.cohort, memberships=people, peer_workers=peers
+            ),
+            _("The participants are added."),
+        )
+    return redirect("quality:cohort", cohort_id=cohort_id)
+
+
+@login_required
+@require_POST
+def cohort_mix(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    view = selectors.cohort_for_organiser(actor=request.user, cohort_id=cohort_id)
+    run_and_report(
+        request,
+        lambda: services.groups_mix(actor=request.user, cohort=view.cohort),
+        _("The groups are mixed across services and levels."),
+    )
+    return redirect("quality:cohort", cohort_id=cohort_id)
+
+
+@login_required
+@require_POST
+def cohort_session(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    view = selectors.cohort_for_organiser(actor=request.user, cohort_id=cohort_id)
+    form = SessionForm(request.POST, participants=view.participants)
+    if not form.is_valid():
+        messages.error(request, _("Give the session a date and a topic."))
+    else:
+        run_and_report(
+            request,
+            lambda: services.session_record(
+                actor=request.user,
+                cohort=view.cohort,
+                on=form.cleaned_data["on"],
+                topic=form.cleaned_data["topic"],
+                present=form.chosen(),
+            ),
+            _("The session is recorded."),
+        )
+    return redirect("quality:cohort", cohort_id=cohort_id)
