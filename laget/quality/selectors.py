@@ -118,6 +118,13 @@ class CohortView:
     levels: dict[str, int]
 
 
+def _level(code: str) -> str:
+    try:
+        return str(Service.Level(code).label)
+    except ValueError:
+        return code
+
+
 def cohort_for_organiser(*, actor: Actor, cohort_id: int) -> CohortView:
     """The cohort, for its organisers; 404 for everyone else (a cohort's existence and its
     people are not others' business). A fixed number of queries."""
@@ -141,7 +148,7 @@ def cohort_for_organiser(*, actor: Actor, cohort_id: int) -> CohortView:
             number=n,
             members=members,
             services=len({m.service_name for m in members}),
-            levels=sorted({m.level for m in members}),
+            levels=sorted({_level(m.level) for m in members}),
             peer_workers=sum(1 for m in members if m.peer_worker),
         )
         for n, members in sorted(by_group.items())
@@ -149,7 +156,7 @@ def cohort_for_organiser(*, actor: Actor, cohort_id: int) -> CohortView:
     sessions = list(cohort.sessions.annotate(n=Count("present")))
     levels: dict[str, int] = {}
     for p in participants:
-        levels[p.level] = levels.get(p.level, 0) + 1
+        levels[_level(p.level)] = levels.get(_level(p.level), 0) + 1
     return CohortView(
         cohort=cohort,
         participants=participants,
