@@ -106,7 +106,7 @@ LEADERS = {
 ORGANISERS = dict.fromkeys(ACTORS, 404) | {"organiser": 200, "anonymous": 302}
 ORGANISERS_WRITE = dict.fromkeys(ACTORS, 404) | {"organiser": 302, "anonymous": 302}
 
-MATRIX = {
+LEARNING_MATRIX = {
     "quality:cohorts": ("get", LEADERS),
     "quality:cohort": ("get", ORGANISERS),
     "quality:cohort_mix": ("post", ORGANISERS_WRITE),
@@ -121,9 +121,9 @@ def url_for(route, w):
     return reverse(route, kwargs={"cohort_id": w.cohort.pk})
 
 
-@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("route", sorted(LEARNING_MATRIX))
 def test_learning_route_for_every_actor(route, w, client_for):
-    method, expected = MATRIX[route]
+    method, expected = LEARNING_MATRIX[route]
     url = url_for(route, w)
     for actor in ACTORS:
         client = client_for(actor)
@@ -131,12 +131,12 @@ def test_learning_route_for_every_actor(route, w, client_for):
         assert response.status_code == expected[actor], (route, actor, response.status_code)
 
 
-@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("route", sorted(LEARNING_MATRIX))
 def test_every_method_for_every_actor(route, w, client_for):
     sweep(
         route=route,
         url=url_for(route, w),
-        expected=MATRIX[route][1],
+        expected=LEARNING_MATRIX[route][1],
         client_for=client_for,
         secret=w.people[0].last_name.encode(),
     )

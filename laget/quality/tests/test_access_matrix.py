@@ -33,7 +33,7 @@ LEADERS = {
 }
 PROFESSIONALS = dict.fromkeys(ACTORS, 200) | {"person": 403, "anonymous": 302}
 
-MATRIX = {
+QUALITY_MATRIX = {
     "quality:overview": LEADERS,
     "quality:indicator": LEADERS,
     "quality:report": LEADERS,
@@ -75,20 +75,20 @@ def url_for(route: str, w) -> str:
     return reverse(route, kwargs={"slug": w.network.slug})
 
 
-@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("route", sorted(QUALITY_MATRIX))
 def test_quality_route_for_every_actor(route, w, client_for):
     url = url_for(route, w)
     for actor in ACTORS:
         response = client_for(actor).get(url)
-        assert response.status_code == MATRIX[route][actor], (route, actor)
+        assert response.status_code == QUALITY_MATRIX[route][actor], (route, actor)
 
 
-@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("route", sorted(QUALITY_MATRIX))
 def test_every_method_for_every_actor(route, w, client_for):
     sweep(
         route=route,
         url=url_for(route, w),
-        expected=MATRIX[route],
+        expected=QUALITY_MATRIX[route],
         client_for=client_for,
         secret=SECRET_NAME.encode(),
     )
@@ -105,7 +105,7 @@ def test_unknown_network_and_indicator_are_not_found(w, client_for):
 
 def test_leaders_see_counts_never_a_name_or_id(w, client_for):
     leader = client_for("leader")
-    urls = [url_for(r, w) for r in MATRIX if r != "api-v1:get_quality_indicators"]
+    urls = [url_for(r, w) for r in QUALITY_MATRIX if r != "api-v1:get_quality_indicators"]
     urls += [
         reverse("quality:indicator", kwargs={"slug": w.network.slug, "indicator_id": i.id})
         for i in INDICATORS
