@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from laget.continuity.models import Handoff, ServiceEpisode
 from laget.continuity.timeline import Episode, Span, gaps
-from laget.core.months import Cell, month_end, per_month
+from laget.core.months import Cell, grouped_by_month, month_end
 from laget.directory.models import Network, Service
 from laget.plans.aggregates import plans_in
 
@@ -32,22 +32,14 @@ def handoff_wait(
     """Hand-offs answered in the month; the numerator sums their waiting time in seconds
     (from the request to the answer)."""
     wait = ExpressionWrapper(F("decided_at") - F("requested_at"), output_field=DurationField())
-    return per_month(
-        _handoffs(network, service),
-        months,
-        within=lambda b: Q(decided_at__gte=b[2], decided_at__lt=b[3]),
-        value=lambda b: Sum(wait, filter=Q(decided_at__gte=b[2], decided_at__lt=b[3])),
-    )
+    return grouped_by_month(_handoffs(network, service), months, "decided_at", value=Sum(wait))
 
 
 def handoffs_declined(
     network: Network | None, months: Sequence[dt.date], service: Service | None = None
 ) -> list[Cell]:
-    return per_month(
-        _handoffs(network, service),
-        months,
-        within=lambda b: Q(decided_at__gte=b[2], decided_at__lt=b[3]),
-        meets=lambda b: Q(status=Handoff.Status.DECLINED),
+    return grouped_by_month(
+        _handoffs(network, service), months, "decided_at", meets=Q(status=Handoff.Status.DECLINED)
     )
 
 

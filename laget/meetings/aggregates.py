@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from laget.core.months import Bounds, Cell, per_month
+from laget.core.months import Cell, grouped_by_month
 from laget.directory.models import Network, Service
 from laget.meetings.models import Kind, Meeting, Participant
 from laget.plans.aggregates import plans_in
@@ -27,10 +27,6 @@ def _held(network: Network | None, service: Service | None):
     )
 
 
-def _in(b: Bounds) -> Q:
-    return Q(starts_at__gte=b[2], starts_at__lt=min(b[3], timezone.now()))
-
-
 def person_attended(
     network: Network | None, months: Sequence[dt.date], service: Service | None = None
 ) -> list[Cell]:
@@ -42,8 +38,8 @@ def person_attended(
     qs = _held(network, service).annotate(
         recorded=Exists(person_here), came=Exists(person_here.filter(attended=True))
     )
-    return per_month(
-        qs, months, within=lambda b: _in(b) & Q(recorded=True), meets=lambda b: Q(came=True)
+    return grouped_by_month(
+        qs.filter(recorded=True), months, "starts_at", until=timezone.now(), meets=Q(came=True)
     )
 
 
@@ -58,8 +54,8 @@ def coordinator_present(
     recorded = Participant.objects.filter(meeting=OuterRef("pk"), attended__isnull=False)
     came = Participant.objects.filter(meeting=OuterRef("pk"), attended=True, user__in=coordinators)
     qs = _held(network, service).annotate(recorded=Exists(recorded), came=Exists(came))
-    return per_month(
-        qs, months, within=lambda b: _in(b) & Q(recorded=True), meets=lambda b: Q(came=True)
+    return grouped_by_month(
+        qs.filter(recorded=True), months, "starts_at", until=timezone.now(), meets=Q(came=True)
     )
 
 
@@ -69,10 +65,11 @@ def meeting_hours(
     """Persons with a meeting held in the month (distinct plans), and the meetings' hours
     summed (in seconds)."""
     length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
-    return per_month(
+    return grouped_by_month(
         _held(network, service),
         months,
-        within=_in,
-        value=lambda b: Sum(length, filter=_in(b)),
-        denominator=lambda b: Count("plan", distinct=True, filter=_in(b)),
+        "starts_at",
+        until=timezone.now(),
+        value=Sum(length),
+        denominator=Count("plan", distinct=True),
     )

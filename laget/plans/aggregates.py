@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from laget.core.months import Bounds, Cell, per_month
+from laget.core.months import Bounds, Cell, grouped_by_month, per_month
 from laget.directory.models import Network, Service
 from laget.plans.models import Consent, EmergencyAccess, Goal, Measure, Plan, Task, TeamMember
 
@@ -64,11 +64,11 @@ def goals_in_own_words(
 def consent_digital(
     network: Network | None, months: Sequence[dt.date], service: Service | None = None
 ) -> list[Cell]:
-    return per_month(
+    return grouped_by_month(
         plans_in(network, service),
         months,
-        within=lambda b: Q(consent_given_at__gte=b[2], consent_given_at__lt=b[3]),
-        meets=lambda b: Q(consent_method=Plan.ConsentMethod.DIGITAL),
+        "consent_given_at",
+        meets=Q(consent_method=Plan.ConsentMethod.DIGITAL),
     )
 
 
@@ -92,12 +92,7 @@ def overdue_tasks(
     qs = Task.objects.filter(plan__in=plans_in(network).values("pk"))
     if service is not None:
         qs = qs.filter(assignee_service=service)
-    return per_month(
-        qs,
-        months,
-        within=lambda b: Q(due__gte=b[0], due__lt=min(b[1], today)),
-        meets=lambda b: Q(status=Task.Status.OPEN),
-    )
+    return grouped_by_month(qs, months, "due", until=today, meets=Q(status=Task.Status.OPEN))
 
 
 def emergency_reviewed(
@@ -109,11 +104,12 @@ def emergency_reviewed(
     qs = EmergencyAccess.objects.filter(plan__in=plans_in(network).values("pk"))
     if service is not None:
         qs = qs.filter(service=service)
-    return per_month(
+    return grouped_by_month(
         qs,
         months,
-        within=lambda b: Q(ends_at__gte=b[2], ends_at__lt=min(b[3], now - REVIEW_WITHIN)),
-        meets=lambda b: Q(reviewed_at__isnull=False, reviewed_at__lte=F("ends_at") + REVIEW_WITHIN),
+        "ends_at",
+        until=now - REVIEW_WITHIN,
+        meets=Q(reviewed_at__isnull=False, reviewed_at__lte=F("ends_at") + REVIEW_WITHIN),
     )
 
 
@@ -148,9 +144,4 @@ def consents_lapsed_with_open_measures(
     qs = qs.annotate(renewed=Exists(renewed), open_measure=Exists(open_measure)).filter(
         renewed=False
     )
-    return per_month(
-        qs,
-        months,
-        within=lambda b: Q(valid_to__gte=b[0], valid_to__lt=min(b[1], today)),
-        meets=lambda b: Q(open_measure=True),
-    )
+    return grouped_by_month(qs, months, "valid_to", until=today, meets=Q(open_measure=True))

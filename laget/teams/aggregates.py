@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 
-from laget.core.months import Bounds, Cell, per_month
+from laget.core.months import Bounds, Cell, grouped_by_month, per_month
 from laget.directory.models import Network, Service
 from laget.teams.models import Case, Consultation, Decision
 
@@ -108,12 +108,7 @@ def _guidance(direction: str):
         if service is not None:
             qs = qs.filter(Q(service=service) | Q(team__service=service))
 
-        def within(b: Bounds) -> Q:
-            return Q(on__gte=b[0], on__lt=b[1])
-
-        return per_month(
-            qs, months, within=within, value=lambda b: Sum("minutes", filter=within(b))
-        )
+        return grouped_by_month(qs, months, "on", value=Sum("minutes"))
 
     return count
 
