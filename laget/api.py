@@ -24,6 +24,7 @@ from laget.notifications.api import router as notifications_router
 from laget.outcomes.api import router as outcomes_router
 from laget.plans.api import router as plans_router
 from laget.plans.lifecycle_api import router as plan_lifecycle_router
+from laget.quality.api import router as quality_router
 from laget.surveys.api import router as surveys_router
 
 # Every error Laget's API can answer with, on every operation, in one shape: {"detail": ...}
@@ -91,6 +92,7 @@ api.add_router("/", meetings_router)
 api.add_router("/", surveys_router)
 api.add_router("/", outcomes_router)
 api.add_router("/", notifications_router)
+api.add_router("/", quality_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "laget.teams",
     "laget.notifications",
     "laget.interop",
+    "laget.quality",
     "laget.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("laget.surveys.urls")),
     path("", include("laget.outcomes.urls")),
     path("", include("laget.teams.urls")),
+    path("", include("laget.quality.urls")),
     path("", include("laget.notifications.urls")),
     path("", include("laget.interop.urls")),
     path("api/v1/", api.urls),

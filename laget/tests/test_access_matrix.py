@@ -120,6 +120,8 @@ def test_every_route_has_a_row():
         LIFECYCLE_API_MATRIX,
         LIFECYCLE_MATRIX,
     )
+    from laget.quality.tests.test_access_matrix import QUALITY_MATRIX
+    from laget.quality.tests.test_learning import LEARNING_MATRIX
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
     from laget.teams.tests.test_access_matrix import TEAM_MATRIX
 
@@ -135,6 +137,8 @@ def test_every_route_has_a_row():
         | set(TEAM_MATRIX)
         | set(NOTIFICATION_MATRIX)
         | set(INTEROP_MATRIX)
+        | set(QUALITY_MATRIX)
+        | set(LEARNING_MATRIX)
     )
     assert our_route_names() == every, "add the route to a matrix"
 

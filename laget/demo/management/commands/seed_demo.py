@@ -20,6 +20,7 @@ from laget.meetings.demo import load_meetings
 from laget.notifications.demo import load_notifications
 from laget.outcomes.demo import load_outcomes
 from laget.plans.demo import load_plans
+from laget.quality.demo import load_learning
 from laget.surveys.demo import load_surveys
 from laget.teams.demo import load_teams
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             load_surveys(directory)
             load_outcomes(directory, plans)
             load_teams(directory)
+            load_learning(directory)
             load_notifications(plans)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the Fjordvik demo network with {len(plans)} plans.")

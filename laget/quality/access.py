@@ -1,0 +1,34 @@
+"""Who sees the quality indicators: the one place this is decided.
+
+Leaders and service administrators of a service in the network (the rule the continuity
+figures and the surveys use: continuity.access.leads_in_network). They see counts and
+rates only, never who the persons are. The definitions themselves hold no data: every
+professional may read them.
+"""
+
+from __future__ import annotations
+
+from laget.continuity.access import leads_in_network
+from laget.core.types import Actor
+from laget.directory.models import Network
+
+
+def may_see_indicators(user: Actor, network: Network) -> bool:
+    return leads_in_network(user, network)
+
+
+def may_read_definitions(user: Actor) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.kind == "professional")
+
+
+def may_create_cohort(user: Actor, network: Network) -> bool:
+    """A learning-network cohort is set up by a leader in the network."""
+    return leads_in_network(user, network)
+
+
+def organises(user: Actor, cohort) -> bool:
+    """Its organisers run a cohort: participants, groups, sessions. Nobody else sees it
+    (the professionals' names and attendance are theirs to keep)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return cohort.organisers.filter(pk=user.pk).exists()

@@ -1,0 +1,83 @@
+"""The quality app's own records: the learning network (Samhandlingsutdanning, seed 004
+§1.1, §6.3.2). A yearly cohort of professionals from many services and both levels, peer
+workers included, in groups mixed on purpose, meeting monthly with attendance recorded.
+
+The indicators themselves store nothing: they are counted from the other apps' rows.
+These records name professionals (their work, not their health); no person's data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from laget.directory.models import SHORT_TEXT, Membership, Network
+
+
+class Cohort(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("learning-network cohort")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class Group(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="one_group_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}/{self.number}"
+
+
+class Participant(models.Model):
+    """A professional in a cohort, through their place in a service (its level and
+    service stay true for the cohort even if they move later)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="participants")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    service_name = models.CharField(max_length=SHORT_TEXT)
+    level = models.CharField(max_length=16)
+    peer_worker = models.BooleanField(_("peer worker"), default=False)
+    group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "membership"], name="in_cohort_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}: {self.membership_id}"
+
+
+class Session(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=SHORT_TEXT)
+    present = models.ManyToManyField(Participant, related_name="sessions_attended", blank=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.topic}"

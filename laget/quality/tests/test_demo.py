@@ -1,0 +1,72 @@
+"""On the Fjordvik demo, a leader renders every indicator page and export and finds no
+person's name or plan id; the learning network's cohort is there, mixed and attended."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from laget.accounts.models import User
+from laget.plans.models import Person, Plan
+from laget.quality.indicators import INDICATORS
+from laget.quality.models import Cohort
+
+pytestmark = pytest.mark.django_db
+
+LEADER = "ingrid.berg@fjordvik-kommune.test"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.LAGET_DEMO = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_every_indicator_page_and_export_names_nobody(demo):
+    client = Client()
+    client.force_login(User.objects.get(email=LEADER))
+    slug = "fjordvik"
+    urls = [
+        reverse("quality:overview", kwargs={"slug": slug}),
+        reverse("quality:report", kwargs={"slug": slug}),
+        reverse("quality:export_csv", kwargs={"slug": slug}),
+        reverse("quality:export_xlsx", kwargs={"slug": slug}),
+        reverse("api-v1:get_quality_indicators", kwargs={"slug": slug}),
+        reverse("quality:definitions"),
+    ] + [
+        reverse("quality:indicator", kwargs={"slug": slug, "indicator_id": i.id})
+        for i in INDICATORS
+    ]
+    names = [f"{p.first_name} {p.last_name}" for p in Person.objects.all()]
+    names += [p.last_name for p in Person.objects.all() if len(p.last_name) > 4]
+    plan_paths = [f"/planer/{pk}/" for pk in Plan.objects.values_list("pk", flat=True)]
+    assert names and plan_paths
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content
+        if url.endswith(".xlsx"):
+            sheet = load_workbook(io.BytesIO(body)).active
+            body = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row).encode()
+        text = body.decode()
+        for name in names:
+            assert name not in text, (url, name)
+        for path in plan_paths:
+            assert path not in text, (url, path)
+
+
+def test_the_demo_cohort_is_mixed_and_attended(demo):
+    cohort = Cohort.objects.get()
+    assert cohort.participants.count() >= 30
+    assert cohort.participants.filter(peer_worker=True).exists()
+    assert cohort.groups.count() >= 5
+    for group in cohort.groups.all():
+        members = list(group.members.all())
+        assert len({m.level for m in members}) >= 2
+        assert len({m.service_name for m in members}) >= 3
+    assert cohort.sessions.count() == 3

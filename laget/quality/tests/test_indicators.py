@@ -1,0 +1,143 @@
+"""Every indicator against a hand-built data set with known answers (tests/data.py),
+with an empty month and suppressed cells; the report's shape; the command."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from laget.quality.indicators import BY_ID, DIMENSIONS, INDICATORS, SUPPRESSED, compute, report
+from laget.quality.tests.data import SECRET_NAME, build, fill
+
+pytestmark = pytest.mark.django_db
+
+
+def values(indicator_id, w, **kwargs):
+    return [f.value for f in compute(BY_ID[indicator_id], w.network, w.months, **kwargs).months]
+
+
+@pytest.fixture
+def w():
+    world = build()
+    fill(world)
+    return world
+
+
+def days_in(month):
+    return calendar.monthrange(month.year, month.month)[1]
+
+
+def test_known_answers_per_indicator(w):
+    expected = {
+        "ui_goals_own_words": [66.7, 66.7],
+        "ui_person_attended": [60.0, None],
+        "ui_consent_digital": [60.0, None],
+        "ui_outcome_ratings": [83.3, 0.0],
+        "cc_handoff_wait": [3.0, None],
+        "cc_handoffs_declined": [40.0, None],
+        "cc_past_revision": [33.3, 33.3],
+        "cc_coordinator_present": [80.0, None],
+        "ef_reliable_improvement": [60.0, None],
+        "av_referral_to_decision": [6.0, None],
+        "av_referral_to_first_contact": [9.0, None],
+        "rs_meeting_hours": [1.5, None],
+        "rs_guidance_given": [None, 1.5],
+        "rs_guidance_received": [None, 0.5],
+        "sf_overdue_tasks": [40.0, None],
+        "sf_emergency_reviewed": [80.0, None],
+        "sf_consent_lapsed_open_measures": [40.0, None],
+        "cc_gap_days": [
+            round(3 * (days_in(w.a) - 10) / 5, 1),
+            round(3 * days_in(w.b) / 5, 1),
+        ],
+    }
+    got = {i.id: values(i.id, w) for i in INDICATORS if i.source_available}
+    assert got == expected
+
+
+def test_numerator_and_denominator_beside_the_value(w):
+    a = compute(BY_ID["sf_overdue_tasks"], w.network, w.months).months[0]
+    assert (a.numerator, a.denominator, a.value) == (2, 5, 40.0)
+    wait = compute(BY_ID["cc_handoff_wait"], w.network, w.months).months[0]
+    assert (wait.numerator, wait.denominator) == (15.0, 5)
+
+
+def test_small_cells_are_suppressed_and_hide_their_counts(w):
+    by_age = {
+        group: compute(BY_ID["av_referral_to_decision"], w.network, w.months, age_group=group)
+        for group in ("18-25", "unknown", "45-66")
+    }
+    assert by_age["18-25"].months[0].value == SUPPRESSED  # 2 persons
+    assert by_age["unknown"].months[0].value == SUPPRESSED  # 3 persons
+    assert by_age["45-66"].months[0].value is None  # nobody: nothing to count, not zero
+    hidden = by_age["18-25"].months[0]
+    assert hidden.numerator is None and hidden.denominator is None
+
+
+def test_a_service_sees_its_own_part(w):
+    # Tasks are the municipal service's; the DPS has none (nothing to count, not zero).
+    assert values("sf_overdue_tasks", w, service=w.kommune) == [40.0, None]
+    assert values("sf_overdue_tasks", w, service=w.dps) == [None, None]
+
+
+def test_few_plans_are_suppressed():
+    small = build(n_plans=3)
+    fill_goals = values("ui_goals_own_words", small)
+    assert fill_goals == [SUPPRESSED, SUPPRESSED]
+
+
+def test_an_empty_network_counts_nothing_and_is_never_zero():
+    empty = build(n_plans=0)
+    for i in INDICATORS:
+        assert values(i.id, empty) == [None, None], i.id
+
+
+def test_indicator_without_a_source_says_so(w):
+    i = BY_ID["ef_perceived_change"]
+    assert not i.source_available
+    out = report(w.network, w.months)
+    entry = next(e for e in out["effectiveness"] if e["id"] == "ef_perceived_change")
+    assert entry["source_available"] is False
+    assert set(entry["months"].values()) == {None}
+    assert entry["source_missing"]
+
+
+def test_every_dimension_has_indicators_with_definitions():
+    assert {i.dimension for i in INDICATORS} == set(DIMENSIONS)
+    for i in INDICATORS:
+        d = i.definition()
+        assert d["numerator"] and d["denominator"] and d["period"] and d["source"], i.id
+
+
+def test_quality_report_command_prints_one_json_object(w):
+    out = io.StringIO()
+    call_command("quality_report", "--network", "lundvik", "--months", "3", stdout=out)
+    data = json.loads(out.getvalue())
+    assert list(data) == list(DIMENSIONS)
+    entry = next(e for e in data["safety"] if e["id"] == "sf_overdue_tasks")
+    assert set(entry) >= {"id", "definition", "months", "source_available"}
+    assert list(entry["months"].values())[:2] == [40.0, None]
+    assert len(entry["months"]) == 3
+    assert SECRET_NAME not in out.getvalue()
+    for plan in w.plans:
+        assert f'"{plan.pk}"' not in out.getvalue()
+
+
+def test_quality_report_refuses_bad_input(w):
+    with pytest.raises(CommandError):
+        call_command("quality_report", "--network", "finnes-ikke")
+    with pytest.raises(CommandError):
+        call_command("quality_report", "--months", "0")
+
+
+def test_quality_report_for_the_whole_installation(w):
+    out = io.StringIO()
+    call_command("quality_report", "--months", "3", stdout=out)
+    data = json.loads(out.getvalue())
+    entry = next(e for e in data["safety"] if e["id"] == "sf_overdue_tasks")
+    assert list(entry["months"].values())[:2] == [40.0, None]
