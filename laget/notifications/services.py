@@ -145,6 +145,9 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         return reverse("continuity:dashboard")
     if kind == Kind.JOIN_REQUESTED:
         return reverse("plans:requests")  # where the coordinator accepts or declines
+    if kind == Kind.OUTCOME_LINK:
+        # The personal rating link itself (outcomes.services passes the token along once).
+        return reverse("outcomes:rate_by_link", kwargs={"token": getattr(target, "token", "")})
     if plan is None:
         raise ValueError(f"{kind} is about a plan: pass plan=")
     by_kind = {
@@ -155,6 +158,7 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         Kind.HANDOFF_ANSWERED: ("continuity:timeline", ""),
         Kind.CONSENT_WITHDRAWN: ("plans:consents", ""),
         Kind.COORDINATOR_REQUESTED: ("plans:team", ""),
+        Kind.OUTCOME_ALERT: ("outcomes:chart", ""),
     }
     name, anchor = by_kind.get(kind, ("plans:plan", ""))
     return reverse(name, kwargs={"plan_id": plan.pk}) + anchor
@@ -276,6 +280,7 @@ PERSON_SIDE_KINDS = [
     Kind.MEETING_CANCELLED,
     Kind.MINUTES_APPROVED,
     Kind.EMERGENCY_ACCESS,
+    Kind.OUTCOME_LINK,
 ]
 
 

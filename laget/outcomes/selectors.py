@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import FloatField, Max
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Min
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -28,13 +28,13 @@ from laget.outcomes.access import (
 from laget.outcomes.chart import Chart, draw, reading
 from laget.outcomes.instruments import INSTRUMENTS, Instrument
 from laget.outcomes.models import Rating, RatingLink, ServiceSettings, TextPack
-from laget.outcomes.stats import DEFAULT_MIN_N, columns_from_rows, service_figures
+from laget.outcomes.stats import DEFAULT_MIN_N, figures_from_series, series_from_groups
 from laget.outcomes.textpacks import Pack, built_in
 from laget.plans.access import PlanAccess, team_accesses
 from laget.plans.models import Category, TeamMember
 from laget.plans.selectors import access_or_404, log_list, log_read
 
-DEFAULT_SESSIONS_BEFORE_ALERT = 4
+DEFAULT_SESSIONS_BEFORE_ALERT = alert_rules.DEFAULT_SESSIONS_BEFORE_ALERT
 
 
 def text_packs(keys: list[str]) -> dict[str, Pack]:
@@ -216,26 +216,45 @@ class ServiceReport:
 
 def service_report(*, actor: Actor, service_slug: str, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
     """Figures for the service's leaders: no names, small cells suppressed. Queries: the
-    service (1), the leader check (1), the ratings as columns (1)."""
+    service (1), the leader check (1), the ratings grouped per person and instrument (1)."""
     service = Service.objects.filter(slug=service_slug).first()
     if service is None:
         raise Http404
     if not leads_service(actor, service):
         raise PermissionDenied
-    return report_from_rows(
-        service,
+    return report_from_groups(service, grouped_ratings(service), min_n=min_n)
+
+
+def grouped_ratings(service: Service):
+    """The person's own ratings for one service, one row per person × instrument: (plan
+    id, instrument, sessions, first, last). Within a service the session number orders a
+    person's ratings (unique per plan, instrument and rater), so first and last come from
+    one GROUP BY pass: MIN and MAX of session × 1000 + total × 10 (a total is 0–44 in
+    tenths, below 1000), unpacked by stats.series_from_groups. Python then gets 10,000
+    rows for 5,000 persons instead of one per rating (bench/outcome_report.py)."""
+    packed = ExpressionWrapper(F("session") * 1000 + F("total") * 10, output_field=FloatField())
+    return (
         Rating.objects.filter(service=service, rater=Rating.Rater.PERSON)
-        .annotate(total_f=Cast("total", FloatField()))
-        .values_list("plan_id", "instrument", "session", "total_f"),
-        min_n=min_n,
+        .order_by()
+        .values("plan_id", "instrument")
+        .annotate(
+            n=Count("pk"),
+            first=Cast(Min(packed), FloatField()),
+            last=Cast(Max(packed), FloatField()),
+        )
+        .values_list("plan_id", "instrument", "n", "first", "last")
     )
 
 
-def report_from_rows(service: Service, rows, *, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
+def report_from_groups(service: Service, rows, *, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
     rows = list(rows)
-    data = columns_from_rows(rows, service.name)
+    s, keys = series_from_groups(rows)
     return ServiceReport(
-        service, service_figures(data, min_n=min_n), min_n, len(rows), timezone.now()
+        service,
+        figures_from_series(s, [service.name], keys, min_n=min_n),
+        min_n,
+        int(s.count.sum()),
+        timezone.now(),
     )
 
 

@@ -20,6 +20,9 @@ from django.utils import timezone
 from laget.audit.services import change_record, snapshot
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.models import Kind
+from laget.notifications.services import notify
+from laget.outcomes import alerts as alert_rules
 from laget.outcomes.access import (
     LinkProblem,
     is_collateral,
@@ -151,9 +154,32 @@ def rating_record(
         if link is not None:
             link.used_at = timezone.now()
             link.save(update_fields=["used_at"])
-        # notify: outcome_alert (the ratings now raise an alert on "Trenger deg"; urgent
-        # when rating.risk: PHQ-9 item 9 above zero, the crisis routine at once)
+        if rater == Rating.Rater.PERSON and _raises_alert(rating):
+            # The helpers who may read the ratings are told (never the person, never a
+            # service without the "outcome ratings" consent); the alert is on their
+            # "Trenger deg", urgent with the crisis routine when PHQ-9 item 9 is above 0.
+            notify(event=Kind.OUTCOME_ALERT, plan=plan, actor=actor, target=rating)
     return rating
+
+
+def _raises_alert(rating: Rating) -> bool:
+    """Does this rating raise an alert that was not there before it (or a new PHQ-9 item 9
+    above zero, always)? The rules are alerts.alerts with the rated service's setting."""
+    if rating.risk:
+        return True
+    own = ServiceSettings.objects.filter(service_id=rating.service_id).first()
+    n = own.sessions_before_alert if own else alert_rules.DEFAULT_SESSIONS_BEFORE_ALERT
+    rows = (
+        Rating.objects.filter(plan_id=rating.plan_id, rater=Rating.Rater.PERSON)
+        .order_by("date", "session", "pk")
+        .values_list("pk", "instrument", "total", "answers")
+    )
+    every = [
+        (pk, alert_rules.Point(ins, float(total), answers)) for pk, ins, total, answers in rows
+    ]
+    before = alert_rules.alerts((p for pk, p in every if pk != rating.pk), sessions_before_alert=n)
+    after = alert_rules.alerts((p for _pk, p in every), sessions_before_alert=n)
+    return bool({a.kind for a in after} - {a.kind for a in before})
 
 
 def rating_link_create(*, actor: Actor, plan: Plan, instrument: str) -> tuple[RatingLink, str]:
@@ -192,8 +218,11 @@ def rating_link_create(*, actor: Actor, plan: Plan, instrument: str) -> tuple[Ra
             actor=actor, action="outcomes.link_create", obj=link, before=None,
             after=snapshot(link, ["plan_id", "service_id", "instrument", "session"]),
         )  # fmt: skip
-        # notify: outcome_link (the person could get the link by SMS or e-mail; today the
-        # helper hands it over, since it is shown only once)
+        # The person gets the link by e-mail (and SMS where they chose it): the headline and
+        # the link, no name and no health content. The token rides on the link object for
+        # notify's link only; the database keeps its hash (and the person's notification).
+        link.token = token  # type: ignore[attr-defined]
+        notify(event=Kind.OUTCOME_LINK, plan=plan, actor=actor, target=link)
     return link, token
 
 
