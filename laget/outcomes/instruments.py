@@ -104,6 +104,19 @@ ALLIANCE = Instrument(
     values=dict.fromkeys(ALLIANCE_ITEMS, LINE),
     lines=True,
 )
+# Group sessions: each participant rates the group alliance on the same four-line
+# structure (the group version of the session scale; Laget's own labels), with the
+# session scale's cut-off and reliable change (no separate published values for the
+# group version are used here).
+GROUP_ALLIANCE = Instrument(
+    key="group_alliance",
+    items=ALLIANCE_ITEMS,
+    direction=HIGHER,
+    cutoff=36,
+    reliable_change=5,
+    values=dict.fromkeys(ALLIANCE_ITEMS, LINE),
+    lines=True,
+)
 PHQ9 = _questionnaire(
     "phq9", 9, top=3, direction=LOWER, cutoff=10, reliable_change=6, max_missing=2
 )
@@ -117,7 +130,7 @@ DUDIT = _questionnaire(
 )
 
 INSTRUMENTS: dict[str, Instrument] = {
-    i.key: i for i in (OUTCOME, ALLIANCE, PHQ9, GAD7, AUDIT, AUDIT_C, DUDIT)
+    i.key: i for i in (OUTCOME, ALLIANCE, GROUP_ALLIANCE, PHQ9, GAD7, AUDIT, AUDIT_C, DUDIT)
 }
 # DUDIT's cut-off for women is 2 (6 for men); 25 or more suggests dependence. The CSV
 # analysis carries no sex, so it uses the one value above (README).

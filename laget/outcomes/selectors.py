@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from laget.core.types import Actor
-from laget.directory.models import Service
+from laget.directory.models import Membership, Service
 from laget.outcomes import alerts as alert_rules
 from laget.outcomes.access import (
     leads_service,
@@ -26,14 +26,16 @@ from laget.outcomes.access import (
     may_send_link,
 )
 from laget.outcomes.chart import Chart, draw, reading
-from laget.outcomes.instruments import INSTRUMENTS, Instrument
-from laget.outcomes.models import Rating, RatingLink, ServiceSettings, TextPack
+from laget.outcomes.instruments import GROUP_ALLIANCE, INSTRUMENTS, Instrument
+from laget.outcomes.models import GroupSession, Rating, RatingLink, ServiceSettings, TextPack
 from laget.outcomes.stats import DEFAULT_MIN_N, figures_from_series, series_from_groups
 from laget.outcomes.textpacks import Pack, built_in
 from laget.plans.access import PlanAccess, team_accesses
 from laget.plans.models import Category, TeamMember
 from laget.plans.selectors import access_or_404, log_list, log_read
 
+# The group page shows the group's means once this many have rated (no one's own answer).
+GROUP_MIN_N = 3
 DEFAULT_SESSIONS_BEFORE_ALERT = alert_rules.DEFAULT_SESSIONS_BEFORE_ALERT
 
 
@@ -291,6 +293,111 @@ def ratings_access(*, actor: Actor, plan_id: int) -> PlanAccess:
     """May this actor work with the plan's ratings? 404 if not. Reads no ratings, so
     nothing is logged; the write that follows records itself."""
     return access_or_404(actor=actor, plan_id=plan_id, category=Category.OUTCOMES)
+
+
+@dataclass
+class GroupChoices:
+    services: list[Service]
+    plans: list[PlanAccess]
+
+
+def group_choices(*, actor: Actor, request_id: str) -> GroupChoices:
+    """Who can be in a group the actor runs: the open plans they work on for a service,
+    where the person lets that service see the ratings. The names listed are logged."""
+    plans = [
+        a
+        for a in team_accesses(actor)
+        if may_rate(a) and a.is_professional and a.member and a.member.service_id
+    ]
+    services = sorted(
+        {a.member.service for a in plans if a.member and a.member.service is not None},
+        key=lambda s: s.name,
+    )
+    plans.sort(key=lambda a: str(a.plan.person))
+    log_list([(a, [Category.PLAN]) for a in plans], request_id=request_id, purpose="")
+    return GroupChoices(services, plans)
+
+
+@dataclass
+class GroupRow:
+    access: PlanAccess
+    rated: bool
+
+
+@dataclass
+class GroupPage:
+    group: GroupSession
+    rows: list[GroupRow]
+    hidden: int  # participants whose ratings the actor may no longer see
+    rated: int
+    mean: float | None
+    items: list[tuple[str, float, bool]]  # label, the group's mean, lowest
+
+
+def group_page(*, actor: Actor, group_id: int, request_id: str) -> GroupPage:
+    """The group session for the service's staff: who has rated (not what), and the
+    group's means per line once three or more have rated (fewer would show a person's
+    answer). Queries: the group, the membership, the participants, the actor's team
+    places and consents (2), the ratings (1), the access log for the persons listed."""
+    group = GroupSession.objects.select_related("service").filter(pk=group_id).first()
+    if (
+        group is None
+        or not Membership.objects.active()
+        .filter(professional__user=actor, service_id=group.service_id)
+        .exists()
+    ):
+        raise Http404
+    ids = set(group.participants.values_list("pk", flat=True))
+    mine = [
+        a
+        for a in team_accesses(actor)
+        if a.plan.pk in ids and may_read_ratings(a) and a.is_professional
+    ]
+    ratings = {
+        r.plan_id: r
+        for r in Rating.objects.filter(
+            group_session=group, plan_id__in=[a.plan.pk for a in mine], rater=Rating.Rater.PERSON
+        )
+    }
+    mine.sort(key=lambda a: str(a.plan.person))
+    log_list([(a, [Category.OUTCOMES]) for a in mine], request_id=request_id, purpose="")
+    done = list(ratings.values())
+    mean, items = None, []
+    if len(done) >= GROUP_MIN_N:
+        mean = sum(float(r.total) for r in done) / len(done)
+        pack = text_packs([GROUP_ALLIANCE.key])[GROUP_ALLIANCE.key]
+        means = {
+            i: sum(float(r.answers[i]) for r in done) / len(done) for i in GROUP_ALLIANCE.items
+        }
+        low = min(means.values())
+        items = [(pack.items[i], round(v, 1), v == low) for i, v in means.items()]
+    return GroupPage(
+        group,
+        [GroupRow(a, a.plan.pk in ratings) for a in mine],
+        len(ids) - len(mine),
+        len(done),
+        None if mean is None else round(mean, 1),
+        items,
+    )
+
+
+def group_sessions(*, actor: Actor) -> list[GroupSession]:
+    """The group sessions of the actor's services, newest first (no personal data)."""
+    return list(
+        GroupSession.objects.filter(
+            service_id__in=Membership.objects.active()
+            .filter(professional__user=actor)
+            .values("service_id")
+        ).select_related("service")[:50]
+    )
+
+
+def group_for_rating(*, actor: Actor, group_id: int, plan_id: int) -> GroupSession:
+    """The group session a rating form is for: the plan must be one of its participants."""
+    group = GroupSession.objects.filter(pk=group_id, participants__pk=plan_id).first()
+    if group is None:
+        raise Http404
+    return group
 
 
 def link_by_token(*, token: str) -> RatingLink:

@@ -33,8 +33,14 @@ from laget.outcomes.access import (
     plan_open,
     token_hash,
 )
-from laget.outcomes.instruments import INSTRUMENTS, PHQ9_RISK_ITEM, ScoringProblem, score
-from laget.outcomes.models import Rating, RatingLink, ServiceSettings, TextPack
+from laget.outcomes.instruments import (
+    GROUP_ALLIANCE,
+    INSTRUMENTS,
+    PHQ9_RISK_ITEM,
+    ScoringProblem,
+    score,
+)
+from laget.outcomes.models import GroupSession, Rating, RatingLink, ServiceSettings, TextPack
 from laget.outcomes.textpacks import Pack
 from laget.plans.access import plan_access
 from laget.plans.models import Plan, TeamMember
@@ -58,6 +64,7 @@ def rating_record(
     client_key: uuid.UUID | str,
     date: dt.date | None = None,
     link_token: str = "",
+    group_session: GroupSession | None = None,
 ) -> Rating:
     """Store one rating. By a personal link the link stands for the person and is used up;
     otherwise the person or a professional who may read the ratings gives it. The session
@@ -107,6 +114,10 @@ def rating_record(
                 raise ValidationError("Velg en av tjenestene i teamet ditt.")
         if not plan_open(plan):
             raise ValidationError(CLOSED)
+        if group_session is not None:
+            _check_group_rating(group_session, plan, service, instrument, rater, rater_name)
+        elif instrument == GROUP_ALLIANCE.key:
+            raise ValidationError("Gruppeskjemaet fylles ut fra gruppetimens side.")
         try:
             total = score(spec, answers)
         except ScoringProblem as exc:
@@ -136,6 +147,7 @@ def rating_record(
             total=total,
             risk=instrument == "phq9" and (clean.get(PHQ9_RISK_ITEM) or 0) > 0,
             client_key=key,
+            group_session=group_session,
             rater=rater,
             rater_name=rater_name,
             entered_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -160,6 +172,58 @@ def rating_record(
             # "Trenger deg", urgent with the crisis routine when PHQ-9 item 9 is above 0.
             notify(event=Kind.OUTCOME_ALERT, plan=plan, actor=actor, target=rating)
     return rating
+
+
+def _check_group_rating(
+    group: GroupSession, plan: Plan, service: Service, instrument: str, rater: str, name: str
+) -> None:
+    """A group alliance rating: by a participant, for the group's service, once each."""
+    if instrument != GROUP_ALLIANCE.key or service.pk != group.service_id:
+        raise ValidationError("Velg gruppeskjemaet fra gruppetimens side.")
+    if not group.participants.filter(pk=plan.pk).exists():
+        raise PermissionDenied
+    done = Rating.objects.filter(
+        group_session=group, plan=plan, rater=rater, rater_name=name
+    ).exists()
+    if done:
+        raise ValidationError(
+            "Denne gruppetimen er allerede vurdert av deg. Svaret ditt er lagret."
+        )
+
+
+def group_session_create(
+    *, actor: Actor, service: Service, name: str, date: dt.date, plans: list[Plan]
+) -> GroupSession:
+    """A group session of the actor's service with its participants: persons whose plans
+    the actor works on for that service, with the "outcome ratings" consent in force."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Gi gruppa et navn, for eksempel «Mestringsgruppe».")
+    if len(plans) < 2:
+        raise ValidationError("Velg minst to deltakere.")
+    with transaction.atomic():
+        for plan in plans:
+            access = plan_access(actor, Plan.objects.select_related("person").get(pk=plan.pk))
+            if not (
+                may_rate(access)
+                and access is not None
+                and access.is_professional
+                and access.member is not None
+                and access.member.service_id == service.pk
+                and plan_open(access.plan)
+            ):
+                raise ValidationError(
+                    "Du kan bare ta med personer som tjenesten din følger opp, og som har "
+                    "samtykket til at tjenesten ser vurderingene."
+                )
+        group = GroupSession.objects.create(service=service, name=name, date=date, created_by=actor)
+        group.participants.set(plans)
+        change_record(
+            actor=actor, action="outcomes.group_session_create", obj=group, before=None,
+            after={"service_id": service.pk, "date": date.isoformat(),
+                   "participants": sorted(p.pk for p in plans)},
+        )  # fmt: skip
+    return group
 
 
 def _raises_alert(rating: Rating) -> bool:
