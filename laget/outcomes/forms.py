@@ -28,7 +28,7 @@ class GroupSessionForm(forms.Form):
     )
     date = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Write the date as YYYY-MM-DD."),
                         "required": _("Write the date as YYYY-MM-DD.")},
     )  # fmt: skip
