@@ -170,3 +170,29 @@ def test_starting_a_group_on_the_page(plan_world, plan_client):
     listing = client.get(reverse("outcomes:group_list")).content.decode()
     assert "Mestringsgruppe" in listing
     assert plan_client("person").get(reverse("outcomes:group_list")).status_code == 403
+
+
+def test_group_page_queries_stay_the_same_as_the_group_grows(plan_world, plan_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = plan_world
+    everyone = [w.plan, *more_plans(w, 9)]
+    coordinator = plan_client("coordinator")
+    counts = []
+    for size in (3, 10):  # everyone rates: the group's means show in both
+        group = services.group_session_create(
+            actor=w.coordinator, service=w.municipal, name=f"Gruppe {size}", date=TODAY,
+            plans=everyone[:size],
+        )  # fmt: skip
+        for plan in everyone[:size]:
+            group_rating(w, plan, group, 33)
+        url = reverse("outcomes:group", kwargs={"group_id": group.pk})
+        coordinator.get(url)  # the access-log chains' heads exist from here on
+        with CaptureQueriesContext(connection) as queries:
+            body = coordinator.get(url).content.decode()
+        assert body.count("har vurdert</strong>") == size and "Snitt 33" in body
+        counts.append(len(queries))
+    # The group, the membership, the participants, the team places and consents, the
+    # ratings, the text pack, and the access-log entries written together.
+    assert counts[0] == counts[1], counts
