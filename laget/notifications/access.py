@@ -72,8 +72,8 @@ CATEGORY = {
     Kind.CASE_FLAGGED: None,
     Kind.CASE_HANDOFF: None,
     Kind.BOARD_ON: None,
-    Kind.OUTCOME_ALERT: Category.OUTCOMES,
-    Kind.OUTCOME_LINK: None,
+    Kind.OUTCOME_ALERT: Category.OUTCOMES,  # the team's helpers who may read the ratings
+    Kind.OUTCOME_LINK: None,  # the person, with the link only (no plan, no health content)
 }
 
 
@@ -186,6 +186,16 @@ def candidates(event: str, circle: PlanCircle | None, target: Model | None) -> l
         circle = _needs(circle, event)
         person = circle.person_user()
         return [Told(u, event) for u in [*circle.coordinators(), *([person] if person else [])]]
+    if event == Kind.OUTCOME_ALERT:
+        # The helpers on the team; the reading rule keeps those who may read the ratings
+        # (the coordinator, and a service with the "outcome ratings" consent). Not the person.
+        circle = _needs(circle, event)
+        return [Told(m.user, event) for m in circle.team if m.is_professional]
+    if event == Kind.OUTCOME_LINK:
+        # The person gets their own rating link; nobody else.
+        circle = _needs(circle, event)
+        person = circle.person_user()
+        return [Told(person, event)] if person is not None else []
     circle = _needs(circle, event)
     # Consent withdrawn, join requests, invitation renewals, unanswered questions, call
     # requests: the coordinator and the stand-in who covers.

@@ -173,6 +173,9 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         Kind.INVITATION_RENEWAL,
     ):
         return reverse("plans:requests")  # where requests are answered, and answers read
+    if kind == Kind.OUTCOME_LINK:
+        # The personal rating link itself (outcomes.services passes the token along once).
+        return reverse("outcomes:rate_by_link", kwargs={"token": getattr(target, "token", "")})
     if plan is None:
         raise ValueError(f"{kind} is about a plan: pass plan=")
     by_kind = {
@@ -183,6 +186,7 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         Kind.HANDOFF_ANSWERED: ("continuity:timeline", ""),
         Kind.CONSENT_WITHDRAWN: ("plans:consents", ""),
         Kind.CONSENT_REQUESTED: ("plans:consents", ""),
+        Kind.OUTCOME_ALERT: ("outcomes:chart", ""),
     }
     name, anchor = by_kind.get(kind, ("plans:plan", ""))
     return reverse(name, kwargs={"plan_id": plan.pk}) + anchor
@@ -307,6 +311,7 @@ PERSON_SIDE_KINDS = [
     Kind.CONSENT_REQUESTED,
     Kind.PLAN_CLOSED,
     Kind.PLAN_REOPENED,
+    Kind.OUTCOME_LINK,
 ]
 
 

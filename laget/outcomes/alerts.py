@@ -28,6 +28,8 @@ NOT_ON_TRACK, DETERIORATION, ALLIANCE_LOW, ALLIANCE_FALL, RISK = (
     "risk",
 )
 ALLIANCE_DROP = 1.0
+# "Not on track" after this many outcome sessions unless the service sets another number.
+DEFAULT_SESSIONS_BEFORE_ALERT = 4
 
 
 @dataclass(frozen=True)

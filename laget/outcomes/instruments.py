@@ -2,16 +2,32 @@
 
 Pure data and arithmetic, no database. The wording people read lives in text packs
 (textpacks.py); what is here is structure and published scoring, which carry no licence.
-The values are documented in the README ("Outcome ratings: the values used").
+The values and their sources are in the README ("Outcome ratings: the values used"):
 
-- outcome, alliance: four 0–10 lines each (the ORS/SRS structure), total 0–40, higher is
-  better; outcome cut-off 25 (adults), alliance cut-off 36. No line may be left out.
-- phq9 (0–27) and gad7 (0–21): items 0–3, lower is better, caseness ≥ 10 and ≥ 8,
-  reliable change 6 and 4 (as the English NHS Talking Therapies programme uses them).
-  Missing items: at most two (PHQ-9) or one (GAD-7), replaced by the mean of the answered
-  items (prorated), rounded half up; more missing and there is no total.
-- audit (0–40), audit_c (items 1–3 of AUDIT, 0–12), dudit (0–44): items 0–4, the last two
-  of AUDIT and DUDIT scored 0, 2 or 4. No item may be left out.
+- outcome, alliance, group_alliance: four 0–10 lines each (the ORS/SRS/GSRS structure),
+  total 0–40, higher is better; no line may be left out. Outcome: adult clinical cut-off
+  25, reliable change 5 (Miller, Duncan, Brown, Sparks & Claud 2003, J. Brief Therapy 2:
+  91–100; Duncan 2012, The Partners for Change Outcome Management System, Canadian
+  Psychology 53: 93–104; adolescents 28 and children 32 are the same authors' values,
+  not used: Laget rates adults). Alliance: cut-off 36 (Duncan, Miller, Sparks, Claud,
+  Reynolds, Brown & Johnson 2003, J. Brief Therapy 3: 3–12); there is no published
+  reliable-change value for it, so Laget uses the outcome scale's 5 on the same 0–40
+  structure (and the alert watches a fall of one point). Group alliance: the same values
+  as the alliance (Laget's choice).
+- phq9 (0–27) and gad7 (0–21): items 0–3, lower is better. PHQ-9 caseness ≥ 10 (Kroenke,
+  Spitzer & Williams 2001, J. Gen. Intern. Med. 16: 606–613; bands 5/10/15/20), GAD-7
+  caseness ≥ 8 (the threshold the English NHS Talking Therapies programme uses; Spitzer
+  et al. 2006 give bands 5/10/15). Reliable change 6 and 4 (NHS Talking Therapies manual).
+  Missing items: at most two (PHQ-9) or one (GAD-7), prorated by the mean of the answered
+  items, rounded half up (the programme's rule); more missing and there is no total.
+- audit (0–40): items 0–4, items 9–10 scored 0, 2 or 4; ≥ 8 hazardous use (Babor et al.
+  2001, the WHO AUDIT manual; zones 8/16/20). audit_c (items 1–3, 0–12): ≥ 5 (the UK
+  public-health threshold for "increasing risk"; Bush et al. 1998 give ≥ 4 for men, ≥ 3
+  for women). dudit (0–44): items 10–11 scored 0, 2 or 4; ≥ 6 men, ≥ 2 women, ≥ 25
+  probable dependence (Berman et al. 2005, Eur. Addict. Res. 11: 22–31). No item may be
+  left out. None of the three has a published reliable-change value in points: the ones
+  here are Laget's working values, to be replaced from local norms with
+  jacobson_truax(sd, r) below.
 """
 
 from __future__ import annotations
@@ -104,6 +120,19 @@ ALLIANCE = Instrument(
     values=dict.fromkeys(ALLIANCE_ITEMS, LINE),
     lines=True,
 )
+# Group sessions: each participant rates the group alliance on the same four-line
+# structure (the group version of the session scale; Laget's own labels), with the
+# session scale's cut-off and reliable change (no separate published values for the
+# group version are used here).
+GROUP_ALLIANCE = Instrument(
+    key="group_alliance",
+    items=ALLIANCE_ITEMS,
+    direction=HIGHER,
+    cutoff=36,
+    reliable_change=5,
+    values=dict.fromkeys(ALLIANCE_ITEMS, LINE),
+    lines=True,
+)
 PHQ9 = _questionnaire(
     "phq9", 9, top=3, direction=LOWER, cutoff=10, reliable_change=6, max_missing=2
 )
@@ -117,7 +146,7 @@ DUDIT = _questionnaire(
 )
 
 INSTRUMENTS: dict[str, Instrument] = {
-    i.key: i for i in (OUTCOME, ALLIANCE, PHQ9, GAD7, AUDIT, AUDIT_C, DUDIT)
+    i.key: i for i in (OUTCOME, ALLIANCE, GROUP_ALLIANCE, PHQ9, GAD7, AUDIT, AUDIT_C, DUDIT)
 }
 # DUDIT's cut-off for women is 2 (6 for men); 25 or more suggests dependence. The CSV
 # analysis carries no sex, so it uses the one value above (README).

@@ -21,6 +21,7 @@ from laget.plans.models import Plan
 class Instrument(models.TextChoices):
     OUTCOME = "outcome", _("How life is going (outcome)")
     ALLIANCE = "alliance", _("How the help is working (alliance)")
+    GROUP_ALLIANCE = "group_alliance", _("How the group is working (group alliance)")
     PHQ9 = "phq9", "PHQ-9"
     GAD7 = "gad7", "GAD-7"
     AUDIT = "audit", "AUDIT"
@@ -64,6 +65,25 @@ class ServiceSettings(models.Model):
         return str(self.service)
 
 
+class GroupSession(models.Model):
+    """One session of a group a service runs. Each participant (a person with a plan on
+    which the service may read the ratings) rates the group alliance; the rating belongs
+    to the participant's own plan like every other."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("the group's name"), max_length=SHORT_TEXT)
+    date = models.DateField(_("date"))
+    participants = models.ManyToManyField(Plan, related_name="group_sessions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.date}"
+
+
 class Rating(models.Model):
     """One completed instrument in one session: the answers as given and the total."""
 
@@ -82,6 +102,10 @@ class Rating(models.Model):
     total = models.DecimalField(max_digits=4, decimal_places=1)
     # PHQ-9 item 9 above zero: the service's crisis routine at once.
     risk = models.BooleanField(default=False)
+    # A group alliance rating: the group session it is about.
+    group_session = models.ForeignKey(
+        GroupSession, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+    )
     # Set by the form when it is first shown: a resent form stores nothing twice.
     client_key = models.UUIDField(unique=True, default=uuid.uuid4)
     entered_by = models.ForeignKey(
@@ -99,6 +123,11 @@ class Rating(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(total__gte=0) & Q(total__lte=44), name="rating_total_in_range"
+            ),
+            models.UniqueConstraint(
+                fields=["group_session", "plan", "rater", "rater_name"],
+                condition=Q(group_session__isnull=False),
+                name="one_group_rating_per_participant",
             ),
         ]
 

@@ -9,14 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import FloatField, Max
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Min
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from laget.core.types import Actor
-from laget.directory.models import Service
+from laget.directory.models import Membership, Service
 from laget.outcomes import alerts as alert_rules
 from laget.outcomes.access import (
     leads_service,
@@ -26,15 +26,17 @@ from laget.outcomes.access import (
     may_send_link,
 )
 from laget.outcomes.chart import Chart, draw, reading
-from laget.outcomes.instruments import INSTRUMENTS, Instrument
-from laget.outcomes.models import Rating, RatingLink, ServiceSettings, TextPack
-from laget.outcomes.stats import DEFAULT_MIN_N, columns_from_rows, service_figures
+from laget.outcomes.instruments import GROUP_ALLIANCE, INSTRUMENTS, Instrument
+from laget.outcomes.models import GroupSession, Rating, RatingLink, ServiceSettings, TextPack
+from laget.outcomes.stats import DEFAULT_MIN_N, figures_from_series, series_from_groups
 from laget.outcomes.textpacks import Pack, built_in
 from laget.plans.access import PlanAccess, team_accesses
 from laget.plans.models import Category, TeamMember
 from laget.plans.selectors import access_or_404, log_list, log_read
 
-DEFAULT_SESSIONS_BEFORE_ALERT = 4
+# The group page shows the group's means once this many have rated (no one's own answer).
+GROUP_MIN_N = 3
+DEFAULT_SESSIONS_BEFORE_ALERT = alert_rules.DEFAULT_SESSIONS_BEFORE_ALERT
 
 
 def text_packs(keys: list[str]) -> dict[str, Pack]:
@@ -216,26 +218,45 @@ class ServiceReport:
 
 def service_report(*, actor: Actor, service_slug: str, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
     """Figures for the service's leaders: no names, small cells suppressed. Queries: the
-    service (1), the leader check (1), the ratings as columns (1)."""
+    service (1), the leader check (1), the ratings grouped per person and instrument (1)."""
     service = Service.objects.filter(slug=service_slug).first()
     if service is None:
         raise Http404
     if not leads_service(actor, service):
         raise PermissionDenied
-    return report_from_rows(
-        service,
+    return report_from_groups(service, grouped_ratings(service), min_n=min_n)
+
+
+def grouped_ratings(service: Service):
+    """The person's own ratings for one service, one row per person × instrument: (plan
+    id, instrument, sessions, first, last). Within a service the session number orders a
+    person's ratings (unique per plan, instrument and rater), so first and last come from
+    one GROUP BY pass: MIN and MAX of session × 1000 + total × 10 (a total is 0–44 in
+    tenths, below 1000), unpacked by stats.series_from_groups. Python then gets 10,000
+    rows for 5,000 persons instead of one per rating (bench/outcome_report.py)."""
+    packed = ExpressionWrapper(F("session") * 1000 + F("total") * 10, output_field=FloatField())
+    return (
         Rating.objects.filter(service=service, rater=Rating.Rater.PERSON)
-        .annotate(total_f=Cast("total", FloatField()))
-        .values_list("plan_id", "instrument", "session", "total_f"),
-        min_n=min_n,
+        .order_by()
+        .values("plan_id", "instrument")
+        .annotate(
+            n=Count("pk"),
+            first=Cast(Min(packed), FloatField()),
+            last=Cast(Max(packed), FloatField()),
+        )
+        .values_list("plan_id", "instrument", "n", "first", "last")
     )
 
 
-def report_from_rows(service: Service, rows, *, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
+def report_from_groups(service: Service, rows, *, min_n: int = DEFAULT_MIN_N) -> ServiceReport:
     rows = list(rows)
-    data = columns_from_rows(rows, service.name)
+    s, keys = series_from_groups(rows)
     return ServiceReport(
-        service, service_figures(data, min_n=min_n), min_n, len(rows), timezone.now()
+        service,
+        figures_from_series(s, [service.name], keys, min_n=min_n),
+        min_n,
+        int(s.count.sum()),
+        timezone.now(),
     )
 
 
@@ -272,6 +293,111 @@ def ratings_access(*, actor: Actor, plan_id: int) -> PlanAccess:
     """May this actor work with the plan's ratings? 404 if not. Reads no ratings, so
     nothing is logged; the write that follows records itself."""
     return access_or_404(actor=actor, plan_id=plan_id, category=Category.OUTCOMES)
+
+
+@dataclass
+class GroupChoices:
+    services: list[Service]
+    plans: list[PlanAccess]
+
+
+def group_choices(*, actor: Actor, request_id: str) -> GroupChoices:
+    """Who can be in a group the actor runs: the open plans they work on for a service,
+    where the person lets that service see the ratings. The names listed are logged."""
+    plans = [
+        a
+        for a in team_accesses(actor)
+        if may_rate(a) and a.is_professional and a.member and a.member.service_id
+    ]
+    services = sorted(
+        {a.member.service for a in plans if a.member and a.member.service is not None},
+        key=lambda s: s.name,
+    )
+    plans.sort(key=lambda a: str(a.plan.person))
+    log_list([(a, [Category.PLAN]) for a in plans], request_id=request_id, purpose="")
+    return GroupChoices(services, plans)
+
+
+@dataclass
+class GroupRow:
+    access: PlanAccess
+    rated: bool
+
+
+@dataclass
+class GroupPage:
+    group: GroupSession
+    rows: list[GroupRow]
+    hidden: int  # participants whose ratings the actor may no longer see
+    rated: int
+    mean: float | None
+    items: list[tuple[str, float, bool]]  # label, the group's mean, lowest
+
+
+def group_page(*, actor: Actor, group_id: int, request_id: str) -> GroupPage:
+    """The group session for the service's staff: who has rated (not what), and the
+    group's means per line once three or more have rated (fewer would show a person's
+    answer). Queries: the group, the membership, the participants, the actor's team
+    places and consents (2), the ratings (1), the access log for the persons listed."""
+    group = GroupSession.objects.select_related("service").filter(pk=group_id).first()
+    if (
+        group is None
+        or not Membership.objects.active()
+        .filter(professional__user=actor, service_id=group.service_id)
+        .exists()
+    ):
+        raise Http404
+    ids = set(group.participants.values_list("pk", flat=True))
+    mine = [
+        a
+        for a in team_accesses(actor)
+        if a.plan.pk in ids and may_read_ratings(a) and a.is_professional
+    ]
+    ratings = {
+        r.plan_id: r
+        for r in Rating.objects.filter(
+            group_session=group, plan_id__in=[a.plan.pk for a in mine], rater=Rating.Rater.PERSON
+        )
+    }
+    mine.sort(key=lambda a: str(a.plan.person))
+    log_list([(a, [Category.OUTCOMES]) for a in mine], request_id=request_id, purpose="")
+    done = list(ratings.values())
+    mean, items = None, []
+    if len(done) >= GROUP_MIN_N:
+        mean = sum(float(r.total) for r in done) / len(done)
+        pack = text_packs([GROUP_ALLIANCE.key])[GROUP_ALLIANCE.key]
+        means = {
+            i: sum(float(r.answers[i]) for r in done) / len(done) for i in GROUP_ALLIANCE.items
+        }
+        low = min(means.values())
+        items = [(pack.items[i], round(v, 1), v == low) for i, v in means.items()]
+    return GroupPage(
+        group,
+        [GroupRow(a, a.plan.pk in ratings) for a in mine],
+        len(ids) - len(mine),
+        len(done),
+        None if mean is None else round(mean, 1),
+        items,
+    )
+
+
+def group_sessions(*, actor: Actor) -> list[GroupSession]:
+    """The group sessions of the actor's services, newest first (no personal data)."""
+    return list(
+        GroupSession.objects.filter(
+            service_id__in=Membership.objects.active()
+            .filter(professional__user=actor)
+            .values("service_id")
+        ).select_related("service")[:50]
+    )
+
+
+def group_for_rating(*, actor: Actor, group_id: int, plan_id: int) -> GroupSession:
+    """The group session a rating form is for: the plan must be one of its participants."""
+    group = GroupSession.objects.filter(pk=group_id, participants__pk=plan_id).first()
+    if group is None:
+        raise Http404
+    return group
 
 
 def link_by_token(*, token: str) -> RatingLink:

@@ -20,6 +20,9 @@ from django.utils import timezone
 from laget.audit.services import change_record, snapshot
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.models import Kind
+from laget.notifications.services import notify
+from laget.outcomes import alerts as alert_rules
 from laget.outcomes.access import (
     LinkProblem,
     is_collateral,
@@ -30,8 +33,14 @@ from laget.outcomes.access import (
     plan_open,
     token_hash,
 )
-from laget.outcomes.instruments import INSTRUMENTS, PHQ9_RISK_ITEM, ScoringProblem, score
-from laget.outcomes.models import Rating, RatingLink, ServiceSettings, TextPack
+from laget.outcomes.instruments import (
+    GROUP_ALLIANCE,
+    INSTRUMENTS,
+    PHQ9_RISK_ITEM,
+    ScoringProblem,
+    score,
+)
+from laget.outcomes.models import GroupSession, Rating, RatingLink, ServiceSettings, TextPack
 from laget.outcomes.textpacks import Pack
 from laget.plans.access import plan_access
 from laget.plans.models import Plan, TeamMember
@@ -55,6 +64,7 @@ def rating_record(
     client_key: uuid.UUID | str,
     date: dt.date | None = None,
     link_token: str = "",
+    group_session: GroupSession | None = None,
 ) -> Rating:
     """Store one rating. By a personal link the link stands for the person and is used up;
     otherwise the person or a professional who may read the ratings gives it. The session
@@ -104,6 +114,10 @@ def rating_record(
                 raise ValidationError("Velg en av tjenestene i teamet ditt.")
         if not plan_open(plan):
             raise ValidationError(CLOSED)
+        if group_session is not None:
+            _check_group_rating(group_session, plan, service, instrument, rater, rater_name)
+        elif instrument == GROUP_ALLIANCE.key:
+            raise ValidationError("Gruppeskjemaet fylles ut fra gruppetimens side.")
         try:
             total = score(spec, answers)
         except ScoringProblem as exc:
@@ -133,6 +147,7 @@ def rating_record(
             total=total,
             risk=instrument == "phq9" and (clean.get(PHQ9_RISK_ITEM) or 0) > 0,
             client_key=key,
+            group_session=group_session,
             rater=rater,
             rater_name=rater_name,
             entered_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -151,9 +166,84 @@ def rating_record(
         if link is not None:
             link.used_at = timezone.now()
             link.save(update_fields=["used_at"])
-        # notify: outcome_alert (the ratings now raise an alert on "Trenger deg"; urgent
-        # when rating.risk: PHQ-9 item 9 above zero, the crisis routine at once)
+        if rater == Rating.Rater.PERSON and _raises_alert(rating):
+            # The helpers who may read the ratings are told (never the person, never a
+            # service without the "outcome ratings" consent); the alert is on their
+            # "Trenger deg", urgent with the crisis routine when PHQ-9 item 9 is above 0.
+            notify(event=Kind.OUTCOME_ALERT, plan=plan, actor=actor, target=rating)
     return rating
+
+
+def _check_group_rating(
+    group: GroupSession, plan: Plan, service: Service, instrument: str, rater: str, name: str
+) -> None:
+    """A group alliance rating: by a participant, for the group's service, once each."""
+    if instrument != GROUP_ALLIANCE.key or service.pk != group.service_id:
+        raise ValidationError("Velg gruppeskjemaet fra gruppetimens side.")
+    if not group.participants.filter(pk=plan.pk).exists():
+        raise PermissionDenied
+    done = Rating.objects.filter(
+        group_session=group, plan=plan, rater=rater, rater_name=name
+    ).exists()
+    if done:
+        raise ValidationError(
+            "Denne gruppetimen er allerede vurdert av deg. Svaret ditt er lagret."
+        )
+
+
+def group_session_create(
+    *, actor: Actor, service: Service, name: str, date: dt.date, plans: list[Plan]
+) -> GroupSession:
+    """A group session of the actor's service with its participants: persons whose plans
+    the actor works on for that service, with the "outcome ratings" consent in force."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Gi gruppa et navn, for eksempel «Mestringsgruppe».")
+    if len(plans) < 2:
+        raise ValidationError("Velg minst to deltakere.")
+    with transaction.atomic():
+        for plan in plans:
+            access = plan_access(actor, Plan.objects.select_related("person").get(pk=plan.pk))
+            if not (
+                may_rate(access)
+                and access is not None
+                and access.is_professional
+                and access.member is not None
+                and access.member.service_id == service.pk
+                and plan_open(access.plan)
+            ):
+                raise ValidationError(
+                    "Du kan bare ta med personer som tjenesten din følger opp, og som har "
+                    "samtykket til at tjenesten ser vurderingene."
+                )
+        group = GroupSession.objects.create(service=service, name=name, date=date, created_by=actor)
+        group.participants.set(plans)
+        change_record(
+            actor=actor, action="outcomes.group_session_create", obj=group, before=None,
+            after={"service_id": service.pk, "date": date.isoformat(),
+                   "participants": sorted(p.pk for p in plans)},
+        )  # fmt: skip
+    return group
+
+
+def _raises_alert(rating: Rating) -> bool:
+    """Does this rating raise an alert that was not there before it (or a new PHQ-9 item 9
+    above zero, always)? The rules are alerts.alerts with the rated service's setting."""
+    if rating.risk:
+        return True
+    own = ServiceSettings.objects.filter(service_id=rating.service_id).first()
+    n = own.sessions_before_alert if own else alert_rules.DEFAULT_SESSIONS_BEFORE_ALERT
+    rows = (
+        Rating.objects.filter(plan_id=rating.plan_id, rater=Rating.Rater.PERSON)
+        .order_by("date", "session", "pk")
+        .values_list("pk", "instrument", "total", "answers")
+    )
+    every = [
+        (pk, alert_rules.Point(ins, float(total), answers)) for pk, ins, total, answers in rows
+    ]
+    before = alert_rules.alerts((p for pk, p in every if pk != rating.pk), sessions_before_alert=n)
+    after = alert_rules.alerts((p for _pk, p in every), sessions_before_alert=n)
+    return bool({a.kind for a in after} - {a.kind for a in before})
 
 
 def rating_link_create(*, actor: Actor, plan: Plan, instrument: str) -> tuple[RatingLink, str]:
@@ -192,8 +282,11 @@ def rating_link_create(*, actor: Actor, plan: Plan, instrument: str) -> tuple[Ra
             actor=actor, action="outcomes.link_create", obj=link, before=None,
             after=snapshot(link, ["plan_id", "service_id", "instrument", "session"]),
         )  # fmt: skip
-        # notify: outcome_link (the person could get the link by SMS or e-mail; today the
-        # helper hands it over, since it is shown only once)
+        # The person gets the link by e-mail (and SMS where they chose it): the headline and
+        # the link, no name and no health content. The token rides on the link object for
+        # notify's link only; the database keeps its hash (and the person's notification).
+        link.token = token  # type: ignore[attr-defined]
+        notify(event=Kind.OUTCOME_LINK, plan=plan, actor=actor, target=link)
     return link, token
 
 

@@ -166,13 +166,51 @@ def classify(s: Series, instrument_code: np.ndarray, instrument_keys: list[str])
 def service_figures(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> list[dict]:
     """Per service × instrument: n, then the shares (percent of n), the effect size and
     dropout, or only `suppressed: true` when n < min_n."""
-    min_n = max(min_n, ABSOLUTE_MIN_N)
     s = series((data.service, data.instrument, data.person), data.order, data.total)
+    return figures_from_series(s, data.service_names, data.instrument_keys, min_n=min_n)
+
+
+def series_from_groups(rows: Sequence[tuple]) -> tuple[Series, list[str]]:
+    """One service's Series from rows the database has already grouped (person id,
+    instrument, count, first, last: one row per person × instrument), so Python sees a
+    row per person and instrument, not per rating. First and last come packed as
+    session × 1000 + total × 10 (selectors.grouped_ratings); the total is the remainder."""
+    n = len(rows)
+    names = list(map(itemgetter(1), rows))
+    keys = sorted(set(names))
+    instrument = np.fromiter(
+        map({k: i for i, k in enumerate(keys)}.__getitem__, names), np.int64, n
+    )
+    return (
+        Series(
+            (
+                np.zeros(n, dtype=np.int64),
+                instrument,
+                np.fromiter(map(itemgetter(0), rows), np.int64, n),
+            ),
+            _unpack(np.fromiter(map(itemgetter(3), rows), np.float64, n)),
+            _unpack(np.fromiter(map(itemgetter(4), rows), np.float64, n)),
+            np.fromiter(map(itemgetter(2), rows), np.int64, n),
+        ),
+        keys,
+    )
+
+
+def _unpack(packed: np.ndarray) -> np.ndarray:
+    """session × 1000 + total × 10 -> total (tenths are whole numbers, below 1000)."""
+    return (np.rint(packed).astype(np.int64) % 1000) / 10.0
+
+
+def figures_from_series(
+    s: Series, service_names: list[str], instrument_keys: list[str], *, min_n: int = DEFAULT_MIN_N
+) -> list[dict]:
+    """The service × instrument figures from a Series keyed (service, instrument, person)."""
+    min_n = max(min_n, ABSOLUTE_MIN_N)
     service, instrument, _ = s.keys
-    c = classify(s, instrument, data.instrument_keys)
-    n_instr = max(len(data.instrument_keys), 1)
+    c = classify(s, instrument, instrument_keys)
+    n_instr = max(len(instrument_keys), 1)
     cell = service * n_instr + instrument
-    size = len(data.service_names) * n_instr
+    size = len(service_names) * n_instr
 
     def count(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
         w = weights if weights is not None else None
@@ -195,8 +233,8 @@ def service_figures(data: Columns, *, min_n: int = DEFAULT_MIN_N) -> list[dict]:
     for code in np.flatnonzero(n):
         svc, ins = divmod(int(code), n_instr)
         entry: dict = {
-            "service": data.service_names[svc],
-            "instrument": data.instrument_keys[ins],
+            "service": service_names[svc],
+            "instrument": instrument_keys[ins],
             "n": int(n[code]),
         }
         if n[code] < min_n:

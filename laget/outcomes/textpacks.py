@@ -91,6 +91,32 @@ BUILT_IN: dict[tuple[str, str], Pack] = {
         {"*": ["Did not suit me", "Suited me well"]},
         intro="Think of today's session. Answer honestly: it helps us do better.",
     ),
+    ("group_alliance", "nb"): Pack(
+        "group_alliance",
+        "Lagets egne linjer (hvordan gruppa virker)",
+        "nb",
+        {
+            "relationship": "Samarbeidet: om jeg ble hørt og respektert av lederen og gruppa",
+            "goals": "Temaene: om vi snakket om det som var viktig for meg",
+            "approach": "Måten: om måten gruppa jobbet på passet for meg",
+            "overall": "Alt i alt: hvordan gruppa var for meg i dag",
+        },
+        {"*": ["Passet ikke", "Passet godt"]},
+        intro="Tenk på gruppa i dag. Svar ærlig: det hjelper oss å gjøre den bedre.",
+    ),
+    ("group_alliance", "en"): Pack(
+        "group_alliance",
+        "Laget's own lines (how the group is working)",
+        "en",
+        {
+            "relationship": "Working together: whether the leader and the group heard me",
+            "goals": "Topics: whether we talked about what mattered to me",
+            "approach": "The way: whether the way the group worked suited me",
+            "overall": "All in all: how the group was for me today",
+        },
+        {"*": ["Did not suit me", "Suited me well"]},
+        intro="Think of the group today. Answer honestly: it helps us make it better.",
+    ),
     # Short topic labels only; the published wording comes from a text pack.
     ("phq9", "nb"): Pack(
         "phq9",

@@ -10,15 +10,16 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.outcomes import selectors, services
 from laget.outcomes.access import LinkProblem, may_send_link
-from laget.outcomes.forms import LinkForm, SettingsForm
+from laget.outcomes.forms import GroupSessionForm, LinkForm, SettingsForm
 from laget.outcomes.instruments import INSTRUMENTS
 from laget.outcomes.textpacks import Pack
 
@@ -62,6 +63,16 @@ def rate(request: HttpRequest, plan_id: int, instrument: str) -> HttpResponse:
     form = selectors.rate_form(
         actor=request.user, plan_id=plan_id, instrument=instrument, request_id=_rid(request)
     )
+    group = None
+    if instrument == INSTRUMENTS["group_alliance"].key:
+        # The group form belongs to a group session: its service, once per participant.
+        raw = request.POST.get("gruppe") or request.GET.get("gruppe") or ""
+        if not raw.isdigit():
+            raise Http404
+        group = selectors.group_for_rating(actor=request.user, group_id=int(raw), plan_id=plan_id)
+        form.services = [s for s in form.services if s.pk == group.service_id]
+        if not form.services:
+            raise PermissionDenied
     values: dict[str, str] = {}
     error = ""
     client_key = str(uuid.uuid4())
@@ -81,10 +92,14 @@ def rate(request: HttpRequest, plan_id: int, instrument: str) -> HttpResponse:
                     instrument=instrument,
                     answers=values,
                     client_key=client_key,
+                    group_session=group,
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
+                if group is not None and form.access and form.access.is_professional:
+                    messages.success(request, _("Thank you. The rating is saved."))
+                    return redirect("outcomes:group", group_id=group.pk)
                 if rating.risk and form.access and form.access.is_person:
                     return render(request, "outcomes/safe_next_steps.html", {"plan": rating.plan})
                 messages.success(request, _("Thank you. The rating is saved."))
@@ -99,8 +114,60 @@ def rate(request: HttpRequest, plan_id: int, instrument: str) -> HttpResponse:
         "error": error,
         "chosen_service": request.POST.get("service", ""),
         "store_key": f"laget-rating-{plan_id}-{instrument}",
+        "group": group,
     }
     return render(request, "outcomes/rate.html", context, status=400 if error else 200)
+
+
+def _professional(request: HttpRequest) -> None:
+    if not hasattr(request.user, "professional"):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def group_list(request: HttpRequest) -> HttpResponse:
+    """The group sessions of the professional's services, and a way to start one."""
+    _professional(request)
+    groups = selectors.group_sessions(actor=request.user)
+    return render(request, "outcomes/group_list.html", {"groups": groups})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def group_new(request: HttpRequest) -> HttpResponse:
+    _professional(request)
+    choices = selectors.group_choices(actor=request.user, request_id=_rid(request))
+    form = GroupSessionForm(
+        request.POST or None,
+        initial={"date": timezone.localdate()},
+        services=choices.services,
+        plans=choices.plans,
+    )
+    if request.method == "POST" and form.is_valid():
+        by_id = {a.plan.pk: a.plan for a in choices.plans}
+        service = next(s for s in choices.services if s.pk == form.cleaned_data["service"])
+        try:
+            group = services.group_session_create(
+                actor=request.user,
+                service=service,
+                name=form.cleaned_data["name"],
+                date=form.cleaned_data["date"],
+                plans=[by_id[i] for i in form.cleaned_data["participants"]],
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            return redirect("outcomes:group", group_id=group.pk)
+    status = 400 if form.errors else 200
+    return render(request, "outcomes/group_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def group(request: HttpRequest, group_id: int) -> HttpResponse:
+    page = selectors.group_page(actor=request.user, group_id=group_id, request_id=_rid(request))
+    return render(request, "outcomes/group.html", {"page": page})
 
 
 @login_required

@@ -75,3 +75,45 @@ def test_wrong_header_and_empty_file(tmp_path):
         run(tmp_path, HEADER)
     with pytest.raises(CommandError, match="Fant ikke"):
         call_command("outcome_analyze", str(tmp_path / "missing.csv"))
+
+
+def _cells(tmp_path, text: str, *args: str) -> dict:
+    path = tmp_path / "scores.csv"
+    path.write_text(text, encoding="utf-8")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("outcome_analyze", str(path), *args, stdout=out)
+    return {(s["service"], s["instrument"]): s for s in json.loads(out.getvalue())["services"]}
+
+
+def test_min_n_suppresses_small_cells_and_never_goes_below_three(tmp_path):
+    # DPS: 6 persons with PHQ-9; the municipality: 4 persons with the outcome lines.
+    rows = [f"d{i},DPS,phq9,1,2026-01-0{i},{15 + i}" for i in range(1, 7)]
+    rows += [f"d{i},DPS,phq9,2,2026-02-0{i},{5 + i}" for i in range(1, 7)]
+    rows += [f"k{i},Kommunen,outcome,1,2026-01-0{i},{18 + i}" for i in range(1, 5)]
+    rows += [f"k{i},Kommunen,outcome,2,2026-02-0{i},{26 + i}" for i in range(1, 5)]
+    text = HEADER + "\n".join(rows) + "\n"
+    figures = ("improved_pct", "deteriorated_pct", "recovered_pct", "effect_size", "dropout_pct")
+
+    # The default (5): the municipality's four persons show only their n.
+    default = _cells(tmp_path, text)
+    assert default[("Kommunen", "outcome")] == {
+        "service": "Kommunen", "instrument": "outcome", "n": 4, "suppressed": True,
+    }  # fmt: skip
+    assert "suppressed" not in default[("DPS", "phq9")]
+    assert all(k in default[("DPS", "phq9")] for k in figures)
+
+    # --min-n 7: both cells are too small, and nothing but n is printed for either.
+    strict = _cells(tmp_path, text, "--min-n", "7")
+    for cell in strict.values():
+        assert cell["suppressed"] is True and not set(figures) & set(cell)
+    assert strict[("DPS", "phq9")]["n"] == 6
+
+    # --min-n 4 shows the municipality (4 of 4 improved by 8: reliable; 19–22 to 27–30
+    # crosses 25, so all recover); --min-n 1 is raised to 3, never lower.
+    loose = _cells(tmp_path, text, "--min-n", "4")[("Kommunen", "outcome")]
+    assert loose["improved_pct"] == 100.0 and loose["recovered_pct"] == 100.0
+    assert loose["dropout_pct"] == 0.0
+    three = HEADER + "\n".join(r for r in rows if r.split(",")[0] in {"k1", "k2"}) + "\n"
+    assert _cells(tmp_path, three, "--min-n", "1")[("Kommunen", "outcome")]["suppressed"] is True

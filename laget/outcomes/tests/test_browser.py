@@ -75,8 +75,35 @@ def test_jonas_rates_on_his_phone_and_his_helper_sees_the_alert_and_the_chart(de
     assert helper.locator("svg.outcome-chart polyline.scores").count() == 4
     assert helper.get_by_role("table").first.is_visible()
     assert_accessible(helper)
+    chart_url = helper.url
+    # A group session: Ahmed starts one, Jonas rates the group on the tablet by keyboard.
+    helper.get_by_role("link", name="Gruppetimer: hver deltaker vurderer gruppa").click()
+    helper.get_by_role("link", name="Ny gruppetime").click()
+    helper.get_by_label("Navnet på gruppa (ingen navn på personer)").fill("Mestringsgruppe")
+    boxes = helper.get_by_role("checkbox")
+    helper.get_by_role("checkbox", name="Jonas Eriksen").check()
+    for i in range(boxes.count()):
+        if not boxes.nth(i).is_checked():
+            boxes.nth(i).check()
+            break
+    assert_accessible(helper)
+    helper.get_by_role("button", name="Start gruppetimen").click()
+    helper.get_by_role("heading", name="Hvordan gruppa virker").wait_for()
+    assert_accessible(helper)
+    helper.get_by_role("link", name="Vurder nå (Jonas Eriksen)").click()
+    slider = helper.get_by_role("slider").first
+    slider.wait_for()
+    slider.focus()
+    for _ in range(4):
+        helper.keyboard.press("End")
+        helper.keyboard.press("Tab")
+    helper.keyboard.press("Enter")
+    helper.get_by_text("har vurdert", exact=True).wait_for()
+    rating = Rating.objects.get(instrument="group_alliance")
+    assert float(rating.total) == 40.0 and rating.plan.person.first_name == "Jonas"
+    assert_accessible(helper)
     # The person's own chart page, the coordinator's view of it refused to nobody else.
-    phone.goto(helper.url)
+    phone.goto(chart_url)
     phone.get_by_role("heading", name="Dine vurderinger").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert helper.csp_violations == []  # type: ignore[attr-defined]

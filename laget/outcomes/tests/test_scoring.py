@@ -24,7 +24,15 @@ from laget.outcomes.instruments import (
     reliable_change_index,
     score,
 )
-from laget.outcomes.stats import Score, analyse, columns_from_rows, effect_size, service_figures
+from laget.outcomes.stats import (
+    Score,
+    analyse,
+    columns_from_rows,
+    effect_size,
+    figures_from_series,
+    series_from_groups,
+    service_figures,
+)
 
 
 def test_line_totals_to_one_decimal():
@@ -296,6 +304,24 @@ def test_the_report_from_database_rows_matches_the_general_path(people, sessions
             scores.append(Score(str(person), "S", instrument, s, 739000 + s, total))
     fast = service_figures(columns_from_rows(rows, "S"), min_n=3)
     general = analyse(scores, min_n=3)["services"]
+    # As selectors.grouped_ratings hands them over: per person × instrument, first and
+    # last packed as session × 1000 + total × 10.
+    groups: dict[tuple, list] = {}
+    for person, instrument, session, total in rows:
+        packed = session * 1000 + round(total * 10)
+        g = groups.setdefault((person, instrument), [0, packed, packed])
+        g[0], g[1], g[2] = g[0] + 1, min(g[1], packed), max(g[2], packed)
+    s, keys = series_from_groups([(p, i, n, f, la) for (p, i), (n, f, la) in groups.items()])
+    grouped = figures_from_series(s, ["S"], keys, min_n=3)
+    assert sorted(grouped, key=str) == sorted(fast, key=str) or all(
+        a.keys() == b.keys()
+        and all(v == (pytest.approx(b[k]) if isinstance(v, float) else b[k]) for k, v in a.items())
+        for a, b in zip(
+            sorted(grouped, key=lambda r: r["instrument"]),
+            sorted(fast, key=lambda r: r["instrument"]),
+            strict=True,
+        )
+    )
     assert len(fast) == len(general)
     for a, b in zip(fast, general, strict=True):
         assert a.keys() == b.keys()

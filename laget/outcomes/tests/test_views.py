@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from laget.audit.models import AccessLogEntry, ChangeRecord
 from laget.conftest import make_professional
 from laget.directory.models import Membership
-from laget.outcomes import services
+from laget.outcomes import selectors, services
 from laget.outcomes.models import Rating, ServiceSettings
 from laget.outcomes.tests.factories import lines, rate
 from laget.plans.models import Plan
@@ -286,3 +286,50 @@ def test_the_api_gives_questionnaire_responses_and_refuses_bad_input_in_norwegia
     assert response["status"] == "completed" and response["questionnaire"].endswith("phq9")
     total = next(i for i in response["item"] if i["linkId"] == "total")
     assert total["answer"][0]["valueDecimal"] == 9.0
+
+
+def test_from_an_empty_database_every_page_says_there_is_nothing_yet(plan_world, plan_client):
+    w = plan_world
+    leader = make_professional(w.municipal, Membership.Role.LEADER)
+    client = plan_client("coordinator")
+    client.force_login(leader)
+    report = client.get(reverse("outcomes:report", kwargs={"slug": w.municipal.slug}))
+    assert report.status_code == 200 and "Ingen vurderinger ennå." in report.content.decode()
+    csv_body = client.get(reverse("outcomes:report_csv", kwargs={"slug": w.municipal.slug}))
+    assert csv_body.status_code == 200 and len(csv_body.content.decode().splitlines()) == 1
+    chart = plan_client("person").get(chart_url(w)).content.decode()
+    assert "Ingen vurderinger ennå." in chart and "<svg" not in chart
+    groups = plan_client("coordinator").get(reverse("outcomes:group_list")).content.decode()
+    assert "Ingen gruppetimer ennå." in groups
+    nobody = plan_client("team_professional").get(reverse("outcomes:group_new")).content.decode()
+    assert "Ingen kan legges til ennå" in nobody
+
+
+def test_the_report_from_the_database_by_hand(plan_world, client):
+    """Five persons through the grouped query: first and last by session (not the lowest
+    and highest total), tenths kept, one dropout."""
+    import statistics
+
+    from laget.outcomes.tests.test_groups import more_plans
+
+    w = plan_world
+    plans = [w.plan, *more_plans(w, 4)]
+    series = [(14.5, 12, 26.3), (20, 22), (24, 18), (10, 30), (30,)]
+    for plan, totals in zip(plans, series, strict=True):
+        for i, total in enumerate(totals):
+            services.rating_record(
+                actor=w.coordinator, plan=plan, service=w.municipal, instrument="outcome",
+                answers=lines(total), client_key=uuid.uuid4(), date=dt.date(2026, 1, 1 + i),
+            )  # fmt: skip
+    leader = make_professional(w.municipal, Membership.Role.LEADER)
+    client.force_login(leader)
+    (row,) = selectors.service_report(actor=leader, service_slug=w.municipal.slug).rows
+    # 14.5 -> 26.3 and 10 -> 30 improve reliably (≥ 5) and cross 25: recovered; 24 -> 18
+    # deteriorates; 20 -> 22 is no reliable change; 30 alone is a dropout.
+    assert row["n"] == 5
+    assert row["improved_pct"] == 40.0 and row["recovered_pct"] == 40.0
+    assert row["deteriorated_pct"] == 20.0 and row["dropout_pct"] == 20.0
+    better = [26.3 - 14.5, 2, -6, 20]
+    expected = statistics.mean(better) / statistics.stdev([14.5, 20, 24, 10])
+    assert row["effect_size"] == pytest.approx(expected)  # 6.95 / 6.142 = 1.131
+    assert row["effect_size"] == pytest.approx(1.1315, abs=1e-4)
