@@ -1,0 +1,174 @@
+"""The team's composition: members join in a position fraction, move, change or leave.
+A change that leaves a case without a level flags it (and tells the team) at once."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from laget.audit.services import change_record, create_recorded, snapshot
+from laget.core.types import Actor
+from laget.directory.models import Membership, Professional, Service
+from laget.directory.services import membership_add
+from laget.teams.access import leads_team
+from laget.teams.models import (
+    Case,
+    CrossLevelTeam,
+    Secondment,
+)
+from laget.teams.services.common import (
+    _clean_competence,
+    _lock_team,
+    _public_level,
+    _require,
+)
+
+
+def member_add(
+    *,
+    actor: Actor,
+    team: CrossLevelTeam,
+    professional: Professional,
+    home_service: Service,
+    position_percent: int,
+    competence: list[str],
+) -> Secondment:
+    """A professional joins the team in a position fraction, lent from their service."""
+    _require(leads_team(actor, team))
+    _public_level(home_service)
+    competence = _clean_competence(competence)
+    with transaction.atomic():
+        _lock_team(team)
+        if Membership.objects.filter(professional=professional, service=team.service).exists():
+            raise ValidationError(
+                _(
+                    "%(name)s already has a place in the team's service. Change their "
+                    "fraction on the team page instead."
+                )
+                % {"name": professional}
+            )
+        # The directory's own path: it keeps the positions at 100 % at most.
+        membership = membership_add(
+            actor=actor,
+            professional=professional,
+            service=team.service,
+            position_percent=position_percent,
+        )
+        return create_recorded(
+            actor=actor,
+            action="team_member_add",
+            obj=Secondment(
+                team=team, membership=membership, home_service=home_service, competence=competence
+            ),
+            fields=["team_id", "membership_id", "home_service_id", "competence"],
+        )
+
+
+def _cases_left_uncovered(member: Secondment) -> list[Case]:
+    """Open cases this member is on: after the change, each is checked and flagged."""
+    return list(
+        Case.objects.filter(
+            workers__member=member, workers__ended_at__isnull=True, status=Case.Status.OPEN
+        ).distinct()
+    )
+
+
+def member_update(
+    *,
+    actor: Actor,
+    member: Secondment,
+    based_on_version: int,
+    position_percent: int,
+    home_service: Service,
+    competence: list[str],
+) -> Secondment:
+    """Change a member's fraction, the service they are lent from (moving them, perhaps to
+    the other level), or their competence. Cases that lose a level are flagged, not
+    refused: the flag stays until someone from that level takes over."""
+    team = member.team
+    _require(leads_team(actor, team))
+    _public_level(home_service)
+    competence = _clean_competence(competence)
+    if not 1 <= position_percent <= 100:
+        raise ValidationError(
+            {
+                "position_percent": _(
+                    "Write the fraction as a whole number from 1 to 100. To end the place, "
+                    "use 'End membership'."
+                )
+            }
+        )
+    with transaction.atomic():
+        _lock_team(team)
+        locked = (
+            Secondment.objects.select_for_update().select_related("membership").get(pk=member.pk)
+        )
+        if locked.version != based_on_version:
+            raise ValidationError(
+                _("Someone else changed this member a moment ago. Reload the page and try again.")
+            )
+        membership = locked.membership
+        others = sum(
+            Membership.objects.active()
+            .filter(professional_id=membership.professional_id)
+            .exclude(pk=membership.pk)
+            .values_list("position_percent", flat=True)
+        )
+        if others + position_percent > 100:
+            raise ValidationError(
+                {
+                    "position_percent": _(
+                        "%(name)s works %(others)d %% elsewhere. Together the positions can "
+                        "be at most 100 %%: choose a smaller fraction."
+                    )
+                    % {"name": membership.professional, "others": others}
+                }
+            )
+        before = snapshot(locked, ["home_service_id", "competence"]) | {
+            "position_percent": membership.position_percent
+        }
+        membership.position_percent = position_percent
+        membership.save(update_fields=["position_percent"])
+        level_changed = locked.home_service.level != home_service.level
+        locked.home_service = home_service
+        locked.competence = competence
+        locked.version += 1
+        locked.save(update_fields=["home_service", "competence", "version"])
+        change_record(
+            actor=actor,
+            action="team_member_update",
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ["home_service_id", "competence"])
+            | {"position_percent": position_percent},
+        )
+        if level_changed and _cases_left_uncovered(locked):
+            pass  # notify: case_flagged (the member moved to the other level)
+    return locked
+
+
+def member_end(*, actor: Actor, member: Secondment, ends: dt.date, reason: str) -> Secondment:
+    """The member's place in the team ends on `ends` (their fraction ends in the
+    directory too). Every case they carry is flagged from the day after, at once."""
+    team = member.team
+    _require(leads_team(actor, team))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the place ends. The reason is logged.")})
+    with transaction.atomic():
+        _lock_team(team)
+        membership = Membership.objects.select_for_update().get(pk=member.membership_id)
+        if ends < membership.starts:
+            raise ValidationError({"ends": _("The place cannot end before it started.")})
+        before = {"ends": str(membership.ends) if membership.ends else None}
+        membership.ends = ends
+        membership.save(update_fields=["ends"])
+        change_record(
+            actor=actor,
+            action="team_member_end",
+            obj=member,
+            before=before,
+            after={"ends": str(ends), "reason": reason.strip()},
+        )
+        # notify: case_flagged (each open case the member carried, from the day after `ends`)
+    return member
