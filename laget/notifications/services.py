@@ -143,6 +143,8 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         return reverse("continuity:incoming")
     if kind in (Kind.QUESTION_UNANSWERED, Kind.CALL_REQUESTED):
         return reverse("continuity:dashboard")
+    if kind in access.TEAM_KINDS:
+        return access.team_link(kind, target)
     if kind == Kind.JOIN_REQUESTED:
         return reverse("plans:requests")  # where the coordinator accepts or declines
     if plan is None:

@@ -17,10 +17,11 @@ import rules
 from django.utils import timezone
 
 from laget.accounts.access import is_professional
+from laget.accounts.models import User
 from laget.continuity.access import leads_in_network
 from laget.core.types import Actor
 from laget.directory.models import Membership
-from laget.teams.models import CrossLevelTeam, Referral, Secondment
+from laget.teams.models import Case, CaseWorker, CrossLevelTeam, Referral, Secondment
 
 REFERRER_KINDS = ("professional", "person", "relative")
 
@@ -72,3 +73,33 @@ rules.add_rule("teams.refer", rules.predicate(may_refer))
 rules.add_rule("teams.work", rules.predicate(works_in_team))
 rules.add_rule("teams.lead", rules.predicate(leads_team))
 rules.add_rule("teams.figures", rules.predicate(sees_figures))
+
+
+# --- Who is told (read by notifications.access for the team's events) ---------------------
+
+
+def team_staff(team: CrossLevelTeam, *, leaders_only: bool = False) -> list[User]:
+    """The team's members today (active accounts): told of a referral waiting. One query."""
+    memberships = Membership.objects.active(timezone.localdate()).filter(service_id=team.service_id)
+    if leaders_only:
+        memberships = memberships.filter(role__in=[Membership.Role.LEADER, Membership.Role.ADMIN])
+    return list(
+        User.objects.filter(
+            pk__in=memberships.values("professional__user_id"),
+            kind=User.Kind.PROFESSIONAL,
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
+def case_staff(case: Case) -> list[User]:
+    """The case's current workers who still work in the team today. One query."""
+    today = timezone.localdate()
+    return [
+        w.member.membership.professional.user
+        for w in CaseWorker.objects.current()
+        .filter(case=case, member__membership__service_id=case.team.service_id)
+        .select_related("member__membership__professional__user")
+        .order_by("pk")
+        if w.member.active_on(today)
+    ]

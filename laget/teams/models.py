@@ -23,6 +23,7 @@ from laget.continuity.models import Handoff
 from laget.directory.models import SHORT_TEXT, Membership, Network, Service, long_text
 from laget.meetings.models import Meeting
 from laget.plans.models import Person
+from laget.teams import pairing
 
 # The two public levels a case needs one worker from each of (seed 004 §1.3).
 LEVELS = (Service.Level.MUNICIPAL, Service.Level.SPECIALIST)
@@ -251,6 +252,32 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return str(_("Case %(id)s") % {"id": self.pk})
+
+    def rule_workers(self, workers: list[CaseWorker]) -> list[pairing.Worker]:
+        """The case's current workers as the rules in pairing.py see them (no queries when
+        each worker's member, membership and home service are loaded)."""
+        return [
+            pairing.Worker(
+                level=w.member.home_service.level,
+                shoulder=w.shoulder,
+                starts=w.member.membership.starts,
+                ends=w.member.membership.ends,
+                in_team=w.member.membership.service_id == self.team.service_id
+                and w.member.team_id == self.team_id,
+            )
+            for w in workers
+        ]
+
+    def flags(self, workers: list[CaseWorker], day: dt.date) -> list[str]:
+        """What is wrong with the case on `day` (pairing.case_flags); none once closed."""
+        if self.status != Case.Status.OPEN:
+            return []
+        return pairing.case_flags(
+            mode=self.mode,
+            treatment_level=self.treatment_service.level if self.treatment_service else None,
+            workers=self.rule_workers(workers),
+            day=day,
+        )
 
 
 class CaseWorkerQuerySet(models.QuerySet["CaseWorker"]):

@@ -166,29 +166,8 @@ def workers_by_case(case_ids: list[int]) -> dict[int, list[CaseWorker]]:
     return out
 
 
-def rule_workers(case: Case, workers: list[CaseWorker]) -> list[pairing.Worker]:
-    return [
-        pairing.Worker(
-            level=w.member.home_service.level,
-            shoulder=w.shoulder,
-            starts=w.member.membership.starts,
-            ends=w.member.membership.ends,
-            in_team=w.member.membership.service_id == case.team.service_id
-            and w.member.team_id == case.team_id,
-        )
-        for w in workers
-    ]
-
-
 def flags_of(case: Case, workers: list[CaseWorker], day: dt.date) -> list[str]:
-    if case.status != Case.Status.OPEN:
-        return []
-    return pairing.case_flags(
-        mode=case.mode,
-        treatment_level=case.treatment_service.level if case.treatment_service else None,
-        workers=rule_workers(case, workers),
-        day=day,
-    )
+    return case.flags(workers, day)
 
 
 FLAG_TEXT = {

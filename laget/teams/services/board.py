@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from laget.audit.services import change_record, create_recorded
 from laget.core.types import Actor
+from laget.notifications.models import Kind
+from laget.notifications.services import notify
 from laget.teams.access import works_in_team
 from laget.teams.models import (
     BoardEntry,
@@ -39,8 +41,7 @@ def board_add(
         _current_member(locked.team, next_step_by, timezone.localdate())
         if BoardEntry.objects.filter(case=locked, came_off__isnull=True).exists():
             raise ValidationError(_("The person is already on the board."))
-        # notify: board_on (the case's workers)
-        return create_recorded(
+        entry = create_recorded(
             actor=actor,
             action="board_add",
             obj=BoardEntry(
@@ -51,6 +52,9 @@ def board_add(
             ),
             fields=["case_id", "next_step_by_id", "came_on"],
         )
+        # The case's workers and whoever does the next step.
+        notify(event=Kind.BOARD_ON, actor=actor, target=entry)
+        return entry
 
 
 def board_remove(*, actor: Actor, entry: BoardEntry, reason: str) -> BoardEntry:

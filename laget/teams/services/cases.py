@@ -13,6 +13,8 @@ from laget.continuity.models import Handoff, ServiceEpisode
 from laget.continuity.services import handoff_request
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.models import Kind
+from laget.notifications.services import notify
 from laget.plans.models import Plan
 from laget.teams import pairing
 from laget.teams.access import works_in_team
@@ -199,7 +201,9 @@ def case_handoff(
             before=None,
             after={"handoff_id": handoff.pk},
         )
-        # notify: case_handoff (the receiving service's staff)
+        # The receiving service's staff are told by continuity's own hand-off path; the
+        # case's other workers are told here that the case is on its way back.
+        notify(event=Kind.CASE_HANDOFF, actor=actor, target=locked, key=f"h{handoff.pk}")
     return handoff
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from laget.audit.services import create_recorded
 from laget.core.types import Actor
 from laget.directory.models import Service
+from laget.notifications.models import Kind
+from laget.notifications.services import notify
 from laget.plans.access import plan_access
 from laget.plans.models import Plan, TeamMember
 from laget.plans.services import team_member_add
@@ -161,3 +163,28 @@ def _lock_case(case: Case) -> Case:
         .get(pk=case.pk)
     )
     return locked
+
+
+def flagged_cases(member: Secondment, day: dt.date) -> list[Case]:
+    """The open cases `member` is on that the rules flag on `day` (after a change to the
+    member): each is told to the team (CASE_FLAGGED). Three queries."""
+    cases = list(
+        Case.objects.filter(
+            workers__member=member, workers__ended_at__isnull=True, status=Case.Status.OPEN
+        )
+        .select_related("team", "treatment_service")
+        .distinct()
+    )
+    workers: dict[int, list[CaseWorker]] = {c.pk: [] for c in cases}
+    for w in (
+        CaseWorker.objects.current()
+        .filter(case__in=cases)
+        .select_related("member__membership", "member__home_service")
+    ):
+        workers[w.case_id].append(w)
+    return [c for c in cases if c.flags(workers[c.pk], day)]
+
+
+def tell_flagged(actor: Actor, cases: list[Case], key: str) -> None:
+    for case in cases:
+        notify(event=Kind.CASE_FLAGGED, actor=actor, target=case, key=key)

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laget.audit.services import change_record, create_recorded, snapshot
@@ -13,7 +14,6 @@ from laget.directory.models import Membership, Professional, Service
 from laget.directory.services import membership_add
 from laget.teams.access import leads_team
 from laget.teams.models import (
-    Case,
     CrossLevelTeam,
     Secondment,
 )
@@ -22,6 +22,8 @@ from laget.teams.services.common import (
     _lock_team,
     _public_level,
     _require,
+    flagged_cases,
+    tell_flagged,
 )
 
 
@@ -63,15 +65,6 @@ def member_add(
             ),
             fields=["team_id", "membership_id", "home_service_id", "competence"],
         )
-
-
-def _cases_left_uncovered(member: Secondment) -> list[Case]:
-    """Open cases this member is on: after the change, each is checked and flagged."""
-    return list(
-        Case.objects.filter(
-            workers__member=member, workers__ended_at__isnull=True, status=Case.Status.OPEN
-        ).distinct()
-    )
 
 
 def member_update(
@@ -143,8 +136,11 @@ def member_update(
             after=snapshot(locked, ["home_service_id", "competence"])
             | {"position_percent": position_percent},
         )
-        if level_changed and _cases_left_uncovered(locked):
-            pass  # notify: case_flagged (the member moved to the other level)
+        if level_changed:
+            # The member moved to the other level: each case left without a level is told.
+            tell_flagged(
+                actor, flagged_cases(locked, timezone.localdate()), f"moved{locked.version}"
+            )
     return locked
 
 
@@ -170,5 +166,6 @@ def member_end(*, actor: Actor, member: Secondment, ends: dt.date, reason: str) 
             before=before,
             after={"ends": str(ends), "reason": reason.strip()},
         )
-        # notify: case_flagged (each open case the member carried, from the day after `ends`)
+        # Each open case the member carried that lacks their level from the day after.
+        tell_flagged(actor, flagged_cases(member, ends + dt.timedelta(days=1)), f"ends{ends}")
     return member

@@ -11,6 +11,8 @@ from laget.audit.services import change_record, create_recorded
 from laget.core.types import Actor
 from laget.directory.models import Service
 from laget.meetings.models import Meeting
+from laget.notifications.models import Kind
+from laget.notifications.services import notify
 from laget.plans.models import Person
 from laget.teams.access import may_refer, works_in_team
 from laget.teams.models import (
@@ -106,13 +108,15 @@ def referral_create(*, actor: Actor, team: CrossLevelTeam, data: ReferralInput) 
             treatment_service=data.treatment_service,
             written=data.written,
         )
-        # notify: referral_received (the team's members; no name in the notice)
-        return create_recorded(
+        created = create_recorded(
             actor=actor,
             action="referral_create",
             obj=referral,
             fields=["team_id", "source", "person_id", "treatment_service_id", "written"],
         )
+        # The team's members; the notice names nobody.
+        notify(event=Kind.REFERRAL_RECEIVED, actor=actor, target=created)
+        return created
 
 
 def referral_clarify(*, actor: Actor, referral: Referral, note: str) -> Referral:
@@ -232,7 +236,8 @@ def decide(
             )
             for member, shoulder in workers:
                 _add_worker(actor, case, member, shoulder, reason.strip())
-        # notify: referral_decided (the referrer sees the decision and the advice)
+        # The referrer sees the decision and the advice (never the case).
+        notify(event=Kind.REFERRAL_DECIDED, actor=actor, target=decision)
     return decision
 
 
