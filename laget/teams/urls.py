@@ -22,6 +22,11 @@ urlpatterns = [
     path("samhandlingsteam/saker/<int:case_id>/kontakt/", views.contact, name="contact"),
     path("samhandlingsteam/saker/<int:case_id>/overfor/", views.handoff, name="handoff"),
     path("samhandlingsteam/saker/<int:case_id>/avslutt/", views.close, name="close"),
+    path(
+        "samhandlingsteam/saker/<int:case_id>/opplevd-endring/",
+        views.perceived_change,
+        name="perceived_change",
+    ),
     path("samhandlingsteam/saker/<int:case_id>/tavle/", views.board_add, name="board_add"),
     path("samhandlingsteam/tavle/<int:entry_id>/av/", views.board_remove, name="board_remove"),
     path("samhandlingsteam/<slug:slug>/tavle/", views.board, name="board"),

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.core.feedback import run_and_report
 from laget.directory.models import Professional
+from laget.teams import figures as team_figures
 from laget.teams import selectors, services
 from laget.teams.access import leads_team, may_refer, works_in_team
-from laget.teams.figures import team_figures
 from laget.teams.forms import (
     BoardAddForm,
     BoardRemoveForm,
@@ -30,6 +30,7 @@ from laget.teams.forms import (
     MemberAddForm,
     MemberEditForm,
     MemberEndForm,
+    PerceivedChangeForm,
     ReasonForm,
     ReferralForm,
     yes_no,
@@ -296,6 +297,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "contact_form": ContactForm(auto_id="contact_%s"),
         "board_form": BoardAddForm(members=page.members, auto_id="board_%s"),
         "off_form": BoardRemoveForm(auto_id="off_%s"),
+        "change_form": PerceivedChangeForm(auto_id="change_%s"),
         "handoff_form": CaseHandoffForm(
             services=_public_services(page.row.case.team), auto_id="handoff_%s"
         ),
@@ -380,6 +382,19 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect(_case_back(case))
 
 
+@login_required
+@require_POST
+def perceived_change(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_for_write(actor=request.user, case_id=case_id)
+    return _post(
+        request,
+        PerceivedChangeForm(request.POST),
+        lambda d: services.perceived_change_add(actor=request.user, case=case, **d),
+        _("The person's answers are recorded."),
+        _case_back(case) + "#change",
+    )
+
+
 # --- The board ------------------------------------------------------------------------------
 
 
@@ -387,7 +402,14 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     b = selectors.board(actor=request.user, slug=slug, request_id=_rid(request))
-    return render(request, "teams/board.html", {"board": b, "team": b.team})
+    change = team_figures.perceived_change(b.team)  # counts across cases, small cells hidden
+    context = {
+        "board": b,
+        "team": b.team,
+        "change": team_figures.change_rows(change),
+        "cases": change["cases"],
+    }
+    return render(request, "teams/board.html", context)
 
 
 @login_required
@@ -449,4 +471,5 @@ def consultations(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def figures(request: HttpRequest, slug: str) -> HttpResponse:
     team = selectors.team_for_figures(actor=request.user, slug=slug)
-    return render(request, "teams/figures.html", {"team": team, "f": team_figures(team)})
+    page = team_figures.figures_page(team)
+    return render(request, "teams/figures.html", {"team": team, "p": page, "f": page.f})

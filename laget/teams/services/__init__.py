@@ -17,6 +17,7 @@ from laget.teams.services.cases import (
     case_worker_end,
     contact_record,
 )
+from laget.teams.services.change import perceived_change_add
 from laget.teams.services.composition import member_add, member_end, member_update
 from laget.teams.services.guidance import consultation_add
 from laget.teams.services.referrals import (
@@ -40,6 +41,7 @@ __all__ = [
     "member_add",
     "member_end",
     "member_update",
+    "perceived_change_add",
     "referral_clarify",
     "referral_create",
 ]
