@@ -342,7 +342,7 @@ def test_perceived_change_needs_the_persons_agreement_and_the_scale(world, team_
         _answers(world, case, 3, person_agreed=False)
     with pytest.raises(ValidationError, match="svært dårlig"):
         _answers(world, case, 6)
-    with pytest.raises(ValidationError, match="fremtiden"):
+    with pytest.raises(ValidationError, match="fram i tid"):
         _answers(world, case, 3, on=timezone.localdate() + dt.timedelta(days=1))
     with pytest.raises(PermissionDenied):
         _answers(world, case, 3, actor=world.outsider)
