@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laget.directory.models import LONG_TEXT, SHORT_TEXT, Professional, Service
 from laget.meetings.models import Meeting
+from laget.plans.models import Plan
 from laget.teams.models import Competence, Consultation, Decision, Referral, Scale, Secondment
 
 YES_NO_UNKNOWN = [("", _("Don't know")), ("yes", _("Yes")), ("no", _("No"))]
@@ -301,3 +302,16 @@ class PerceivedChangeForm(Form):
     person_agreed = forms.BooleanField(
         label=_("The person agrees that the team records these answers"), required=False
     )
+
+
+class PlanChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person)
+
+
+class LinkPersonForm(Form):
+    plan = PlanChoice(queryset=Plan.objects.none(), label=_("The person's plan"))
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._f["plan"].queryset = plans

@@ -22,6 +22,7 @@ urlpatterns = [
     path("samhandlingsteam/saker/<int:case_id>/kontakt/", views.contact, name="contact"),
     path("samhandlingsteam/saker/<int:case_id>/overfor/", views.handoff, name="handoff"),
     path("samhandlingsteam/saker/<int:case_id>/avslutt/", views.close, name="close"),
+    path("samhandlingsteam/saker/<int:case_id>/koble/", views.link_person, name="link_person"),
     path(
         "samhandlingsteam/saker/<int:case_id>/opplevd-endring/",
         views.perceived_change,

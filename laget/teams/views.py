@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.core.feedback import run_and_report
 from laget.directory.models import Professional
+from laget.plans import selectors as plan_selectors
+from laget.plans.models import Plan
 from laget.teams import figures as team_figures
 from laget.teams import selectors, services
 from laget.teams.access import leads_team, may_refer, works_in_team
@@ -27,6 +29,7 @@ from laget.teams.forms import (
     ConsultationForm,
     ContactForm,
     DecisionForm,
+    LinkPersonForm,
     MemberAddForm,
     MemberEditForm,
     MemberEndForm,
@@ -392,6 +395,31 @@ def perceived_change(request: HttpRequest, case_id: int) -> HttpResponse:
         lambda d: services.perceived_change_add(actor=request.user, case=case, **d),
         _("The person's answers are recorded."),
         _case_back(case) + "#change",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_person(request: HttpRequest, case_id: int) -> HttpResponse:
+    """After consent: link the case to the person's plan (the worker chooses among the
+    plans they may read; the list is logged as the plans list is)."""
+    case = selectors.case_for_write(actor=request.user, case_id=case_id)
+    if case.referral.person_id is not None:
+        return redirect(_case_back(case))
+    if request.method == "POST":
+        form = LinkPersonForm(request.POST, plans=Plan.objects.exclude(status=Plan.Status.CLOSED))
+        return _post(
+            request,
+            form,
+            lambda d: services.case_link_person(actor=request.user, case=case, plan=d["plan"]),
+            _("The case is linked to the person's plan, and its workers are on the plan's team."),
+            _case_back(case),
+        )
+    places = plan_selectors.my_plans(actor=request.user, request_id=_rid(request))
+    plans = Plan.objects.filter(pk__in=[p.plan_id for p in places]).select_related("person")
+    form = LinkPersonForm(plans=plans.order_by("person__last_name", "person__first_name"))
+    return render(
+        request, "teams/link_person.html", {"case": case, "form": form, "team": case.team}
     )
 
 

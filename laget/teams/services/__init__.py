@@ -13,6 +13,7 @@ from laget.teams.services.board import board_add, board_remove
 from laget.teams.services.cases import (
     case_close,
     case_handoff,
+    case_link_person,
     case_worker_add,
     case_worker_end,
     contact_record,
@@ -33,6 +34,7 @@ __all__ = [
     "board_remove",
     "case_close",
     "case_handoff",
+    "case_link_person",
     "case_worker_add",
     "case_worker_end",
     "consultation_add",

@@ -15,6 +15,7 @@ from laget.core.types import Actor
 from laget.directory.models import Service
 from laget.notifications.models import Kind
 from laget.notifications.services import notify
+from laget.plans.access import plan_access
 from laget.plans.models import Plan
 from laget.teams import pairing
 from laget.teams.access import works_in_team
@@ -22,6 +23,7 @@ from laget.teams.models import (
     BoardEntry,
     Case,
     CaseWorker,
+    Referral,
     Secondment,
 )
 from laget.teams.services.common import (
@@ -29,6 +31,7 @@ from laget.teams.services.common import (
     _case_workers,
     _check_pairing,
     _current_member,
+    _join_plan,
     _lock_case,
     _lock_team,
     _require,
@@ -236,4 +239,46 @@ def case_close(*, actor: Actor, case: Case) -> Case:
         change_record(
             actor=actor, action="case_close", obj=locked, before=None, after={"status": "closed"}
         )
+    return locked
+
+
+def case_link_person(*, actor: Actor, case: Case, plan: Plan) -> Case:
+    """After the person has consented and has a plan in Laget, the case is linked to them:
+    from then on it holds the person, not only what the team needed to find them
+    (§6.6.1), and each worker joins the plan's team through the plan's own path. Only
+    someone who may read the plan links it; the whole link is saved or nothing is."""
+    _require(works_in_team(actor, case.team))
+    access = plan_access(actor, plan)
+    if access is None or plan.status == Plan.Status.CLOSED:
+        raise ValidationError(
+            _(
+                "You can link the case only to an open plan you can read. Ask the plan's "
+                "coordinator to add you to the person's team first."
+            )
+        )
+    with transaction.atomic():
+        _lock_team(case.team)
+        locked = _lock_case(case)
+        if locked.status != Case.Status.OPEN:
+            raise ValidationError(_("The case is closed."))
+        referral = Referral.objects.select_for_update().get(pk=locked.referral_id)
+        if referral.person_id is not None:
+            raise ValidationError(_("The case is already linked to the person's plan."))
+        if Referral.objects.filter(
+            team=locked.team, person_id=plan.person_id, case__status=Case.Status.OPEN
+        ).exists():
+            raise ValidationError(_("The team already has an open case for this person."))
+        referral.person = plan.person
+        referral.version += 1
+        referral.save(update_fields=["person", "version"])
+        change_record(
+            actor=actor,
+            action="case_link_person",
+            obj=locked,
+            before={"person_id": None},
+            after={"person_id": plan.person_id, "plan_id": plan.pk},
+        )
+        locked.referral = referral
+        for member, _shoulder in _case_workers(locked):
+            _join_plan(actor, locked, member, _("Works on the person's case in the team"))
     return locked

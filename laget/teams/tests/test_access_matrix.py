@@ -56,6 +56,7 @@ TEAM_MATRIX = {
     "teams:handoff": ("post", WORKERS_OBJECT, "case"),
     "teams:close": ("post", WORKERS_OBJECT, "case"),
     "teams:perceived_change": ("post", WORKERS_OBJECT, "case"),
+    "teams:link_person": ("get", CASE_PAGE, "case"),
     "teams:board_add": ("post", WORKERS_OBJECT, "case"),
     "teams:board_remove": ("post", WORKERS_OBJECT, "entry"),
     "teams:board": ("get", WORKERS_PAGE, "slug"),

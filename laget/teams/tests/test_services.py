@@ -434,3 +434,36 @@ def test_a_consultation_about_a_subject_is_logged(world, team_world):
         on=timezone.localdate(),
     )
     assert c.pk and c.direction == "received"
+
+
+# --- After consent: the case is linked to the person's plan ---------------------------------
+
+
+def test_a_case_is_linked_to_the_persons_plan_after_consent(world, team_world):
+    from laget.plans import services as plans
+    from laget.plans.models import TeamMember
+
+    case = _direct_case(world, team_world, "Siv Samtykke")
+    person = Person.objects.create(
+        first_name="Siv", last_name="Samtykke", birth_date=dt.date(1975, 3, 3)
+    )
+    plan = plans.plan_create(
+        actor=world.member,
+        person=person,
+        owner=world.service.organisation,
+        coordinator=world.member,
+        coordinator_service=world.service,
+        reason="Samtykke gitt",
+    )
+    # Someone who cannot read the plan cannot link it; nothing is written.
+    before = ChangeRecord.objects.count()
+    with pytest.raises(ValidationError, match="koordinator"):
+        services.case_link_person(actor=world.owner, case=case, plan=plan)
+    assert ChangeRecord.objects.count() == before
+    assert Referral.objects.get(pk=case.referral_id).person_id is None
+    linked = services.case_link_person(actor=world.member, case=case, plan=plan)
+    assert linked.referral.person_id == person.pk
+    # The other worker (the owner) joined the plan's team through the plan's path.
+    assert TeamMember.objects.active().filter(plan=plan, user=world.owner).exists()
+    with pytest.raises(ValidationError, match="allerede"):
+        services.case_link_person(actor=world.member, case=case, plan=plan)
