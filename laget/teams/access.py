@@ -20,7 +20,8 @@ from laget.accounts.access import is_professional
 from laget.accounts.models import User
 from laget.continuity.access import leads_in_network
 from laget.core.types import Actor
-from laget.directory.models import Membership
+from laget.directory.access import is_service_admin
+from laget.directory.models import Membership, Network, Service
 from laget.teams.models import Case, CaseWorker, CrossLevelTeam, Referral, Secondment
 
 REFERRER_KINDS = ("professional", "person", "relative")
@@ -38,6 +39,12 @@ def _team_memberships(user: Actor, team: CrossLevelTeam):
     return Membership.objects.active(timezone.localdate()).filter(
         professional__user=user, service_id=team.service_id
     )
+
+
+def may_create_team(user: Actor, service: Service) -> bool:
+    """A service's own administrators make it a cross-level team (its staff then are the
+    team's members once each is given the service they are lent from)."""
+    return bool(is_service_admin(user, service))
 
 
 def works_in_team(user: Actor, team: CrossLevelTeam) -> bool:
@@ -67,6 +74,26 @@ def is_referrer(user: Actor, referral: Referral) -> bool:
 
 def member_of_team(member: Secondment, team: CrossLevelTeam) -> bool:
     return member.team_id == team.pk and member.membership.service_id == team.service_id
+
+
+def team_services_for(user: Actor) -> list[tuple[Service, list[Network]]]:
+    """The services this user administers that are not a team yet, with their networks."""
+    if not is_professional(user):
+        return []
+    services = (
+        Service.objects.filter(
+            memberships__in=Membership.objects.active(timezone.localdate()).filter(
+                professional__user=user, role=Membership.Role.ADMIN
+            ),
+            cross_level_team__isnull=True,
+            level__in=["municipal", "specialist"],
+        )
+        .select_related("organisation")
+        .prefetch_related("organisation__networks")
+        .distinct()
+        .order_by("name")
+    )
+    return [(s, list(s.organisation.networks.all())) for s in services]
 
 
 rules.add_rule("teams.refer", rules.predicate(may_refer))

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laget.directory.models import LONG_TEXT, SHORT_TEXT, Professional, Service
+from laget.directory.models import LONG_TEXT, SHORT_TEXT, Network, Professional, Service
 from laget.meetings.models import Meeting
 from laget.plans.models import Plan
 from laget.teams.models import Competence, Consultation, Decision, Referral, Scale, Secondment
@@ -315,3 +315,21 @@ class LinkPersonForm(Form):
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self._f["plan"].queryset = plans
+
+
+class TeamCreateForm(Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label=_("The service that becomes the team")
+    )
+    network = forms.ModelChoiceField(queryset=Network.objects.none(), label=_("Network"))
+    contact_alert_days = forms.IntegerField(
+        label=_("Days without contact before the team worries (the person may choose other)"),
+        min_value=1,
+        max_value=365,
+        initial=14,
+    )
+
+    def __init__(self, *args, services, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._f["service"].queryset = services
+        self._f["network"].queryset = networks

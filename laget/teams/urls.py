@@ -5,6 +5,7 @@ from laget.teams import views
 app_name = "teams"
 
 urlpatterns = [
+    path("samhandlingsteam/ny/", views.team_create, name="team_create"),
     path("samhandlingsteam/<slug:slug>/", views.team, name="team"),
     path("samhandlingsteam/<slug:slug>/medlemmer/", views.member_add, name="member_add"),
     path("samhandlingsteam/medlemmer/<int:member_id>/", views.member_edit, name="member_edit"),

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.core.feedback import run_and_report
-from laget.directory.models import Professional
+from laget.directory.models import Network, Professional, Service
 from laget.plans import selectors as plan_selectors
 from laget.plans.models import Plan
 from laget.teams import figures as team_figures
 from laget.teams import selectors, services
-from laget.teams.access import leads_team, may_refer, works_in_team
+from laget.teams.access import leads_team, may_refer, team_services_for, works_in_team
 from laget.teams.forms import (
     BoardAddForm,
     BoardRemoveForm,
@@ -36,6 +36,7 @@ from laget.teams.forms import (
     PerceivedChangeForm,
     ReasonForm,
     ReferralForm,
+    TeamCreateForm,
     yes_no,
 )
 
@@ -103,6 +104,39 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             for m in page.members
         ]
     return render(request, "teams/team.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    """A service's administrator makes it a cross-level team: the way in from an empty
+    database (the demo builds Fjordvik's through the same services)."""
+    candidates = team_services_for(request.user)
+    if not candidates:
+        return HttpResponse(status=403)
+    form = TeamCreateForm(
+        request.POST or None,
+        services=Service.objects.filter(pk__in=[s.pk for s, _n in candidates]).order_by("name"),
+        networks=Network.objects.filter(
+            pk__in={n.pk for _s, nets in candidates for n in nets}
+        ).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if run_and_report(
+            request,
+            lambda: services.team_create(
+                actor=request.user,
+                service=d["service"],
+                network=d["network"],
+                contact_alert_days=d["contact_alert_days"],
+            ),
+            _("The team is made. Add its members, each with the service they are lent from."),
+        ):
+            return redirect("teams:team", slug=d["service"].slug)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "teams/team_create.html", {"form": form})
 
 
 @login_required

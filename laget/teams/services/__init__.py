@@ -19,7 +19,7 @@ from laget.teams.services.cases import (
     contact_record,
 )
 from laget.teams.services.change import perceived_change_add
-from laget.teams.services.composition import member_add, member_end, member_update
+from laget.teams.services.composition import member_add, member_end, member_update, team_create
 from laget.teams.services.guidance import consultation_add
 from laget.teams.services.referrals import (
     ReferralInput,
@@ -46,4 +46,5 @@ __all__ = [
     "perceived_change_add",
     "referral_clarify",
     "referral_create",
+    "team_create",
 ]

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from laget.audit.services import change_record, create_recorded, snapshot
 from laget.core.types import Actor
-from laget.directory.models import Membership, Professional, Service
+from laget.directory.models import Membership, Network, Professional, Service
 from laget.directory.services import membership_add
-from laget.teams.access import leads_team
+from laget.teams import pairing
+from laget.teams.access import leads_team, may_create_team
 from laget.teams.models import (
     CrossLevelTeam,
     Secondment,
@@ -25,6 +26,36 @@ from laget.teams.services.common import (
     flagged_cases,
     tell_flagged,
 )
+
+
+def team_create(
+    *, actor: Actor, service: Service, network: Network, contact_alert_days: int = 14
+) -> CrossLevelTeam:
+    """A service's administrator makes it a cross-level team in one of its networks. The
+    service's memberships carry the members' fractions; each member is then added with the
+    service they are lent from (member_add)."""
+    _require(may_create_team(actor, service))
+    if service.level not in pairing.LEVELS:
+        raise ValidationError(
+            {"service": _("A cross-level team is a municipal or a specialist service.")}
+        )
+    if not network.organisations.filter(pk=service.organisation_id).exists():
+        raise ValidationError(
+            {"network": _("Choose a network the service's organisation takes part in.")}
+        )
+    if not 1 <= contact_alert_days <= 365:
+        raise ValidationError({"contact_alert_days": _("Write a number of days from 1 to 365.")})
+    with transaction.atomic():
+        if CrossLevelTeam.objects.filter(service=service).exists():
+            raise ValidationError(_("%(service)s is already a team.") % {"service": service})
+        return create_recorded(
+            actor=actor,
+            action="team_create",
+            obj=CrossLevelTeam(
+                network=network, service=service, contact_alert_days=contact_alert_days
+            ),
+            fields=["network_id", "service_id", "contact_alert_days"],
+        )
 
 
 def member_add(

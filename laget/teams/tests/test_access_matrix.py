@@ -38,8 +38,12 @@ WORKERS_OBJECT = LOGIN | {
 CASE_PAGE = WORKERS_OBJECT | {"member": 200, "owner": 200}
 FIGURES = LOGIN | {"person": 403, "outsider": 200, "member": 403, "owner": 200, "operator": 403}
 
+# Only a service's administrator, for a service that is not a team yet: the outsider's.
+CREATE = LOGIN | {"person": 403, "outsider": 200, "member": 403, "owner": 403, "operator": 403}
+
 # route -> (method, expected, what the URL needs)
 TEAM_MATRIX = {
+    "teams:team_create": ("get", CREATE, None),
     "teams:team": ("get", STAFF, "slug"),
     "teams:member_add": ("post", LEAD_WRITE, "slug"),
     "teams:member_edit": ("post", LEAD_OBJECT, "member"),

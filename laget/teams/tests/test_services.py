@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from laget.audit.models import ChangeRecord
@@ -467,3 +468,29 @@ def test_a_case_is_linked_to_the_persons_plan_after_consent(world, team_world):
     assert TeamMember.objects.active().filter(plan=plan, user=world.owner).exists()
     with pytest.raises(ValidationError, match="allerede"):
         services.case_link_person(actor=world.member, case=case, plan=plan)
+
+
+# --- From an empty database: a service's administrator makes the team -----------------------
+
+
+def test_a_service_administrator_makes_a_team_and_it_is_refused_twice(world, client_for):
+    from laget.teams.models import CrossLevelTeam
+
+    with pytest.raises(PermissionDenied):
+        services.team_create(actor=world.member, service=world.other_service, network=world.network)
+    client = client_for("outsider")
+    page = client.get(reverse("teams:team_create"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("teams:team_create"),
+        {"service": world.other_service.pk, "network": world.network.pk, "contact_alert_days": 10},
+    )
+    assert response.status_code == 302
+    team = CrossLevelTeam.objects.get(service=world.other_service)
+    assert team.contact_alert_days == 10 and team.network == world.network
+    # Once a team, the service is no longer offered: the page refuses.
+    assert client.get(reverse("teams:team_create")).status_code == 403
+    with pytest.raises(ValidationError, match="allerede"):
+        services.team_create(
+            actor=world.outsider, service=world.other_service, network=world.network
+        )
