@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, OuterRef, Subquery
+from django.urls import reverse
 
 from laget.accounts.models import User
 from laget.continuity.models import Handoff
@@ -32,6 +33,8 @@ from laget.notifications.models import Kind
 from laget.plans.access import access_from
 from laget.plans.lifecycle_models import PlanRequest
 from laget.plans.models import Category, Consent, Message, Plan, Task, TeamMember
+from laget.teams import access as team_access
+from laget.teams.models import BoardEntry, Case, Decision, Referral
 
 MESSAGE_KINDS = [Kind.MESSAGE_NEW, Kind.MESSAGE_REPLY, Kind.QUESTION_UNANSWERED]
 
@@ -148,6 +151,8 @@ def _needs(circle: PlanCircle | None, event: str) -> PlanCircle:
 
 def candidates(event: str, circle: PlanCircle | None, target: Model | None) -> list[Told]:
     """Who an event is about, before the reading rule: each with the kind they get."""
+    if event in TEAM_KINDS:
+        return team_candidates(event, target)
     if event == Kind.MESSAGE_NEW and isinstance(target, Message):
         circle = _needs(circle, event)
         replied = target.reply_to.author_id if target.reply_to_id else None  # type: ignore[union-attr]
@@ -273,6 +278,59 @@ def _may_be_told(t: Told, circle: PlanCircle | None, target: Model | None) -> bo
         and meeting.network_id is not None
         and works_in_network(t.user, meeting.network_id)
     )
+
+
+# --- The Samhandlingsteam (laget.teams) ----------------------------------------------------
+# A referral, a case and the board are not a plan: before consent there may be none. Their
+# events are told by the team's own access rules (laget.teams.access), without the plan and
+# with no name in the notice: a referral waiting to the team's members, a decision to the
+# referrer (who sees the decision, never the case), a flagged case to the team's leaders
+# and the case's remaining workers, a hand-off back and the board to the case's workers.
+
+TEAM_KINDS = {
+    Kind.REFERRAL_RECEIVED,
+    Kind.REFERRAL_DECIDED,
+    Kind.CASE_FLAGGED,
+    Kind.CASE_HANDOFF,
+    Kind.BOARD_ON,
+}
+
+
+def team_candidates(event: str, target: Model | None) -> list[Told]:
+    users: list[User] = []
+    if event == Kind.REFERRAL_RECEIVED and isinstance(target, Referral):
+        users = team_access.team_staff(target.team)
+    elif event == Kind.REFERRAL_DECIDED and isinstance(target, Decision):
+        referrer = target.referral.referred_by
+        if referrer is not None and team_access.may_refer(referrer):
+            users = [referrer]
+    elif event == Kind.CASE_FLAGGED and isinstance(target, Case):
+        users = [
+            *team_access.team_staff(target.team, leaders_only=True),
+            *team_access.case_staff(target),
+        ]
+    elif event == Kind.CASE_HANDOFF and isinstance(target, Case):
+        users = team_access.case_staff(target)
+    elif event == Kind.BOARD_ON and isinstance(target, BoardEntry):
+        users = [
+            *team_access.case_staff(target.case),
+            target.next_step_by.membership.professional.user,
+        ]
+    else:
+        raise ValueError(f"{event} needs its team object as target")
+    return [Told(u, event) for u in users]
+
+
+def team_link(kind: str, target: Model | None) -> str:
+    if kind == Kind.REFERRAL_RECEIVED and isinstance(target, Referral):
+        return reverse("teams:intake", kwargs={"slug": target.team.slug})
+    if kind == Kind.REFERRAL_DECIDED:
+        return reverse("teams:my_referrals")
+    if kind == Kind.BOARD_ON and isinstance(target, BoardEntry):
+        return reverse("teams:board", kwargs={"slug": target.case.team.slug})
+    if isinstance(target, Case):
+        return reverse("teams:case", kwargs={"case_id": target.pk})
+    raise ValueError(f"{kind} needs its team object as target")
 
 
 def waiting_messages(*, plan_ids: Iterable[int] | None = None) -> list[Message]:

@@ -176,6 +176,8 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
     if kind == Kind.OUTCOME_LINK:
         # The personal rating link itself (outcomes.services passes the token along once).
         return reverse("outcomes:rate_by_link", kwargs={"token": getattr(target, "token", "")})
+    if kind in access.TEAM_KINDS:
+        return access.team_link(kind, target)
     if plan is None:
         raise ValueError(f"{kind} is about a plan: pass plan=")
     by_kind = {

@@ -37,7 +37,7 @@ HEADLINE = {
     Kind.REFERRAL_RECEIVED: _("A referral waits for your team in Laget"),
     Kind.REFERRAL_DECIDED: _("Your referral is answered in Laget"),
     Kind.CASE_FLAGGED: _("A case in Laget needs a worker"),
-    Kind.CASE_HANDOFF: _("A case waits for your service in Laget"),
+    Kind.CASE_HANDOFF: _("A case you work on is being handed back in Laget"),
     Kind.BOARD_ON: _("A case is on the board in Laget"),
     Kind.OUTCOME_ALERT: _("Ratings in Laget need your attention"),
     Kind.OUTCOME_LINK: _("You can give your ratings in Laget"),

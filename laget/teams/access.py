@@ -17,10 +17,12 @@ import rules
 from django.utils import timezone
 
 from laget.accounts.access import is_professional
+from laget.accounts.models import User
 from laget.continuity.access import leads_in_network
 from laget.core.types import Actor
-from laget.directory.models import Membership
-from laget.teams.models import CrossLevelTeam, Referral, Secondment
+from laget.directory.access import is_service_admin
+from laget.directory.models import Membership, Network, Service
+from laget.teams.models import Case, CaseWorker, CrossLevelTeam, Referral, Secondment
 
 REFERRER_KINDS = ("professional", "person", "relative")
 
@@ -37,6 +39,12 @@ def _team_memberships(user: Actor, team: CrossLevelTeam):
     return Membership.objects.active(timezone.localdate()).filter(
         professional__user=user, service_id=team.service_id
     )
+
+
+def may_create_team(user: Actor, service: Service) -> bool:
+    """A service's own administrators make it a cross-level team (its staff then are the
+    team's members once each is given the service they are lent from)."""
+    return bool(is_service_admin(user, service))
 
 
 def works_in_team(user: Actor, team: CrossLevelTeam) -> bool:
@@ -68,7 +76,57 @@ def member_of_team(member: Secondment, team: CrossLevelTeam) -> bool:
     return member.team_id == team.pk and member.membership.service_id == team.service_id
 
 
+def team_services_for(user: Actor) -> list[tuple[Service, list[Network]]]:
+    """The services this user administers that are not a team yet, with their networks."""
+    if not is_professional(user):
+        return []
+    services = (
+        Service.objects.filter(
+            memberships__in=Membership.objects.active(timezone.localdate()).filter(
+                professional__user=user, role=Membership.Role.ADMIN
+            ),
+            cross_level_team__isnull=True,
+            level__in=["municipal", "specialist"],
+        )
+        .select_related("organisation")
+        .prefetch_related("organisation__networks")
+        .distinct()
+        .order_by("name")
+    )
+    return [(s, list(s.organisation.networks.all())) for s in services]
+
+
 rules.add_rule("teams.refer", rules.predicate(may_refer))
 rules.add_rule("teams.work", rules.predicate(works_in_team))
 rules.add_rule("teams.lead", rules.predicate(leads_team))
 rules.add_rule("teams.figures", rules.predicate(sees_figures))
+
+
+# --- Who is told (read by notifications.access for the team's events) ---------------------
+
+
+def team_staff(team: CrossLevelTeam, *, leaders_only: bool = False) -> list[User]:
+    """The team's members today (active accounts): told of a referral waiting. One query."""
+    memberships = Membership.objects.active(timezone.localdate()).filter(service_id=team.service_id)
+    if leaders_only:
+        memberships = memberships.filter(role__in=[Membership.Role.LEADER, Membership.Role.ADMIN])
+    return list(
+        User.objects.filter(
+            pk__in=memberships.values("professional__user_id"),
+            kind=User.Kind.PROFESSIONAL,
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
+def case_staff(case: Case) -> list[User]:
+    """The case's current workers who still work in the team today. One query."""
+    today = timezone.localdate()
+    return [
+        w.member.membership.professional.user
+        for w in CaseWorker.objects.current()
+        .filter(case=case, member__membership__service_id=case.team.service_id)
+        .select_related("member__membership__professional__user")
+        .order_by("pk")
+        if w.member.active_on(today)
+    ]

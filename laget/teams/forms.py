@@ -9,9 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laget.directory.models import LONG_TEXT, SHORT_TEXT, Professional, Service
+from laget.directory.models import LONG_TEXT, SHORT_TEXT, Network, Professional, Service
 from laget.meetings.models import Meeting
-from laget.teams.models import Competence, Consultation, Decision, Referral, Secondment
+from laget.plans.models import Plan
+from laget.teams.models import Competence, Consultation, Decision, Referral, Scale, Secondment
 
 YES_NO_UNKNOWN = [("", _("Don't know")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -276,3 +277,59 @@ class CaseHandoffForm(Form):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self._f["to_service"].queryset = services
+
+
+def _scale(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=Scale.choices, coerce=int, widget=forms.RadioSelect
+    )
+
+
+class PerceivedChangeForm(Form):
+    """The person answers; a worker writes it down with them."""
+
+    on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    life_situation = _scale(_("How is your life situation now?"))
+    daily_functioning = _scale(_("How do you manage daily life now?"))
+    mental_health = _scale(_("How are your mental health and substance use now?"))
+    own_words = forms.CharField(
+        label=_("In the person's own words: what has changed, and what matters now?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT,
+        required=False,
+    )
+    # Checked in the service, so the refusal says what to do.
+    person_agreed = forms.BooleanField(
+        label=_("The person agrees that the team records these answers"), required=False
+    )
+
+
+class PlanChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person)
+
+
+class LinkPersonForm(Form):
+    plan = PlanChoice(queryset=Plan.objects.none(), label=_("The person's plan"))
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._f["plan"].queryset = plans
+
+
+class TeamCreateForm(Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label=_("The service that becomes the team")
+    )
+    network = forms.ModelChoiceField(queryset=Network.objects.none(), label=_("Network"))
+    contact_alert_days = forms.IntegerField(
+        label=_("Days without contact before the team worries (the person may choose other)"),
+        min_value=1,
+        max_value=365,
+        initial=14,
+    )
+
+    def __init__(self, *args, services, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._f["service"].queryset = services
+        self._f["network"].queryset = networks

@@ -23,6 +23,7 @@ from laget.continuity.models import Handoff
 from laget.directory.models import SHORT_TEXT, Membership, Network, Service, long_text
 from laget.meetings.models import Meeting
 from laget.plans.models import Person
+from laget.teams import pairing
 
 # The two public levels a case needs one worker from each of (seed 004 §1.3).
 LEVELS = (Service.Level.MUNICIPAL, Service.Level.SPECIALIST)
@@ -252,6 +253,32 @@ class Case(models.Model):
     def __str__(self) -> str:
         return str(_("Case %(id)s") % {"id": self.pk})
 
+    def rule_workers(self, workers: list[CaseWorker]) -> list[pairing.Worker]:
+        """The case's current workers as the rules in pairing.py see them (no queries when
+        each worker's member, membership and home service are loaded)."""
+        return [
+            pairing.Worker(
+                level=w.member.home_service.level,
+                shoulder=w.shoulder,
+                starts=w.member.membership.starts,
+                ends=w.member.membership.ends,
+                in_team=w.member.membership.service_id == self.team.service_id
+                and w.member.team_id == self.team_id,
+            )
+            for w in workers
+        ]
+
+    def flags(self, workers: list[CaseWorker], day: dt.date) -> list[str]:
+        """What is wrong with the case on `day` (pairing.case_flags); none once closed."""
+        if self.status != Case.Status.OPEN:
+            return []
+        return pairing.case_flags(
+            mode=self.mode,
+            treatment_level=self.treatment_service.level if self.treatment_service else None,
+            workers=self.rule_workers(workers),
+            day=day,
+        )
+
 
 class CaseWorkerQuerySet(models.QuerySet["CaseWorker"]):
     def current(self) -> CaseWorkerQuerySet:
@@ -341,3 +368,55 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class Scale(models.IntegerChoices):
+    """A simple five-step scale in the person's words; 5 is best."""
+
+    VERY_BAD = 1, _("very bad")
+    BAD = 2, _("bad")
+    SO_SO = 3, _("so-so")
+    GOOD = 4, _("good")
+    VERY_GOOD = 5, _("very good")
+
+
+# The three things the person rates (the thesis's evaluation elements), in order.
+CHANGE_SCALES = ("life_situation", "daily_functioning", "mental_health")
+
+
+class PerceivedChange(models.Model):
+    """What the person says about their life at intake (the case's first rating) and at each
+    follow-up: three simple scales and their own words. Recorded with the person's
+    agreement; the case shows the change over time, the team sees it across cases only as
+    counts with small cells hidden."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="perceived_changes")
+    on = models.DateField(_("date"), default=timezone.localdate)
+    life_situation = models.PositiveSmallIntegerField(_("life situation"), choices=Scale.choices)
+    daily_functioning = models.PositiveSmallIntegerField(
+        _("managing daily life"), choices=Scale.choices
+    )
+    mental_health = models.PositiveSmallIntegerField(
+        _("mental health and substance use"), choices=Scale.choices
+    )
+    own_words = long_text(_("in the person's own words"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("perceived change")
+        verbose_name_plural = _("perceived change")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(life_situation__gte=1, life_situation__lte=5)
+                & Q(daily_functioning__gte=1, daily_functioning__lte=5)
+                & Q(mental_health__gte=1, mental_health__lte=5),
+                name="perceived_change_on_the_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.on)

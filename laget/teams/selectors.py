@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from laget.accounts.access import is_professional
 from laget.audit.services import access_log_write_many
 from laget.core.types import Actor
 from laget.directory.models import Service
@@ -35,12 +36,14 @@ from laget.teams.access import (
     works_in_team,
 )
 from laget.teams.models import (
+    CHANGE_SCALES,
     BoardEntry,
     Case,
     CaseWorker,
     Competence,
     Consultation,
     CrossLevelTeam,
+    PerceivedChange,
     Referral,
     Secondment,
 )
@@ -166,29 +169,8 @@ def workers_by_case(case_ids: list[int]) -> dict[int, list[CaseWorker]]:
     return out
 
 
-def rule_workers(case: Case, workers: list[CaseWorker]) -> list[pairing.Worker]:
-    return [
-        pairing.Worker(
-            level=w.member.home_service.level,
-            shoulder=w.shoulder,
-            starts=w.member.membership.starts,
-            ends=w.member.membership.ends,
-            in_team=w.member.membership.service_id == case.team.service_id
-            and w.member.team_id == case.team_id,
-        )
-        for w in workers
-    ]
-
-
 def flags_of(case: Case, workers: list[CaseWorker], day: dt.date) -> list[str]:
-    if case.status != Case.Status.OPEN:
-        return []
-    return pairing.case_flags(
-        mode=case.mode,
-        treatment_level=case.treatment_service.level if case.treatment_service else None,
-        workers=rule_workers(case, workers),
-        day=day,
-    )
+    return case.flags(workers, day)
 
 
 FLAG_TEXT = {
@@ -344,6 +326,32 @@ class CasePage:
     plan: Plan | None  # only when the actor may read the person's plan
     decision_reason: str = ""
     past_workers: list[CaseWorker] = field(default_factory=list)
+    ratings: list[PerceivedChange] = field(default_factory=list)
+    # Per scale: (label, at intake, latest, latest minus intake); empty before a follow-up.
+    change: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+SCALE_LABELS = {
+    "life_situation": gettext_lazy("life situation"),
+    "daily_functioning": gettext_lazy("managing daily life"),
+    "mental_health": gettext_lazy("mental health and substance use"),
+}
+
+
+def change_over_time(ratings: list[PerceivedChange]) -> list[tuple[str, int, int, int]]:
+    """The change from the first rating (at intake) to the latest, per scale."""
+    if len(ratings) < 2:
+        return []
+    first, last = ratings[0], ratings[-1]
+    return [
+        (
+            str(SCALE_LABELS[name]),
+            getattr(first, name),
+            getattr(last, name),
+            getattr(last, name) - getattr(first, name),
+        )
+        for name in CHANGE_SCALES
+    ]
 
 
 def case_page(*, actor: Actor, case_id: int, request_id: str = "") -> CasePage:
@@ -380,6 +388,7 @@ def case_page(*, actor: Actor, case_id: int, request_id: str = "") -> CasePage:
         )
         if candidate is not None and plan_access(actor, candidate) is not None:
             plan = candidate
+    ratings = list(PerceivedChange.objects.filter(case=case).order_by("on", "pk"))
     _log_names(actor, case.team, [case], request_id)
     return CasePage(
         row=row,
@@ -388,6 +397,8 @@ def case_page(*, actor: Actor, case_id: int, request_id: str = "") -> CasePage:
         board_history=[e for e in entries if e.came_off is not None],
         plan=plan,
         decision_reason=case.referral.decision.reason,
+        ratings=ratings,
+        change=change_over_time(ratings),
     )
 
 
@@ -483,3 +494,34 @@ def team_for_figures(*, actor: Actor, slug: str) -> CrossLevelTeam:
     if not sees_figures(actor, team):
         raise PermissionDenied
     return team
+
+
+# --- "Trenger deg" (the continuity dashboard) ------------------------------------------------
+
+
+def alerts_for(*, actor: Actor, request_id: str = "") -> list[CaseRow]:
+    """The team cases the actor works on today that need someone: flagged (a level or the
+    shoulder missing) or out of contact for longer than agreed (§6.2.2). One query for
+    someone who works on no case; the names shown are logged."""
+    if not is_professional(actor):
+        return []
+    today = timezone.localdate()
+    cases = list(
+        Case.objects.filter(
+            status=Case.Status.OPEN,
+            workers__ended_at__isnull=True,
+            workers__member__membership__professional__user=actor,
+        )
+        .select_related("referral__person", "treatment_service", "team__service")
+        .distinct()
+        .order_by("opened_at", "pk")
+    )
+    if not cases:
+        return []
+    mine = {c.pk for c in cases if works_in_team(actor, c.team)}
+    rows = [
+        r for r in _rows([c for c in cases if c.pk in mine], today) if r.flags or r.lost_contact
+    ]
+    for row in rows:
+        _log_names(actor, row.case.team, [row.case], request_id)
+    return rows

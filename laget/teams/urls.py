@@ -5,6 +5,7 @@ from laget.teams import views
 app_name = "teams"
 
 urlpatterns = [
+    path("samhandlingsteam/ny/", views.team_create, name="team_create"),
     path("samhandlingsteam/<slug:slug>/", views.team, name="team"),
     path("samhandlingsteam/<slug:slug>/medlemmer/", views.member_add, name="member_add"),
     path("samhandlingsteam/medlemmer/<int:member_id>/", views.member_edit, name="member_edit"),
@@ -22,6 +23,12 @@ urlpatterns = [
     path("samhandlingsteam/saker/<int:case_id>/kontakt/", views.contact, name="contact"),
     path("samhandlingsteam/saker/<int:case_id>/overfor/", views.handoff, name="handoff"),
     path("samhandlingsteam/saker/<int:case_id>/avslutt/", views.close, name="close"),
+    path("samhandlingsteam/saker/<int:case_id>/koble/", views.link_person, name="link_person"),
+    path(
+        "samhandlingsteam/saker/<int:case_id>/opplevd-endring/",
+        views.perceived_change,
+        name="perceived_change",
+    ),
     path("samhandlingsteam/saker/<int:case_id>/tavle/", views.board_add, name="board_add"),
     path("samhandlingsteam/tavle/<int:entry_id>/av/", views.board_remove, name="board_remove"),
     path("samhandlingsteam/<slug:slug>/tavle/", views.board, name="board"),

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.core.feedback import run_and_report
-from laget.directory.models import Professional
+from laget.directory.models import Network, Professional, Service
+from laget.plans import selectors as plan_selectors
+from laget.plans.models import Plan
+from laget.teams import figures as team_figures
 from laget.teams import selectors, services
-from laget.teams.access import leads_team, may_refer, works_in_team
-from laget.teams.figures import team_figures
+from laget.teams.access import leads_team, may_refer, team_services_for, works_in_team
 from laget.teams.forms import (
     BoardAddForm,
     BoardRemoveForm,
@@ -27,11 +29,14 @@ from laget.teams.forms import (
     ConsultationForm,
     ContactForm,
     DecisionForm,
+    LinkPersonForm,
     MemberAddForm,
     MemberEditForm,
     MemberEndForm,
+    PerceivedChangeForm,
     ReasonForm,
     ReferralForm,
+    TeamCreateForm,
     yes_no,
 )
 
@@ -99,6 +104,39 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             for m in page.members
         ]
     return render(request, "teams/team.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    """A service's administrator makes it a cross-level team: the way in from an empty
+    database (the demo builds Fjordvik's through the same services)."""
+    candidates = team_services_for(request.user)
+    if not candidates:
+        return HttpResponse(status=403)
+    form = TeamCreateForm(
+        request.POST or None,
+        services=Service.objects.filter(pk__in=[s.pk for s, _n in candidates]).order_by("name"),
+        networks=Network.objects.filter(
+            pk__in={n.pk for _s, nets in candidates for n in nets}
+        ).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if run_and_report(
+            request,
+            lambda: services.team_create(
+                actor=request.user,
+                service=d["service"],
+                network=d["network"],
+                contact_alert_days=d["contact_alert_days"],
+            ),
+            _("The team is made. Add its members, each with the service they are lent from."),
+        ):
+            return redirect("teams:team", slug=d["service"].slug)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "teams/team_create.html", {"form": form})
 
 
 @login_required
@@ -296,6 +334,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "contact_form": ContactForm(auto_id="contact_%s"),
         "board_form": BoardAddForm(members=page.members, auto_id="board_%s"),
         "off_form": BoardRemoveForm(auto_id="off_%s"),
+        "change_form": PerceivedChangeForm(auto_id="change_%s"),
         "handoff_form": CaseHandoffForm(
             services=_public_services(page.row.case.team), auto_id="handoff_%s"
         ),
@@ -380,6 +419,44 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect(_case_back(case))
 
 
+@login_required
+@require_POST
+def perceived_change(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_for_write(actor=request.user, case_id=case_id)
+    return _post(
+        request,
+        PerceivedChangeForm(request.POST),
+        lambda d: services.perceived_change_add(actor=request.user, case=case, **d),
+        _("The person's answers are recorded."),
+        _case_back(case) + "#change",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_person(request: HttpRequest, case_id: int) -> HttpResponse:
+    """After consent: link the case to the person's plan (the worker chooses among the
+    plans they may read; the list is logged as the plans list is)."""
+    case = selectors.case_for_write(actor=request.user, case_id=case_id)
+    if case.referral.person_id is not None:
+        return redirect(_case_back(case))
+    if request.method == "POST":
+        form = LinkPersonForm(request.POST, plans=Plan.objects.exclude(status=Plan.Status.CLOSED))
+        return _post(
+            request,
+            form,
+            lambda d: services.case_link_person(actor=request.user, case=case, plan=d["plan"]),
+            _("The case is linked to the person's plan, and its workers are on the plan's team."),
+            _case_back(case),
+        )
+    places = plan_selectors.my_plans(actor=request.user, request_id=_rid(request))
+    plans = Plan.objects.filter(pk__in=[p.plan_id for p in places]).select_related("person")
+    form = LinkPersonForm(plans=plans.order_by("person__last_name", "person__first_name"))
+    return render(
+        request, "teams/link_person.html", {"case": case, "form": form, "team": case.team}
+    )
+
+
 # --- The board ------------------------------------------------------------------------------
 
 
@@ -387,7 +464,14 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     b = selectors.board(actor=request.user, slug=slug, request_id=_rid(request))
-    return render(request, "teams/board.html", {"board": b, "team": b.team})
+    change = team_figures.perceived_change(b.team)  # counts across cases, small cells hidden
+    context = {
+        "board": b,
+        "team": b.team,
+        "change": team_figures.change_rows(change),
+        "cases": change["cases"],
+    }
+    return render(request, "teams/board.html", context)
 
 
 @login_required
@@ -449,4 +533,5 @@ def consultations(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def figures(request: HttpRequest, slug: str) -> HttpResponse:
     team = selectors.team_for_figures(actor=request.user, slug=slug)
-    return render(request, "teams/figures.html", {"team": team, "f": team_figures(team)})
+    page = team_figures.figures_page(team)
+    return render(request, "teams/figures.html", {"team": team, "p": page, "f": page.f})

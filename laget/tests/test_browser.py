@@ -668,9 +668,46 @@ def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_fo
     lead.get_by_text("Har fått bolig og møter igjen", exact=False).wait_for()
     assert_accessible(lead)
 
+    # The person's own view at intake, in their words and on three simple scales.
+    lead.get_by_role("link", name="Leif Nordvik").first.click()
+    lead.get_by_text("Skriv ned personens svar").click()
+    for legend, answer in [
+        ("Hvordan er livssituasjonen din nå?", "dårlig"),
+        ("Hvordan klarer du hverdagen nå?", "middels"),
+        ("Hvordan er den psykiske helsen og rusbruken din nå?", "svært dårlig"),
+    ]:
+        lead.get_by_role("group", name=legend).get_by_label(answer, exact=True).check()
+    lead.get_by_label("Med personens egne ord", exact=False).fill("Jeg vil ha et sted å bo.")
+    lead.get_by_role("button", name="Lagre svarene").click()
+    lead.get_by_text("Spør personen først").wait_for()  # not without their agreement
+    lead.get_by_text("Skriv ned personens svar").click()
+    for legend, answer in [
+        ("Hvordan er livssituasjonen din nå?", "dårlig"),
+        ("Hvordan klarer du hverdagen nå?", "middels"),
+        ("Hvordan er den psykiske helsen og rusbruken din nå?", "svært dårlig"),
+    ]:
+        lead.get_by_role("group", name=legend).get_by_label(answer, exact=True).check()
+    lead.get_by_label("Personen sier ja til", exact=False).check()
+    lead.get_by_role("button", name="Lagre svarene").click()
+    lead.get_by_text("Personens svar er skrevet ned.").wait_for()
+    lead.get_by_text("ved inntak", exact=False).first.wait_for()
+    assert_accessible(lead)
+    assert lead.evaluate("document.documentElement.scrollWidth") <= 375
+
+    # Her "Trenger deg": the demo's case nobody has seen for a month.
+    lead.goto("/dashbord/")
+    lead.get_by_role("heading", name="Saker i samhandlingsteamet som trenger deg").wait_for()
+    lead.get_by_role("link", name="Frode Stokke").wait_for()
+    assert_accessible(lead)
+    # The figures, in words: no codes.
+    lead.goto("/samhandlingsteam/samhandlingsteamet/tall/")
+    assert "shoulder" not in lead.inner_text("main") and "municipal" not in lead.inner_text("main")
+    assert_accessible(lead)
+    assert lead.evaluate("document.documentElement.scrollWidth") <= 375
+
     # The GP sees the decision, not the case.
     gp.goto("/henvisninger/")
-    gp.get_by_text("skulder ved skulder").wait_for()
+    gp.locator(f"#referral-{referral.pk}").get_by_text("skulder ved skulder").wait_for()
     assert "/samhandlingsteam/saker/" not in gp.content()
     assert not gp.csp_violations and not lead.csp_violations
 

@@ -38,8 +38,12 @@ WORKERS_OBJECT = LOGIN | {
 CASE_PAGE = WORKERS_OBJECT | {"member": 200, "owner": 200}
 FIGURES = LOGIN | {"person": 403, "outsider": 200, "member": 403, "owner": 200, "operator": 403}
 
+# Only a service's administrator, for a service that is not a team yet: the outsider's.
+CREATE = LOGIN | {"person": 403, "outsider": 200, "member": 403, "owner": 403, "operator": 403}
+
 # route -> (method, expected, what the URL needs)
 TEAM_MATRIX = {
+    "teams:team_create": ("get", CREATE, None),
     "teams:team": ("get", STAFF, "slug"),
     "teams:member_add": ("post", LEAD_WRITE, "slug"),
     "teams:member_edit": ("post", LEAD_OBJECT, "member"),
@@ -55,6 +59,8 @@ TEAM_MATRIX = {
     "teams:contact": ("post", WORKERS_OBJECT, "case"),
     "teams:handoff": ("post", WORKERS_OBJECT, "case"),
     "teams:close": ("post", WORKERS_OBJECT, "case"),
+    "teams:perceived_change": ("post", WORKERS_OBJECT, "case"),
+    "teams:link_person": ("get", CASE_PAGE, "case"),
     "teams:board_add": ("post", WORKERS_OBJECT, "case"),
     "teams:board_remove": ("post", WORKERS_OBJECT, "entry"),
     "teams:board": ("get", WORKERS_PAGE, "slug"),
@@ -119,6 +125,27 @@ def test_team_route_for_every_actor(route, world, team_world, client_for):
             # Refused (or a write): nothing read, nothing logged, no name shown.
             assert AccessLogEntry.objects.count() == before, (route, actor)
             assert b"Testperson" not in response.content, (route, actor)
+
+
+@pytest.mark.parametrize("route", sorted(TEAM_MATRIX))
+def test_every_method_for_every_actor(route, world, team_world, client_for):
+    # Issue 14: GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS (laget/tests/sweep.py).
+    from laget.tests.sweep import sweep
+
+    _, expected, need = TEAM_MATRIX[route]
+    sweep(
+        route=route,
+        url=url_for(route, need, world, team_world),
+        expected=expected,
+        client_for=client_for,
+        secret=b"Testperson",
+    )
+
+
+def test_every_team_route_is_in_the_matrix():
+    from laget.teams import urls
+
+    assert {f"teams:{p.name}" for p in urls.urlpatterns} == set(TEAM_MATRIX)
 
 
 def test_referrer_sees_the_decision_not_the_case(world, team_world, client_for):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from laget.teams import services
 from laget.teams.tests.test_access_matrix import open_case, referral
@@ -21,6 +22,17 @@ def grow(world, tw, n):
             actor=world.member, case=case, reason="Krise", next_step="Besøk", next_step_by=tw.worker
         )
         referral(tw, world.person, f"Venter {i}")
+        for score in (2, 3):  # at intake and at a follow-up
+            services.perceived_change_add(
+                actor=world.member,
+                case=case,
+                on=timezone.localdate(),
+                life_situation=score,
+                daily_functioning=score,
+                mental_health=score,
+                own_words="",
+                person_agreed=True,
+            )
 
 
 def count(client, url):
@@ -62,9 +74,10 @@ PINNED = {
     # the access log; members; services for the decision forms (one list)
     "teams:intake": {v: 10 + n for v, n in LOG.items()},
     # session, user, MFA; team; works-in-team; board now; history; open cases; their
-    # workers; the access log
-    "teams:board": {v: 9 + n for v, n in LOG.items()},
+    # workers; the access log; the perceived change across cases (one query)
+    "teams:board": {v: 10 + n for v, n in LOG.items()},
     # session, user, MFA; team; figures check; open cases; their workers; referrals with
-    # decisions and first contact; board count; members; consultations grouped
-    "teams:figures": {"sqlite": 11, "postgresql": 11},
+    # decisions and first contact; board count; members; consultations grouped; the
+    # perceived change across cases
+    "teams:figures": {"sqlite": 12, "postgresql": 12},
 }

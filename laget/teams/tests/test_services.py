@@ -8,8 +8,9 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from laget.audit.models import ChangeRecord
@@ -301,3 +302,195 @@ def test_ending_a_case_hands_back_through_an_accepted_hand_off(world, team_world
     closed = services.case_close(actor=world.member, case=case)
     assert closed.status == Case.Status.CLOSED
     assert not CaseWorker.objects.current().filter(case=case).exists()
+
+
+# --- Perceived change (item 9) -------------------------------------------------------------
+
+
+def _answers(world, case, score, **extra):
+    data = {
+        "actor": world.member,
+        "case": case,
+        "on": timezone.localdate(),
+        "life_situation": score,
+        "daily_functioning": score,
+        "mental_health": score,
+        "own_words": "",
+        "person_agreed": True,
+    } | extra
+    return services.perceived_change_add(**data)
+
+
+def _direct_case(world, team_world, name="Kari Test"):
+    referral = refer(team_world, world.person, subject_name=name)
+    services.decide(
+        actor=world.member,
+        referral=referral,
+        outcome="direct",
+        reason="Oppfyller kriteriene",
+        worker=team_world.lead,
+        partner=team_world.worker,
+    )
+    return Case.objects.get(referral=referral)
+
+
+def test_perceived_change_needs_the_persons_agreement_and_the_scale(world, team_world):
+    from laget.teams.models import PerceivedChange
+
+    case = _direct_case(world, team_world)
+    before = ChangeRecord.objects.count()
+    with pytest.raises(ValidationError, match="Spør personen"):
+        _answers(world, case, 3, person_agreed=False)
+    with pytest.raises(ValidationError, match="svært dårlig"):
+        _answers(world, case, 6)
+    with pytest.raises(ValidationError, match="fram i tid"):
+        _answers(world, case, 3, on=timezone.localdate() + dt.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        _answers(world, case, 3, actor=world.outsider)
+    assert not PerceivedChange.objects.exists()
+    assert ChangeRecord.objects.count() == before
+
+
+def test_the_case_shows_the_change_since_intake(world, team_world):
+    from laget.teams.selectors import case_page
+
+    case = _direct_case(world, team_world)
+    _answers(world, case, 2, own_words="Alt er kaos")
+    page = case_page(actor=world.member, case_id=case.pk)
+    assert len(page.ratings) == 1 and page.change == []  # intake only: no change yet
+    _answers(world, case, 4, mental_health=1, own_words="Har fått bolig")
+    page = case_page(actor=world.member, case_id=case.pk)
+    assert [(first, last, delta) for _label, first, last, delta in page.change] == [
+        (2, 4, 2),
+        (2, 4, 2),
+        (2, 1, -1),
+    ]
+
+
+def test_the_team_sees_change_across_cases_with_small_cells_hidden(world, team_world):
+    from laget.teams.figures import perceived_change
+
+    cases = [_direct_case(world, team_world, f"Person {i} Test") for i in range(6)]
+    # Intake only for the sixth: it does not count.
+    for i, case in enumerate(cases):
+        _answers(world, case, 2)
+        if i < 5:
+            # Four better, one worse on every scale.
+            _answers(world, case, 4 if i < 4 else 1)
+    result = perceived_change(team_world.team)
+    assert result["cases"] == 5
+    assert result["scales"]["life_situation"] == {
+        "better": "<5",
+        "same": 0,
+        "worse": "<5",
+        "mean_change": round((4 * 2 - 1) / 5, 2),
+    }
+    # Fewer than five followed cases: nothing is shown per scale.
+    from laget.teams.models import PerceivedChange
+
+    PerceivedChange.objects.filter(case=cases[0]).delete()
+    result = perceived_change(team_world.team)
+    assert result["cases"] == "<5"
+    assert set(result["scales"].values()) == {None}
+
+
+# --- The guidance log names no one (item 5) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "Veiledning om Kari Test",  # a name referred to the team
+        "Samtale om Ola Nordmann",  # a first name and a surname
+        "Oppfølging av 12107812345",  # a national id
+        "Ring 912 34 567 om boligen",  # a phone number
+        "Pasient født 12.10.1978",  # a birth date
+    ],
+)
+def test_a_consultation_topic_that_points_to_a_person_is_refused(world, team_world, topic):
+    from laget.teams.models import Consultation
+
+    refer(team_world, world.person, subject_name="Kari Test")
+    with pytest.raises(ValidationError, match="ikke peke på en person"):
+        services.consultation_add(
+            actor=world.member,
+            team=team_world.team,
+            direction="given",
+            service=team_world.municipal,
+            topic=topic,
+            minutes=30,
+            on=timezone.localdate(),
+        )
+    assert not Consultation.objects.exists()
+
+
+def test_a_consultation_about_a_subject_is_logged(world, team_world):
+    c = services.consultation_add(
+        actor=world.member,
+        team=team_world.team,
+        direction="received",
+        service=team_world.specialist,
+        topic="Veiledning om ROP-lidelser og samarbeid ved utskriving",
+        minutes=45,
+        on=timezone.localdate(),
+    )
+    assert c.pk and c.direction == "received"
+
+
+# --- After consent: the case is linked to the person's plan ---------------------------------
+
+
+def test_a_case_is_linked_to_the_persons_plan_after_consent(world, team_world):
+    from laget.plans import services as plans
+    from laget.plans.models import TeamMember
+
+    case = _direct_case(world, team_world, "Siv Samtykke")
+    person = Person.objects.create(
+        first_name="Siv", last_name="Samtykke", birth_date=dt.date(1975, 3, 3)
+    )
+    plan = plans.plan_create(
+        actor=world.member,
+        person=person,
+        owner=world.service.organisation,
+        coordinator=world.member,
+        coordinator_service=world.service,
+        reason="Samtykke gitt",
+    )
+    # Someone who cannot read the plan cannot link it; nothing is written.
+    before = ChangeRecord.objects.count()
+    with pytest.raises(ValidationError, match="koordinator"):
+        services.case_link_person(actor=world.owner, case=case, plan=plan)
+    assert ChangeRecord.objects.count() == before
+    assert Referral.objects.get(pk=case.referral_id).person_id is None
+    linked = services.case_link_person(actor=world.member, case=case, plan=plan)
+    assert linked.referral.person_id == person.pk
+    # The other worker (the owner) joined the plan's team through the plan's path.
+    assert TeamMember.objects.active().filter(plan=plan, user=world.owner).exists()
+    with pytest.raises(ValidationError, match="allerede"):
+        services.case_link_person(actor=world.member, case=case, plan=plan)
+
+
+# --- From an empty database: a service's administrator makes the team -----------------------
+
+
+def test_a_service_administrator_makes_a_team_and_it_is_refused_twice(world, client_for):
+    from laget.teams.models import CrossLevelTeam
+
+    with pytest.raises(PermissionDenied):
+        services.team_create(actor=world.member, service=world.other_service, network=world.network)
+    client = client_for("outsider")
+    page = client.get(reverse("teams:team_create"))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("teams:team_create"),
+        {"service": world.other_service.pk, "network": world.network.pk, "contact_alert_days": 10},
+    )
+    assert response.status_code == 302
+    team = CrossLevelTeam.objects.get(service=world.other_service)
+    assert team.contact_alert_days == 10 and team.network == world.network
+    # Once a team, the service is no longer offered: the page refuses.
+    assert client.get(reverse("teams:team_create")).status_code == 403
+    with pytest.raises(ValidationError, match="allerede"):
+        services.team_create(
+            actor=world.outsider, service=world.other_service, network=world.network
+        )
