@@ -7,6 +7,7 @@ with a Norwegian diagnosis that says what to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -26,7 +27,13 @@ from .models import ExportJob
 from .tasks import run_export
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
-SEARCHABLE = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
+CORE = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
+SEARCHABLE = CORE + selectors.MORE_TYPES
+READABLE = ("Patient", "CarePlan", "CareTeam")
+# Types whose records carry a time they were last changed (or are never changed after it):
+# only these take _lastUpdated. Patient, CareTeam, Goal, Task, Organization, RelatedPerson,
+# PractitionerRole, HealthcareService and Appointment have no such time in Laget's tables.
+LAST_UPDATED = ("CarePlan", "Communication", "Consent", "QuestionnaireResponse", "AuditEvent")
 
 
 def _json(data: Any, status: int = 200, **headers: str) -> HttpResponse:
@@ -93,10 +100,15 @@ def metadata(request: HttpRequest) -> HttpResponse:
                     "resource": [
                         {
                             "type": t,
-                            "interaction": read,
+                            "interaction": (read if t in READABLE else read[1:]),
                             "searchParam": [
                                 {"name": "patient", "type": "reference"},
                                 {"name": "_count", "type": "number"},
+                                *(
+                                    [{"name": "_lastUpdated", "type": "date"}]
+                                    if t in LAST_UPDATED
+                                    else []
+                                ),
                             ],
                         }
                         for t in SEARCHABLE
@@ -117,7 +129,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 def read(request: HttpRequest, resource_type: str, resource_id: int) -> HttpResponse:
     """One resource. Patient ids are persons; CarePlan and CareTeam ids are plans; Goal and
     Task ids are their own, found in the plan named by `?plan=` or the person's newest."""
-    if resource_type not in SEARCHABLE:
+    if resource_type not in READABLE:
         raise Http404
     if resource_type == "Patient":
         plan_id = selectors.person_plan_id(actor=request.user, person_id=resource_id)
@@ -141,19 +153,58 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
         first = next(iter(form.errors.values()))[0]
         return outcome(400, "value", str(first))
     patient, count, offset = form.page()
+    updated = form.last_updated()
+    if updated and resource_type not in LAST_UPDATED:
+        return outcome(
+            400,
+            "not-supported",
+            _("%(type)s cannot be searched by _lastUpdated: Laget does not keep when it changed.")
+            % {"type": resource_type},
+        )
     plan_id = selectors.person_plan_id(actor=request.user, person_id=patient)
-    found = selectors.plan_resources(
-        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
-    )
-    everything = found.of_type(resource_type)
+    if resource_type in CORE:
+        found = selectors.plan_resources(
+            actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+        )
+        everything = found.of_type(resource_type)
+    else:
+        everything = selectors.more_resources(
+            actor=request.user,
+            plan_id=plan_id,
+            resource_type=resource_type,
+            request_id=_request_id(request),
+            updated=updated,
+        )
+    if updated:
+        everything = [r for r in everything if _within(r, updated)]
     page = everything[offset : offset + count]
     base = request.build_absolute_uri(request.path)
-    links = {"self": f"{base}?patient={patient}&_count={count}&_offset={offset}"}
+    query = request.GET.copy()
+    query["_count"] = str(count)
+    query["_offset"] = str(offset)
+    links = {"self": f"{base}?{query.urlencode()}"}
     if offset + count < len(everything):
-        links["next"] = f"{base}?patient={patient}&_count={count}&_offset={offset + count}"
+        query["_offset"] = str(offset + count)
+        links["next"] = f"{base}?{query.urlencode()}"
     result = fhir.bundle("searchset", page, links=links)
     result["total"] = len(everything)
     return _json(result)
+
+
+COMPARE = {
+    "gte": lambda a, b: a >= b,
+    "gt": lambda a, b: a > b,
+    "lte": lambda a, b: a <= b,
+    "lt": lambda a, b: a < b,
+}
+
+
+def _within(resource: fhir.Resource, updated: list[tuple[str, dt.datetime]]) -> bool:
+    stamp = resource.get("meta", {}).get("lastUpdated")
+    if stamp is None:
+        return False
+    moment = dt.datetime.fromisoformat(stamp)
+    return all(COMPARE[lookup](moment, bound) for lookup, bound in updated)
 
 
 @fhir_view
