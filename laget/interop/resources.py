@@ -494,28 +494,17 @@ def appointment(meeting: Any, person_id: int) -> Resource:
 
 
 def questionnaire_response(rating: Any, plan: Any) -> Resource:
-    """An outcome rating: the answers as numbers, the total, who rated. Ratings are recorded
-    once and not edited, so recorded is also lastUpdated."""
-    items = [
-        {"linkId": str(key), "answer": [{"valueDecimal": float(value)}]}
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else {"linkId": str(key), "answer": [{"valueString": str(value)}]}
-        for key, value in dict(rating.answers).items()
-    ]
-    items.append({"linkId": "total", "answer": [{"valueDecimal": float(rating.total)}]})
+    """An outcome rating, as outcomes' own API shapes it (one mapping for both), with the
+    plan it belongs to, Laget's id and when it was recorded (ratings are not edited after,
+    so recorded is also lastUpdated). `rating.plan` and `rating.service` must be loaded."""
+    from laget.outcomes.api import questionnaire_response as shaped
+
+    resource: Resource = shaped(rating)
     return {
-        "resourceType": "QuestionnaireResponse",
-        "id": str(rating.pk),
+        **resource,
         "meta": _meta(rating.created_at),
         "identifier": {"system": f"{LAGET}/rating", "value": str(rating.pk)},
-        "questionnaire": f"{LAGET}/instrument/{rating.instrument}",
         "basedOn": [{"reference": f"CarePlan/{plan.pk}"}],
-        "status": "completed",
-        "subject": {"reference": f"Patient/{plan.person_id}"},
-        "authored": rating.created_at.isoformat(),
-        "author": {"reference": f"HealthcareService/{rating.service_id}"},
-        "source": {"display": rating.rater_name or rating.get_rater_display()},
-        "item": items,
     }
 
 

@@ -194,7 +194,9 @@ def more_resources(
     elif resource_type == "QuestionnaireResponse" and allowed:
         found = [
             fhir.questionnaire_response(r, plan)
-            for r in Rating.objects.filter(plan=plan).order_by("date", "session", "pk")
+            for r in Rating.objects.filter(plan=plan)
+            .select_related("plan", "service")
+            .order_by("date", "session", "pk")
         ]
     elif resource_type == "AuditEvent":
         entries = AccessLogEntry.objects.filter(person_id=plan.person_id)
