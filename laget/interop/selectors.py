@@ -136,15 +136,19 @@ def more_resources(
     resource_type: str,
     request_id: str = "",
     updated: Bounds | None = None,
-) -> list[fhir.Resource]:
+    window: tuple[int, int] | None = None,
+) -> tuple[list[fhir.Resource], int | None]:
     """One kind of resource about one plan, as this actor may see it; one access-log entry.
 
     A category the actor's consents do not cover gives an empty result (as tasks do), and
     only the plan is logged; the access log (AuditEvent) is the person's own: anyone else
+    (also who acts for them, as on the person's page) is refused (404) and nothing is
+    logged. It alone is paged in the database (`window`, start and stop) and returns its
+    total; the others return everything and None.
     is refused (404) and nothing is logged."""
     access = access_or_404(actor=actor, plan_id=plan_id)
     plan = access.plan
-    if resource_type == "AuditEvent" and not access.is_person:
+    if resource_type == "AuditEvent" and access.purpose != "self":
         raise Http404
     categories = [str(Category.PLAN)]
     needed = NEEDS.get(resource_type)
@@ -199,12 +203,18 @@ def more_resources(
             .order_by("date", "session", "pk")
         ]
     elif resource_type == "AuditEvent":
-        entries = AccessLogEntry.objects.filter(person_id=plan.person_id)
+        # As the person's own "who has read my plan" page: others' reads, not their own.
+        entries = AccessLogEntry.objects.filter(person_id=plan.person_id).exclude(purpose="self")
         for lookup, moment in updated or []:
             entries = entries.filter(**{f"at__{lookup}": moment})
-        found = [fhir.audit_event(e) for e in entries.order_by("-at", "-pk")]
+        # The log grows without end: count it and read only the page, in the database.
+        total = entries.count()
+        start, stop = window or (0, total)
+        found = [fhir.audit_event(e) for e in entries.order_by("-at", "-pk")[start:stop]]
+        log_read(access, categories=categories, request_id=request_id)
+        return found, total
     log_read(access, categories=categories, request_id=request_id)
-    return found
+    return found, None
 
 
 def person_plan_id(*, actor: Actor, person_id: int) -> int:

@@ -162,32 +162,38 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
             % {"type": resource_type},
         )
     plan_id = selectors.person_plan_id(actor=request.user, person_id=patient)
+    total: int | None = None
     if resource_type in CORE:
         found = selectors.plan_resources(
             actor=request.user, plan_id=plan_id, request_id=_request_id(request)
         )
         everything = found.of_type(resource_type)
     else:
-        everything = selectors.more_resources(
+        everything, total = selectors.more_resources(
             actor=request.user,
             plan_id=plan_id,
             resource_type=resource_type,
             request_id=_request_id(request),
             updated=updated,
+            window=(offset, offset + count),
         )
-    if updated:
-        everything = [r for r in everything if _within(r, updated)]
-    page = everything[offset : offset + count]
+    if total is not None:  # paged and filtered in the database
+        page, everything = everything, []
+    else:
+        if updated:
+            everything = [r for r in everything if _within(r, updated)]
+        page = everything[offset : offset + count]
+        total = len(everything)
     base = request.build_absolute_uri(request.path)
     query = request.GET.copy()
     query["_count"] = str(count)
     query["_offset"] = str(offset)
     links = {"self": f"{base}?{query.urlencode()}"}
-    if offset + count < len(everything):
+    if offset + count < total:
         query["_offset"] = str(offset + count)
         links["next"] = f"{base}?{query.urlencode()}"
     result = fhir.bundle("searchset", page, links=links)
-    result["total"] = len(everything)
+    result["total"] = total
     return _json(result)
 
 
