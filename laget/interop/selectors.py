@@ -217,6 +217,30 @@ def more_resources(
     return found, None
 
 
+# Resources read by their own id: the model that holds them (each row names its plan).
+OWN_ID = {
+    "Goal": "plans.Goal",
+    "Task": "plans.Task",
+    "Communication": "plans.Message",
+    "RelatedPerson": "plans.TeamMember",
+    "PractitionerRole": "plans.TeamMember",
+    "Appointment": "meetings.Meeting",
+    "QuestionnaireResponse": "outcomes.Rating",
+}
+
+
+def plan_id_of(*, resource_type: str, resource_id: int) -> int:
+    """The plan a resource read by its own id belongs to (its access is then checked by
+    the plan's door; an unknown id is simply not found, as a refused one)."""
+    from django.apps import apps
+
+    model = apps.get_model(OWN_ID[resource_type])
+    plan_id = model.objects.filter(pk=resource_id).values_list("plan_id", flat=True).first()
+    if plan_id is None:
+        raise Http404
+    return int(plan_id)
+
+
 def person_plan_id(*, actor: Actor, person_id: int) -> int:
     """The person's newest plan, for searches by patient (its access is checked by
     plan_resources; a person without plans is simply not found)."""

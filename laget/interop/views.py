@@ -29,7 +29,7 @@ from .tasks import run_export
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 CORE = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
 SEARCHABLE = CORE + selectors.MORE_TYPES
-READABLE = ("Patient", "CarePlan", "CareTeam")
+READABLE = ("Patient", "CarePlan", "CareTeam", *selectors.OWN_ID)
 # Types whose records carry a time they were last changed (or are never changed after it):
 # only these take _lastUpdated. Patient, CareTeam, Goal, Task, Organization, RelatedPerson,
 # PractitionerRole, HealthcareService and Appointment have no such time in Laget's tables.
@@ -127,8 +127,9 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 @fhir_view
 def read(request: HttpRequest, resource_type: str, resource_id: int) -> HttpResponse:
-    """One resource. Patient ids are persons; CarePlan and CareTeam ids are plans; Goal and
-    Task ids are their own, found in the plan named by `?plan=` or the person's newest."""
+    """One resource. Patient ids are persons; CarePlan and CareTeam ids are plans; the
+    others in selectors.OWN_ID are their own rows, read through their plan's door (one
+    access-log entry). One the actor's consents or the person's blocks hide is not found."""
     if resource_type not in READABLE:
         raise Http404
     if resource_type == "Patient":
@@ -136,11 +137,25 @@ def read(request: HttpRequest, resource_type: str, resource_id: int) -> HttpResp
     elif resource_type in ("CarePlan", "CareTeam"):
         plan_id = resource_id
     else:
-        raise Http404  # Goal, Task, Organization: read them by search (?patient=)
-    found = selectors.plan_resources(
-        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
-    )
-    return _json(found.of_type(resource_type)[0])
+        plan_id = selectors.plan_id_of(resource_type=resource_type, resource_id=resource_id)
+    if resource_type in CORE:
+        found = selectors.plan_resources(
+            actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+        ).of_type(resource_type)
+    else:
+        found, _total = selectors.more_resources(
+            actor=request.user,
+            plan_id=plan_id,
+            resource_type=resource_type,
+            request_id=_request_id(request),
+        )
+    if resource_type in ("Patient", "CarePlan", "CareTeam"):
+        return _json(found[0])
+    wanted = str(resource_id)
+    for resource in found:
+        if resource["id"] == wanted:
+            return _json(resource)
+    raise Http404
 
 
 @fhir_view

@@ -252,3 +252,51 @@ class TestAuditEvent:
         assert second["total"] == 5 and len(second["entry"]) == 2
         seen = [e["resource"]["id"] for e in first["entry"] + second["entry"]]
         assert len(set(seen)) == 4 and seen == sorted(seen, key=int, reverse=True)
+
+
+class TestReadById:
+    @pytest.mark.parametrize(
+        "kind",
+        sorted(
+            [
+                "Goal",
+                "Task",
+                "Communication",
+                "RelatedPerson",
+                "PractitionerRole",
+                "Appointment",
+                "QuestionnaireResponse",
+            ]
+        ),
+    )
+    def test_what_a_search_finds_reads_by_its_id_and_logs_once(self, kind, more, plan_client):
+        from laget.plans.tests.conftest import PLAN_ACTORS
+
+        found = entries(search(plan_client("coordinator"), kind, more.person_record.pk))
+        url = reverse("interop:read", kwargs={"resource_type": kind, "resource_id": found[0]["id"]})
+        sees = SEES.get(kind, ON_THE_PLAN) | ({"coordinator"} if kind != "AuditEvent" else set())
+        if kind == "Task":
+            sees = {"coordinator", "team_professional", "person"}
+        for actor in PLAN_ACTORS:
+            before = AccessLogEntry.objects.count()
+            response = plan_client(actor).get(url)
+            logged = AccessLogEntry.objects.count() - before
+            if actor == "anonymous":
+                assert response.status_code == 401
+            elif actor in sees:
+                assert response.status_code == 200, (kind, actor, response.content[:200])
+                assert response.json() == found[0]
+                validate(response.json())
+                assert logged == 1, (kind, actor)
+            else:
+                assert response.status_code == 404, (kind, actor)
+                assert b"Testesen" not in response.content
+                # Refused at the plan: nothing logged. On the plan but not covered by a
+                # consent: the plan was opened and is logged, the resource is not shown.
+                assert logged == (1 if actor in ON_THE_PLAN else 0), (kind, actor)
+
+    def test_an_unknown_id_is_not_found(self, more, plan_client):
+        url = reverse("interop:read", kwargs={"resource_type": "Goal", "resource_id": 10**9})
+        response = plan_client("coordinator").get(url)
+        assert response.status_code == 404
+        validate(response.json())
