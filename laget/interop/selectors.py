@@ -241,6 +241,11 @@ def plan_id_of(*, resource_type: str, resource_id: int) -> int:
     return int(plan_id)
 
 
+def plan_person_id(plan_id: int) -> int | None:
+    """Whose plan it is (for a token's patient scope, checked before anything is read)."""
+    return Plan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
+
+
 def person_plan_id(*, actor: Actor, person_id: int) -> int:
     """The person's newest plan, for searches by patient (its access is checked by
     plan_resources; a person without plans is simply not found)."""

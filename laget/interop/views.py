@@ -22,6 +22,7 @@ from laget.directory.models import Organisation
 
 from . import resources as fhir
 from . import selectors, services
+from .access import parse_scopes, scope_allows
 from .forms import SearchForm
 from .models import ExportJob
 from .tasks import run_export
@@ -64,6 +65,16 @@ def fhir_view(view: Any) -> Any:
 
     @require_GET
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.startswith("Bearer "):
+            token = services.token_for(header)
+            if token is None:
+                return outcome(
+                    401, "login", _("The token is not valid: it is wrong, expired or revoked.")
+                )
+            # The token reads as its user (never a session: nothing is logged in).
+            request.user = token.user
+            request.fhir_token = token  # type: ignore[attr-defined]
         if not request.user.is_authenticated:
             return outcome(401, "login", _("Log in to Laget first."))
         try:
@@ -76,6 +87,27 @@ def fhir_view(view: Any) -> Any:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def _scope_or_refuse(request: HttpRequest, resource_type: str, person_id: int | None) -> None:
+    """A token reads only what its scopes name (checked before anything is read or logged);
+    a session reads as its user."""
+    token = getattr(request, "fhir_token", None)
+    if token is None:
+        return
+    scopes = parse_scopes(token.scopes)
+    if not any(kind in ("*", resource_type) for _context, kind in scopes):
+        raise PermissionDenied  # the type is not in the token's scopes
+    if person_id is None or not scope_allows(
+        scopes, resource_type=resource_type, person_id=person_id, token_patient=token.patient_id
+    ):
+        raise Http404  # another patient's: as if not there (existence does not leak)
+
+
+def _no_token(request: HttpRequest) -> None:
+    """Tokens read; they do not export."""
+    if getattr(request, "fhir_token", None) is not None:
+        raise PermissionDenied
 
 
 @require_GET
@@ -133,11 +165,14 @@ def read(request: HttpRequest, resource_type: str, resource_id: int) -> HttpResp
     if resource_type not in READABLE:
         raise Http404
     if resource_type == "Patient":
+        _scope_or_refuse(request, resource_type, resource_id)
         plan_id = selectors.person_plan_id(actor=request.user, person_id=resource_id)
     elif resource_type in ("CarePlan", "CareTeam"):
         plan_id = resource_id
     else:
         plan_id = selectors.plan_id_of(resource_type=resource_type, resource_id=resource_id)
+    if resource_type != "Patient" and getattr(request, "fhir_token", None) is not None:
+        _scope_or_refuse(request, resource_type, selectors.plan_person_id(plan_id))
     if resource_type in CORE:
         found = selectors.plan_resources(
             actor=request.user, plan_id=plan_id, request_id=_request_id(request)
@@ -176,6 +211,7 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
             _("%(type)s cannot be searched by _lastUpdated: Laget does not keep when it changed.")
             % {"type": resource_type},
         )
+    _scope_or_refuse(request, resource_type, patient)
     plan_id = selectors.person_plan_id(actor=request.user, person_id=patient)
     total: int | None = None
     if resource_type in CORE:
@@ -231,6 +267,7 @@ def _within(resource: fhir.Resource, updated: list[tuple[str, dt.datetime]]) -> 
 @fhir_view
 def export_kickoff(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """$export of every plan the organisation owns: 202 and a status URL."""
+    _no_token(request)
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     job = services.export_start(actor=request.user, organisation=organisation)
     # Off the request path (run at once by the immediate backend in development and tests).
@@ -243,6 +280,7 @@ def export_kickoff(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @fhir_view
 def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    _no_token(request)
     job = selectors.export_job(actor=request.user, job_id=job_id)
     if job.status == ExportJob.Status.FAILED:
         return outcome(500, "exception", _("The export failed. Start it again."))
@@ -278,6 +316,7 @@ def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @fhir_view
 def export_file(request: HttpRequest, job_id: int, resource_type: str) -> FileResponse:
+    _no_token(request)
     job = selectors.export_job(actor=request.user, job_id=job_id)
     if job.status != ExportJob.Status.DONE or resource_type not in services.EXPORT_TYPES:
         raise Http404
