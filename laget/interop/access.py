@@ -8,6 +8,8 @@ per person; an operator gets configuration only (security.md), so no export.
 
 from __future__ import annotations
 
+import re
+
 import rules
 from allauth.mfa.utils import is_mfa_enabled
 
@@ -38,3 +40,35 @@ def may_read_export(actor: Actor, job: ExportJob) -> bool:
 
 
 rules.add_rule("interop.bulk_export", may_bulk_export)
+
+
+# SMART-style scopes on API tokens: `user/<Type>.read` reads that type as the token's user
+# may; `patient/<Type>.read` only the token's own patient; `*` is every type; SMART v2's
+# `.rs` is read as `.read`. Nothing but reading exists.
+SCOPE = re.compile(r"^(patient|user)/(\*|[A-Z][A-Za-z]{1,40})\.(read|rs)$")
+
+
+def parse_scopes(text: str) -> list[tuple[str, str]]:
+    """`user/CarePlan.read patient/*.read` as [(context, type)]; ValueError on any other."""
+    found = []
+    for word in text.split():
+        match = SCOPE.match(word)
+        if match is None:
+            raise ValueError(word)
+        found.append((match.group(1), match.group(2)))
+    if not found:
+        raise ValueError(text)
+    return found
+
+
+def scope_allows(
+    scopes: list[tuple[str, str]], *, resource_type: str, person_id: int, token_patient: int | None
+) -> bool:
+    for context, kind in scopes:
+        if kind not in ("*", resource_type):
+            continue
+        if context == "user":
+            return True
+        if token_patient is not None and person_id == token_patient:
+            return True
+    return False

@@ -7,6 +7,7 @@ with a Norwegian diagnosis that says what to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -21,12 +22,19 @@ from laget.directory.models import Organisation
 
 from . import resources as fhir
 from . import selectors, services
+from .access import parse_scopes, scope_allows
 from .forms import SearchForm
 from .models import ExportJob
 from .tasks import run_export
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
-SEARCHABLE = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
+CORE = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
+SEARCHABLE = CORE + selectors.MORE_TYPES
+READABLE = ("Patient", "CarePlan", "CareTeam", *selectors.OWN_ID)
+# Types whose records carry a time they were last changed (or are never changed after it):
+# only these take _lastUpdated. Patient, CareTeam, Goal, Task, Organization, RelatedPerson,
+# PractitionerRole, HealthcareService and Appointment have no such time in Laget's tables.
+LAST_UPDATED = ("CarePlan", "Communication", "Consent", "QuestionnaireResponse", "AuditEvent")
 
 
 def _json(data: Any, status: int = 200, **headers: str) -> HttpResponse:
@@ -57,6 +65,16 @@ def fhir_view(view: Any) -> Any:
 
     @require_GET
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.startswith("Bearer "):
+            token = services.token_for(header)
+            if token is None:
+                return outcome(
+                    401, "login", _("The token is not valid: it is wrong, expired or revoked.")
+                )
+            # The token reads as its user (never a session: nothing is logged in).
+            request.user = token.user
+            request.fhir_token = token  # type: ignore[attr-defined]
         if not request.user.is_authenticated:
             return outcome(401, "login", _("Log in to Laget first."))
         try:
@@ -69,6 +87,27 @@ def fhir_view(view: Any) -> Any:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def _scope_or_refuse(request: HttpRequest, resource_type: str, person_id: int | None) -> None:
+    """A token reads only what its scopes name (checked before anything is read or logged);
+    a session reads as its user."""
+    token = getattr(request, "fhir_token", None)
+    if token is None:
+        return
+    scopes = parse_scopes(token.scopes)
+    if not any(kind in ("*", resource_type) for _context, kind in scopes):
+        raise PermissionDenied  # the type is not in the token's scopes
+    if person_id is None or not scope_allows(
+        scopes, resource_type=resource_type, person_id=person_id, token_patient=token.patient_id
+    ):
+        raise Http404  # another patient's: as if not there (existence does not leak)
+
+
+def _no_token(request: HttpRequest) -> None:
+    """Tokens read; they do not export."""
+    if getattr(request, "fhir_token", None) is not None:
+        raise PermissionDenied
 
 
 @require_GET
@@ -93,10 +132,15 @@ def metadata(request: HttpRequest) -> HttpResponse:
                     "resource": [
                         {
                             "type": t,
-                            "interaction": read,
+                            "interaction": (read if t in READABLE else read[1:]),
                             "searchParam": [
                                 {"name": "patient", "type": "reference"},
                                 {"name": "_count", "type": "number"},
+                                *(
+                                    [{"name": "_lastUpdated", "type": "date"}]
+                                    if t in LAST_UPDATED
+                                    else []
+                                ),
                             ],
                         }
                         for t in SEARCHABLE
@@ -115,20 +159,38 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 @fhir_view
 def read(request: HttpRequest, resource_type: str, resource_id: int) -> HttpResponse:
-    """One resource. Patient ids are persons; CarePlan and CareTeam ids are plans; Goal and
-    Task ids are their own, found in the plan named by `?plan=` or the person's newest."""
-    if resource_type not in SEARCHABLE:
+    """One resource. Patient ids are persons; CarePlan and CareTeam ids are plans; the
+    others in selectors.OWN_ID are their own rows, read through their plan's door (one
+    access-log entry). One the actor's consents or the person's blocks hide is not found."""
+    if resource_type not in READABLE:
         raise Http404
     if resource_type == "Patient":
+        _scope_or_refuse(request, resource_type, resource_id)
         plan_id = selectors.person_plan_id(actor=request.user, person_id=resource_id)
     elif resource_type in ("CarePlan", "CareTeam"):
         plan_id = resource_id
     else:
-        raise Http404  # Goal, Task, Organization: read them by search (?patient=)
-    found = selectors.plan_resources(
-        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
-    )
-    return _json(found.of_type(resource_type)[0])
+        plan_id = selectors.plan_id_of(resource_type=resource_type, resource_id=resource_id)
+    if resource_type != "Patient" and getattr(request, "fhir_token", None) is not None:
+        _scope_or_refuse(request, resource_type, selectors.plan_person_id(plan_id))
+    if resource_type in CORE:
+        found = selectors.plan_resources(
+            actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+        ).of_type(resource_type)
+    else:
+        found, _total = selectors.more_resources(
+            actor=request.user,
+            plan_id=plan_id,
+            resource_type=resource_type,
+            request_id=_request_id(request),
+        )
+    if resource_type in ("Patient", "CarePlan", "CareTeam"):
+        return _json(found[0])
+    wanted = str(resource_id)
+    for resource in found:
+        if resource["id"] == wanted:
+            return _json(resource)
+    raise Http404
 
 
 @fhir_view
@@ -141,24 +203,71 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
         first = next(iter(form.errors.values()))[0]
         return outcome(400, "value", str(first))
     patient, count, offset = form.page()
+    updated = form.last_updated()
+    if updated and resource_type not in LAST_UPDATED:
+        return outcome(
+            400,
+            "not-supported",
+            _("%(type)s cannot be searched by _lastUpdated: Laget does not keep when it changed.")
+            % {"type": resource_type},
+        )
+    _scope_or_refuse(request, resource_type, patient)
     plan_id = selectors.person_plan_id(actor=request.user, person_id=patient)
-    found = selectors.plan_resources(
-        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
-    )
-    everything = found.of_type(resource_type)
-    page = everything[offset : offset + count]
+    total: int | None = None
+    if resource_type in CORE:
+        found = selectors.plan_resources(
+            actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+        )
+        everything = found.of_type(resource_type)
+    else:
+        everything, total = selectors.more_resources(
+            actor=request.user,
+            plan_id=plan_id,
+            resource_type=resource_type,
+            request_id=_request_id(request),
+            updated=updated,
+            window=(offset, offset + count),
+        )
+    if total is not None:  # paged and filtered in the database
+        page, everything = everything, []
+    else:
+        if updated:
+            everything = [r for r in everything if _within(r, updated)]
+        page = everything[offset : offset + count]
+        total = len(everything)
     base = request.build_absolute_uri(request.path)
-    links = {"self": f"{base}?patient={patient}&_count={count}&_offset={offset}"}
-    if offset + count < len(everything):
-        links["next"] = f"{base}?patient={patient}&_count={count}&_offset={offset + count}"
+    query = request.GET.copy()
+    query["_count"] = str(count)
+    query["_offset"] = str(offset)
+    links = {"self": f"{base}?{query.urlencode()}"}
+    if offset + count < total:
+        query["_offset"] = str(offset + count)
+        links["next"] = f"{base}?{query.urlencode()}"
     result = fhir.bundle("searchset", page, links=links)
-    result["total"] = len(everything)
+    result["total"] = total
     return _json(result)
+
+
+COMPARE = {
+    "gte": lambda a, b: a >= b,
+    "gt": lambda a, b: a > b,
+    "lte": lambda a, b: a <= b,
+    "lt": lambda a, b: a < b,
+}
+
+
+def _within(resource: fhir.Resource, updated: list[tuple[str, dt.datetime]]) -> bool:
+    stamp = resource.get("meta", {}).get("lastUpdated")
+    if stamp is None:
+        return False
+    moment = dt.datetime.fromisoformat(stamp)
+    return all(COMPARE[lookup](moment, bound) for lookup, bound in updated)
 
 
 @fhir_view
 def export_kickoff(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """$export of every plan the organisation owns: 202 and a status URL."""
+    _no_token(request)
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     job = services.export_start(actor=request.user, organisation=organisation)
     # Off the request path (run at once by the immediate backend in development and tests).
@@ -171,6 +280,7 @@ def export_kickoff(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @fhir_view
 def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    _no_token(request)
     job = selectors.export_job(actor=request.user, job_id=job_id)
     if job.status == ExportJob.Status.FAILED:
         return outcome(500, "exception", _("The export failed. Start it again."))
@@ -206,6 +316,7 @@ def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @fhir_view
 def export_file(request: HttpRequest, job_id: int, resource_type: str) -> FileResponse:
+    _no_token(request)
     job = selectors.export_job(actor=request.user, job_id=job_id)
     if job.status != ExportJob.Status.DONE or resource_type not in services.EXPORT_TYPES:
         raise Http404

@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from laget.audit.models import AccessLogEntry
 from laget.interop.models import ExportJob
+from laget.interop.selectors import MORE_TYPES
+from laget.interop.views import SEARCHABLE
 from laget.plans.tests.conftest import PLAN_ACTORS
 from laget.tests.sweep import sweep
 
@@ -68,6 +70,15 @@ INTEROP_MATRIX = {
 }
 READS = {"interop:search", "interop:read"}
 
+# Every resource type's search, for every actor: the same door as the plan; the person's
+# own access log (AuditEvent) only for the person. (What a consent leaves out is an empty
+# bundle, tested in test_fhir_more.)
+CORE_TYPES = ("Patient", "CarePlan", "CareTeam", "Goal", "Task", "Organization")
+SEARCH_BY_TYPE = dict.fromkeys((*CORE_TYPES, *MORE_TYPES), READ) | {
+    "AuditEvent": READ
+    | {"coordinator": 404, "team_professional": 404, "relative_with_consent": 404}
+}
+
 
 @pytest.fixture
 def clients(filled, leader):
@@ -120,6 +131,40 @@ def test_every_method_for_every_actor(route, filled, job, clients):
         route=route,
         url=url_for(filled, job),
         expected=expected,
+        client_for=clients,
+        secret=b"Testesen",
+    )
+
+
+def type_url(w, kind: str) -> str:
+    url = reverse("interop:search", kwargs={"resource_type": kind})
+    return f"{url}?patient={w.person_record.pk}"
+
+
+def test_every_served_type_has_a_row():
+    assert set(SEARCH_BY_TYPE) == set(SEARCHABLE)
+
+
+@pytest.mark.parametrize("kind", sorted(SEARCH_BY_TYPE))
+def test_every_type_for_every_actor_logs_once(kind, filled, clients):
+    expected = SEARCH_BY_TYPE[kind]
+    assert set(expected) == set(ACTORS)
+    for actor in ACTORS:
+        before = AccessLogEntry.objects.count()
+        response = clients(actor).get(type_url(filled, kind))
+        assert response.status_code == expected[actor], (kind, actor, response.status_code)
+        assert AccessLogEntry.objects.count() - before == (expected[actor] == 200), (kind, actor)
+        if expected[actor] >= 400:
+            assert b"Testesen" not in response.content, (kind, actor)
+            assert response.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize("kind", sorted(set(MORE_TYPES)))
+def test_every_method_for_every_type(kind, filled, job, clients):
+    sweep(
+        route=f"interop:search {kind}",
+        url=type_url(filled, kind),
+        expected=SEARCH_BY_TYPE[kind],
         client_for=clients,
         secret=b"Testesen",
     )
