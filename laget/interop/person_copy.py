@@ -25,7 +25,10 @@ from django.utils import timezone
 
 from laget.audit.models import AccessLogEntry
 from laget.audit.services import access_log_write
+from laget.continuity.models import Perspective
 from laget.core.types import Actor
+from laget.meetings.models import Meeting
+from laget.outcomes.models import Rating
 from laget.plans.models import (
     Consent,
     CrisisPlan,
@@ -49,7 +52,7 @@ class PersonCopy:
     person: Person
     plans: list[
         Any
-    ]  # Plans, each with all_goals, all_measures, all_tasks, whole_team, all_messages
+    ]  # Plans, with all_measures, all_tasks, whole_team, all_messages, all_meetings, ...
     consents: list[Consent]
     reads: list[AccessLogEntry]
     made_at: dt.datetime
@@ -89,6 +92,23 @@ def person_copy(*, actor: Actor, request_id: str = "") -> PersonCopy:
                 "messages",
                 queryset=Message.objects.order_by("created_at", "pk"),
                 to_attr="all_messages",
+            ),
+            # What other apps hold about the plan: meetings and their decisions, the
+            # outcome ratings, and how each on the team sees it.
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.prefetch_related("decisions").order_by("starts_at"),
+                to_attr="all_meetings",
+            ),
+            Prefetch(
+                "ratings",
+                queryset=Rating.objects.select_related("service").order_by("date", "pk"),
+                to_attr="all_ratings",
+            ),
+            Prefetch(
+                "perspectives",
+                queryset=Perspective.objects.order_by("created_at", "pk"),
+                to_attr="all_perspectives",
             ),
         )
         .order_by("pk")
@@ -163,16 +183,21 @@ def _read_row(entry: AccessLogEntry) -> dict[str, Any]:
     }
 
 
+def as_html(copy: PersonCopy, *, request: Any = None) -> str:
+    """The copy to read, as the HTML the PDF is made from."""
+    return render_to_string(
+        "interop/person_copy.html",
+        {"copy": copy, "consents": [_consent_row(c) for c in copy.consents], "reads": copy.reads},
+        request=request,
+    )
+
+
 def as_zip(copy: PersonCopy, *, request: Any = None) -> bytes:
     """innsyn.pdf (to read), fhir.json (a FHIR R4 Bundle), samtykker.json and
     tilgangslogg.json (the consents and the access log, machine-readable)."""
     consents = [_consent_row(c) for c in copy.consents]
     reads = [_read_row(e) for e in copy.reads]
-    html = render_to_string(
-        "interop/person_copy.html",
-        {"copy": copy, "consents": consents, "reads": copy.reads},
-        request=request,
-    )
+    html = as_html(copy, request=request)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("innsyn.pdf", render_pdf(html))

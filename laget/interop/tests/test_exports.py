@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from laget.audit.models import AccessLogEntry
+from laget.interop.person_copy import as_html, person_copy
 from laget.interop.plan_exports import cell
 from laget.plans import services
 from laget.plans.models import EmergencyAccess
@@ -219,6 +220,24 @@ class TestPersonCopy:
         }
         reads = json.loads(files["tilgangslogg.json"])
         assert any(r["who"] == filled.coordinator.get_full_name() for r in reads)
+
+    def test_the_pdf_says_it_all_in_words(self, filled, plan_client):
+        services.message_post(actor=filled.coordinator, plan=filled.plan, body="Vi møtes tirsdag")
+        plan_client("coordinator").get(reverse("plans:plan", kwargs={"plan_id": filled.plan.pk}))
+        copy = person_copy(actor=filled.person)
+        html = as_html(copy)
+        for text in [
+            "Lise Testesen",
+            PERSON_NATIONAL_ID,
+            "Mål 0: bo i egen leilighet",
+            "Tiltak 0: bolig med oppfølging",
+            "Oppgave 0: søke kommunal bolig",
+            "Vi møtes tirsdag",
+            "DPS poliklinikk",
+            filled.coordinator.get_full_name(),
+            filled.relative_with_consent.get_full_name(),
+        ]:
+            assert text in html, text
 
     def test_one_log_entry_per_download(self, filled, plan_client):
         client = plan_client("person")
