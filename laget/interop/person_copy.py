@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from laget.audit.models import AccessLogEntry
 from laget.audit.services import access_log_write
@@ -30,6 +31,7 @@ from laget.core.types import Actor
 from laget.meetings.models import Meeting
 from laget.outcomes.models import Rating
 from laget.plans.models import (
+    Attachment,
     Consent,
     CrisisPlan,
     Measure,
@@ -56,6 +58,8 @@ class PersonCopy:
     consents: list[Consent]
     reads: list[AccessLogEntry]
     made_at: dt.datetime
+    attachments: list[Attachment]
+    login_email: str
 
 
 def person_copy(*, actor: Actor, request_id: str = "") -> PersonCopy:
@@ -123,6 +127,12 @@ def person_copy(*, actor: Actor, request_id: str = "") -> PersonCopy:
         .order_by("-recorded_at", "pk")
     )
     reads = list(AccessLogEntry.objects.filter(person_id=person.pk).order_by("-at", "-pk"))
+    # One query whether there are messages or not (a prefetch would skip it when empty).
+    attachments = list(
+        Attachment.objects.filter(message__plan__person=person)
+        .select_related("message")
+        .order_by("created_at", "pk")
+    )
     access_log_write(
         actor=actor,
         actor_name=actor.get_full_name() or actor.email,
@@ -133,7 +143,7 @@ def person_copy(*, actor: Actor, request_id: str = "") -> PersonCopy:
         purpose=AccessLogEntry.Purpose.EXPORT,
         request_id=request_id,
     )
-    return PersonCopy(person, plans, consents, reads, timezone.now())
+    return PersonCopy(person, plans, consents, reads, timezone.now(), attachments, actor.email)
 
 
 def fhir_bundle(copy: PersonCopy) -> dict[str, Any]:
@@ -183,6 +193,20 @@ def _read_row(entry: AccessLogEntry) -> dict[str, Any]:
     }
 
 
+def _attachment_path(attachment: Attachment) -> str:
+    name = attachment.name.replace("/", "_").replace("\\", "_") or "vedlegg"
+    return f"vedlegg/{attachment.pk}-{name}"
+
+
+def _attachment_bytes(attachment: Attachment) -> bytes:
+    """The file as stored; a file gone from storage is said so in plain words instead."""
+    try:
+        with attachment.file.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        return (gettext("This file is no longer in Laget.") + "\n").encode()
+
+
 def as_html(copy: PersonCopy, *, request: Any = None) -> str:
     """The copy to read, as the HTML the PDF is made from."""
     return render_to_string(
@@ -194,7 +218,8 @@ def as_html(copy: PersonCopy, *, request: Any = None) -> str:
 
 def as_zip(copy: PersonCopy, *, request: Any = None) -> bytes:
     """innsyn.pdf (to read), fhir.json (a FHIR R4 Bundle), samtykker.json and
-    tilgangslogg.json (the consents and the access log, machine-readable)."""
+    tilgangslogg.json (the consents and the access log, machine-readable), and the
+    messages' attachments under vedlegg/."""
     consents = [_consent_row(c) for c in copy.consents]
     reads = [_read_row(e) for e in copy.reads]
     html = as_html(copy, request=request)
@@ -204,4 +229,6 @@ def as_zip(copy: PersonCopy, *, request: Any = None) -> bytes:
         archive.writestr("fhir.json", json.dumps(fhir_bundle(copy), ensure_ascii=False, indent=1))
         archive.writestr("samtykker.json", json.dumps(consents, ensure_ascii=False, indent=1))
         archive.writestr("tilgangslogg.json", json.dumps(reads, ensure_ascii=False, indent=1))
+        for attachment in copy.attachments:
+            archive.writestr(_attachment_path(attachment), _attachment_bytes(attachment))
     return buffer.getvalue()

@@ -243,6 +243,21 @@ class TestPersonCopy:
         ]:
             assert text in html, text
 
+    def test_the_attachments_come_along(self, filled, plan_client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        body = b"%PDF-1.4 referat\n%%EOF\n"
+        services.message_post(
+            actor=filled.coordinator,
+            plan=filled.plan,
+            body="Referatet",
+            attachments=[SimpleUploadedFile("referat.pdf", body)],
+        )
+        files = unzip(get_copy(plan_client("person")))
+        stored = [name for name in files if name.startswith("vedlegg/")]
+        assert len(stored) == 1 and stored[0].endswith("-referat.pdf")
+        assert files[stored[0]] == body
+
     def test_one_log_entry_per_download(self, filled, plan_client):
         client = plan_client("person")
         before = AccessLogEntry.objects.count()
@@ -271,9 +286,9 @@ class TestPersonCopy:
             get_copy(client)
         # session, user; the person; the plans, then one each for goals, measures, tasks,
         # team, messages, meetings, ratings, perspectives; crisis plans, consents, the
-        # access log; the access-log entry. (Meetings' decisions add one when there are
-        # meetings.)
-        assert len(small.captured_queries) == 15 + log_write_queries
+        # access log, attachments; the access-log entry. (Meetings' decisions add one when
+        # there are meetings.)
+        assert len(small.captured_queries) == 16 + log_write_queries
         fill_plan(filled, 10)
         for i in range(10):
             services.message_post(actor=filled.coordinator, plan=filled.plan, body=f"Melding {i}")
