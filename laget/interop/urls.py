@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "interop"
 
 urlpatterns = [
+    path("", include("laget.interop.export_urls")),
     path("fhir/R4/metadata", views.metadata, name="metadata"),
     path(
         "fhir/R4/Organization/<int:organisation_id>/$export",

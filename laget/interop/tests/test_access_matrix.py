@@ -68,7 +68,35 @@ INTEROP_MATRIX = {
         EXPORT_RESULT,
     ),
 }
-READS = {"interop:search", "interop:read"}
+# Exports people ask for (item 6): the plan as a spreadsheet for whoever may read the plan
+# (not under emergency access: test_exports.py); the person's own copy for the person only.
+# Anonymous is sent to the login page.
+SPREADSHEET = dict.fromkeys(ACTORS, 404) | {
+    "anonymous": 302,
+    "coordinator": 200,
+    "team_professional": 200,
+    "person": 200,
+    "relative_with_consent": 200,
+}
+OWN_COPY = dict.fromkeys(ACTORS, 404) | {"anonymous": 302, "person": 200}
+INTEROP_MATRIX |= {
+    "interop:plan_csv": (
+        lambda w, job: reverse("interop:plan_csv", kwargs={"plan_id": w.plan.pk}),
+        SPREADSHEET,
+    ),
+    "interop:plan_xlsx": (
+        lambda w, job: reverse("interop:plan_xlsx", kwargs={"plan_id": w.plan.pk}),
+        SPREADSHEET,
+    ),
+    "interop:my_copy": (lambda w, job: reverse("interop:my_copy"), OWN_COPY),
+}
+READS = {
+    "interop:search",
+    "interop:read",
+    "interop:plan_csv",
+    "interop:plan_xlsx",
+    "interop:my_copy",
+}
 
 # Every resource type's search, for every actor: the same door as the plan; the person's
 # own access log (AuditEvent) only for the person. (What a consent leaves out is an empty
