@@ -55,8 +55,9 @@ $(OIDC_PEER_STAMP): $(OIDC_PEER)/package-lock.json
 
 oidc-peer: $(OIDC_PEER_STAMP)
 
+# PYTEST_ARGS narrows a run (CI: the browser journeys once, on PostgreSQL).
 test: $(STAMP) oidc-peer
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
