@@ -250,15 +250,18 @@ INDICATORS: list[Indicator] = [
         id="ef_perceived_change",
         dimension="effectiveness",
         title=_("Perceived change after the Samhandlingsteam"),
-        numerator=_("persons who report their life situation as better"),
-        denominator=_("persons whose case with the Samhandlingsteam closed in the month"),
-        period=MONTH,
-        source="laget.teams (perceived change: not recorded yet)",
-        unit=_("percent"),
-        compute=None,
-        missing_source=_(
-            "The Samhandlingsteam does not record the person's perceived change in Laget yet."
+        numerator=_(
+            "of these, cases where the person's latest rating of their life situation is "
+            "better than at intake"
         ),
+        denominator=_(
+            "cases with the Samhandlingsteam closed in the month, with the person's perceived "
+            "change recorded at intake and at least once more (with their agreement)"
+        ),
+        period=MONTH,
+        source="laget.teams.aggregates.perceived_change",
+        unit=_("percent"),
+        compute=teams.perceived_change,
     ),
     # --- availability and fair distribution
     Indicator(

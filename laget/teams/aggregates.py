@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 
 from laget.core.months import Bounds, Cell, grouped_by_month, per_month
 from laget.directory.models import Network, Service
-from laget.teams.models import Case, Consultation, Decision
+from laget.teams.models import Case, Consultation, Decision, PerceivedChange
 
 # Age groups for fair distribution: (lowest age, highest age) both included; None: the
 # referral names no registered person yet, so the age is not known.
@@ -115,3 +115,34 @@ def _guidance(direction: str):
 
 guidance_given = _guidance(Consultation.Direction.GIVEN)
 guidance_received = _guidance(Consultation.Direction.RECEIVED)
+
+
+def perceived_change(
+    network: Network | None, months: Sequence[dt.date], service: Service | None = None
+) -> list[Cell]:
+    """Cases closed in the month with the person's perceived change recorded at least twice
+    (at intake and later), and of them those where the latest life situation is better than
+    the first. One query: the first and latest ratings are subqueries per case."""
+    ratings = PerceivedChange.objects.filter(case=OuterRef("pk"))
+    first = ratings.order_by("on", "pk")
+    latest = ratings.order_by("-on", "-pk")
+    qs = Case.objects.filter(status=Case.Status.CLOSED, closed_at__isnull=False)
+    if network is not None:
+        qs = qs.filter(team__network=network)
+    if service is not None:
+        qs = qs.filter(team__service=service)
+    qs = (
+        qs.annotate(
+            first_pk=Subquery(first.values("pk")[:1]),
+            latest_pk=Subquery(latest.values("pk")[:1]),
+            first_life=Subquery(first.values("life_situation")[:1]),
+            latest_life=Subquery(latest.values("life_situation")[:1]),
+        )
+        .filter(first_pk__isnull=False)
+        .exclude(first_pk=F("latest_pk"))
+    )
+
+    def within(b: Bounds) -> Q:
+        return Q(closed_at__gte=b[2], closed_at__lt=b[3])
+
+    return per_month(qs, months, within=within, meets=lambda b: Q(latest_life__gt=F("first_life")))

@@ -25,7 +25,14 @@ from laget.plans.models import (
     Task,
     TeamMember,
 )
-from laget.teams.models import Case, Consultation, CrossLevelTeam, Decision, Referral
+from laget.teams.models import (
+    Case,
+    Consultation,
+    CrossLevelTeam,
+    Decision,
+    PerceivedChange,
+    Referral,
+)
 
 SECRET_NAME = "Hemmeligsen"  # every person's last name: must never show on a quality page
 
@@ -235,9 +242,40 @@ def fill(w: QualityWorld) -> None:
             decided_by=w.member,
             decided_at=at(a, 2 * (k + 1)),
         )
-        Case.objects.create(
+        case = Case.objects.create(
             team=team, referral=r, mode="direct", first_contact_at=at(a, 3 * (k + 1))
         )
+        # Perceived change: each case closes in a, rated at intake and on day 15; the life
+        # situation is better for the first three (3 of 5), the same for the fourth, worse
+        # for the fifth. A sixth case closed with one rating only is not counted.
+        for day, life in ((1, 2), (15, (4, 4, 3, 2, 1)[k])):
+            PerceivedChange.objects.create(
+                case=case,
+                on=a + dt.timedelta(days=day - 1),
+                life_situation=life,
+                daily_functioning=3,
+                mental_health=3,
+                recorded_by=w.member,
+            )
+        Case.objects.filter(pk=case.pk).update(status="closed", closed_at=at(a, 20))
+    lone = Referral.objects.create(
+        team=team,
+        source="gp",
+        referrer_contact="Legekontoret",
+        subject_name=f"{SECRET_NAME} alene",
+        received_at=at(a, 0),
+        status="decided",
+    )
+    lone_case = Case.objects.create(team=team, referral=lone, mode="direct")
+    PerceivedChange.objects.create(
+        case=lone_case,
+        on=a,
+        life_situation=1,
+        daily_functioning=1,
+        mental_health=1,
+        recorded_by=w.member,
+    )
+    Case.objects.filter(pk=lone_case.pk).update(status="closed", closed_at=at(a, 21))
     # Guidance: 90 minutes given, 30 received in b.
     Consultation.objects.create(
         team=team,
