@@ -713,7 +713,22 @@ def test_gp_refers_team_decides_shoulder_to_shoulder_and_the_board(demo, page_fo
 
 
 # Pages a person's crawl does not open: downloads, logging out, the language switch.
-NOT_A_PAGE = ("/pdf/", "/vedlegg/", ".ics", "/kalender", "/api/", "/i18n/", "/admin/", "logout")
+# Downloads (PDF, calendar, attachments, the person's own copy, exports) are files, tested
+# by their own tests; the crawl reads pages.
+NOT_A_PAGE = (
+    "/pdf/",
+    "/vedlegg/",
+    ".ics",
+    "/kalender",
+    ".zip",
+    ".csv",
+    ".xlsx",
+    "/api/",
+    "/fhir/",
+    "/i18n/",
+    "/admin/",
+    "logout",
+)
 
 
 def crawl_at_375(phone, start: str = "/", limit: int = 60) -> list[str]:
