@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from laget.accounts.tests.oidc_peer import Peer, start_peer
+from laget.tests.test_browser import browser  # noqa: F401 (the journey's Chromium)
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,6 @@ the HelseID-like client of the real local OpenID provider, in Chromium (Playwrig
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -15,32 +13,13 @@ from laget.accounts.models import User
 from laget.accounts.tests.oidc_peer import DOCTOR_HPR, KARI_PID
 from laget.directory.tests.factories import ProfessionalFactory, UserFactory
 from laget.plans.models import Person
-from laget.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible
+from laget.tests.test_browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator:
-    if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (apt-get install chromium)."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
 def test_person_with_idporten_and_professional_with_helseid(
-    transactional_db, oidc, chromium, live_server
+    transactional_db, oidc, browser, live_server
 ):
     kari = UserFactory(kind=User.Kind.PERSON, first_name="Kari", last_name="Testperson")
     Person.objects.create(
@@ -56,7 +35,7 @@ def test_person_with_idporten_and_professional_with_helseid(
         ("Logg inn med ID-porten", "kari", kari),
         ("Helsepersonell: logg inn med HelseID", "lege", doctor),
     ]:
-        context = chromium.new_context(base_url=live_server.url, locale="nb-NO")
+        context = browser.new_context(base_url=live_server.url, locale="nb-NO")
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.goto("/accounts/login/")
