@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from laget.core.exports import xlsx_response
 from laget.outcomes import selectors, services
 from laget.outcomes.access import LinkProblem, may_send_link
 from laget.outcomes.forms import GroupSessionForm, LinkForm, SettingsForm
@@ -297,19 +298,5 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def report_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     rep = selectors.service_report(actor=request.user, service_slug=slug)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Resultater"
-    for row in _report_rows(rep):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="resultater-{slug}.xlsx"'
-    return response
+    return xlsx_response(_report_rows(rep), sheet="Resultater", filename=f"resultater-{slug}.xlsx")

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from laget.core.exports import xlsx_response
 from laget.core.feedback import run_and_report
 from laget.core.months import last_months
 from laget.directory.models import Network, Service
@@ -128,22 +129,8 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     name, rows = _export_rows(request, slug)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Kvalitetsindikatorer"
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(rows, sheet="Kvalitetsindikatorer", filename=f"{name}.xlsx")
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.audit.services import EditConflict
+from laget.core.exports import xlsx_response
 from laget.core.feedback import run_and_report
 from laget.directory import selectors as directory_selectors
 from laget.directory.models import Network
@@ -346,22 +347,10 @@ def export_csv(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def export_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
-    from openpyxl import Workbook
-
     round_, rows = _export_rows(request, round_id)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Relasjonell koordinering"
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        rows, sheet="Relasjonell koordinering", filename=f"rk-runde-{round_.pk}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="rk-runde-{round_.pk}.xlsx"'
-    return response
 
 
 @login_required
