@@ -65,6 +65,14 @@ class TestNoServerErrorFromInput:
             assert response.status_code == 400, path
             assert "for stort" in response.json()["detail"]
 
+    def test_digits_inside_a_token_are_not_a_number(self, world, plain):
+        # A personal survey link is 40 hex characters; a run of 20 digits in it is no id.
+        token = "ab" + "98765432109876543210" + "cdef" * 4 + "ab"
+        response = plain.get(reverse("surveys:answer", kwargs={"token": token}))
+        assert response.status_code == 404  # looked up (and not found), not refused
+        assert "Lenken virker ikke" in response.content.decode()
+        assert plain.get(f"/api/v1/services?q=x{BIGGEST}1x").status_code == 200
+
     @pytest.mark.parametrize("text", ["a\x00b", "\x1b[31m", "x\x7f", "\x85"])
     def test_control_characters_in_a_search_are_refused(self, world, plain, text):
         for path in ("/api/v1/services", reverse("directory:catalogue")):
