@@ -8,6 +8,7 @@ import http.cookiejar
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -166,20 +167,41 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 TWO_WORKERS_SECRET_KEY = "to-prosesser-test-" + "x" * 40
 
 
-@pytest.fixture
-def two_workers(tmp_path):
-    """Two separate server processes (gunicorn, one worker each) on one database file."""
-    env = {
+def _env(directory: Path) -> dict[str, str]:
+    return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'laget.sqlite3'}",
-        "LAGET_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{directory / 'laget.sqlite3'}",
+        "LAGET_VAR_DIR": str(directory),
         "SECRET_KEY": TWO_WORKERS_SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "laget.settings",
     }
-    root = Path(settings.BASE_DIR)
-    manage = [sys.executable, str(root / "manage.py")]
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    """One migrated database file with the test user, made once for the module (migrating
+    took most of each test's time); each test gets its own copy of it."""
+    directory = tmp_path_factory.mktemp("two-workers-template")
+    env = _env(directory)
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True)
+    return directory / "laget.sqlite3"
+
+
+@pytest.fixture
+def two_workers(tmp_path, migrated_database):
+    """Two separate server processes (gunicorn, one worker each) on one database file, a
+    fresh copy of the migrated one (so no test sees another's counters or used codes)."""
+    env = _env(tmp_path)
+    root = Path(settings.BASE_DIR)
+    # The backup API copies a consistent database, whatever the WAL holds.
+    source, copy = sqlite3.connect(migrated_database), sqlite3.connect(tmp_path / "laget.sqlite3")
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
     ports = [_free_port(), _free_port()]
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     servers = [
@@ -209,6 +231,11 @@ def two_workers(tmp_path):
             server.wait(timeout=30)
 
 
+# The three tests share the migrated database: on one worker, it is made once.
+two_process_group = pytest.mark.xdist_group("two-processes")
+
+
+@two_process_group
 def test_the_throttle_and_the_code_reuse_guard_hold_across_two_processes(two_workers):
     a, b = two_workers
     login = "/accounts/login/"
@@ -226,6 +253,7 @@ def test_the_throttle_and_the_code_reuse_guard_hold_across_two_processes(two_wor
         assert "For mange mislykkede innloggingsforsøk" in body
 
 
+@two_process_group
 def test_a_code_used_in_one_process_is_refused_in_the_other(two_workers):
     a, b = two_workers
     email = "prosess@test.invalid"
@@ -244,6 +272,7 @@ def test_a_code_used_in_one_process_is_refused_in_the_other(two_workers):
     assert "Denne koden er allerede brukt" in body
 
 
+@two_process_group
 def test_strangers_guessing_through_both_processes_do_not_stop_the_owner(two_workers):
     """The must-show of issue 14 across real worker processes: guesses at one account,
     spread over two processes, stop the guessing in both, yet the owner, on the browser
