@@ -273,11 +273,15 @@ def attention(*, actor: Actor, request_id: str = "", log: bool = True) -> list[A
     return needing
 
 
-def _attention(actor: Actor) -> tuple[list[Attention], dict[int, PlanAccess]]:
+def _attention(
+    actor: Actor, accesses: list[PlanAccess] | None = None
+) -> tuple[list[Attention], dict[int, PlanAccess]]:
     from laget.plans.access import team_accesses
     from laget.plans.models import Measure, Task
 
-    mine = {a.plan.pk: a for a in team_accesses(actor) if a.is_coordinator}
+    if accesses is None:
+        accesses = team_accesses(actor)
+    mine = {a.plan.pk: a for a in accesses if a.is_coordinator}
     if not mine:
         return [], mine
     today = timezone.localdate()
@@ -347,11 +351,18 @@ def consent_covers(*, access: PlanAccess, service: Service) -> bool:
 ATTENTION_PER_PAGE = 20
 
 
-def attention_page(*, actor: Actor, page_number: int | str = 1, request_id: str = "") -> Page:
+def attention_page(
+    *,
+    actor: Actor,
+    page_number: int | str = 1,
+    request_id: str = "",
+    accesses: list[PlanAccess] | None = None,
+) -> Page:
     """One page of `attention` (most first), ATTENTION_PER_PAGE plans: the coordinator's
     dashboard. The counts are taken over all their plans (a caseload, not the country)
-    to sort them; only the plans on the page are shown, so only those are logged."""
-    needing, mine = _attention(actor)
+    to sort them; only the plans on the page are shown, so only those are logged.
+    `accesses`: the actor's team_accesses when the caller has read them already."""
+    needing, mine = _attention(actor, accesses)
     page = Paginator(needing, ATTENTION_PER_PAGE).get_page(page_number)
     log_list([(mine[i.plan_id], ["attention"]) for i in page.object_list], request_id=request_id)
     return page

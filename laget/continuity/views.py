@@ -24,6 +24,7 @@ from laget.continuity.models import Handoff, ServiceEpisode
 from laget.core.feedback import run_and_report
 from laget.directory.models import Network
 from laget.directory.selectors import CatalogueFilters, service_queryset
+from laget.plans.access import team_accesses
 from laget.plans.selectors import access_or_404
 
 
@@ -216,9 +217,17 @@ def challenge_picture(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordinator's list of plans that need something done, most first."""
+    # The page's sections ({% needs_you %}, {% outcome_alerts %}) start from the same places
+    # on teams: read them once for the page, and log each plan once for the page.
+    accesses = team_accesses(request.user)
     page = selectors.attention_page(
-        actor=request.user, page_number=request.GET.get("side", 1), request_id=_rid(request)
+        actor=request.user,
+        page_number=request.GET.get("side", 1),
+        request_id=_rid(request),
+        accesses=accesses,
     )
+    request.laget_team_accesses = accesses  # type: ignore[attr-defined]
+    request.laget_attention_logged = {i.plan_id for i in page.object_list}  # type: ignore[attr-defined]
     return render(request, "continuity/dashboard.html", {"items": page.object_list, "page": page})
 
 

@@ -82,12 +82,21 @@ class NeedsYou:
     calls: list[CallWaiting]
 
 
-def needs_you(*, actor: Actor, request_id: str = "") -> NeedsYou:
+def needs_you(
+    *,
+    actor: Actor,
+    request_id: str = "",
+    team: list[PlanAccess] | None = None,
+    logged: set[int] | frozenset[int] = frozenset(),
+) -> NeedsYou:
     """For the coordinator (and the stand-in who covers): plans where the person or a
-    relative waits for an answer, and open requests to be called. Four queries and one
-    log entry per plan shown."""
+    relative waits for an answer, and open requests to be called. Four queries (two when
+    the page has read the actor's `team` places) and one log entry per plan shown, but for
+    the plans the page has `logged` already for the same reading."""
+    if team is None:
+        team = team_accesses(actor)
     mine: dict[int, PlanAccess] = {
-        a.plan.pk: a for a in team_accesses(actor) if a.is_coordinator and a.member is not None
+        a.plan.pk: a for a in team if a.is_coordinator and a.member is not None
     }
     if not mine:
         return NeedsYou([], [])
@@ -111,6 +120,6 @@ def needs_you(*, actor: Actor, request_id: str = "") -> NeedsYou:
         .select_related("task")
         .order_by("created_at")
     ]
-    shown = sorted({w.plan_id for w in waiting} | {c.plan_id for c in calls})
+    shown = sorted(({w.plan_id for w in waiting} | {c.plan_id for c in calls}) - set(logged))
     log_list([(mine[pid], ["attention"]) for pid in shown], request_id=request_id)
     return NeedsYou(waiting, calls)

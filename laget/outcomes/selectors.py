@@ -136,12 +136,16 @@ class PlanAlerts:
         return any(a.urgent for a in self.alerts)
 
 
-def alerts_for(*, actor: Actor, request_id: str) -> list[PlanAlerts]:
+def alerts_for(
+    *, actor: Actor, request_id: str, team: list[PlanAccess] | None = None
+) -> list[PlanAlerts]:
     """Alerts on the plans where this helper may read the ratings (a consent in force, or
     the coordinator); nothing for a service without consent. Queries: the actor's team
-    places and consents (2), ratings (1), the services' settings (1), the access log for
-    the persons listed (a fixed number)."""
-    accesses = [a for a in team_accesses(actor) if may_read_ratings(a) and a.is_professional]
+    places and consents (2, none when the page has read them: `team`), ratings (1), the
+    services' settings (1), the access log for the persons listed (a fixed number)."""
+    if team is None:
+        team = team_accesses(actor)
+    accesses = [a for a in team if may_read_ratings(a) and a.is_professional]
     if not accesses:
         return []
     points: dict[int, list[alert_rules.Point]] = {}

@@ -305,20 +305,21 @@ def test_dashboard_queries_stay_the_same(
         )
     client = plan_client("coordinator")
     client.get(reverse("continuity:dashboard"))
-    # Expect 21:
+    # Expect 17:
     #   1-3   session, user, TOTP authenticator
-    #   4-5   access: the coordinator's places with plans and services; their consents
+    #   4-5   access: the coordinator's places with plans and services; their consents,
+    #         read once for the whole page (the sections below reuse them)
     #   6-10  stale measures, expiring consents, overdue tasks, hand-offs, episodes
     #   11-13 one access-log entry per plan shown, written together: lock the chain
     #         head, one INSERT, UPDATE head
-    #   14-16 the outcome ratings' section ({% outcome_alerts %}): places and consents
-    #         (plans.access.team_accesses), the ratings (none here: nothing more)
-    #   17-20 who waits for you (notifications.selectors.needs_you): the same two access
-    #         queries, the latest message on each plan, open call requests (none shown here,
-    #         so no second log entry)
-    #   21    the team's cases ({% team_alerts %}): the open cases the actor works on
+    #   14    the outcome ratings' section ({% outcome_alerts %}): the ratings (none here:
+    #         nothing more)
+    #   15-16 who waits for you (notifications.selectors.needs_you): the latest message on
+    #         each plan, open call requests (none shown here, so no second log entry; a
+    #         plan shown above is not logged twice)
+    #   17    the team's cases ({% team_alerts %}): the open cases the actor works on
     #         (none here: nothing more)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(17):
         assert client.get(reverse("continuity:dashboard")).status_code == 200
 
 

@@ -55,6 +55,12 @@ def call_times() -> list[tuple[str, Any]]:
 @register.inclusion_tag("notifications/_needs_you.html", takes_context=True)
 def needs_you(context: Any) -> dict[str, Any]:
     request = context["request"]
+    # On the dashboard the page has read the actor's places and logged its plans already.
     return {
-        "n": selectors.needs_you(actor=request.user, request_id=getattr(request, "request_id", ""))
+        "n": selectors.needs_you(
+            actor=request.user,
+            request_id=getattr(request, "request_id", ""),
+            team=getattr(request, "laget_team_accesses", None),
+            logged=getattr(request, "laget_attention_logged", frozenset()),
+        )
     }

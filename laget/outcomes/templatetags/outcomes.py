@@ -13,5 +13,9 @@ register = template.Library()
 @register.inclusion_tag("outcomes/_alerts.html", takes_context=True)
 def outcome_alerts(context: template.Context) -> dict:
     request = context["request"]
-    found = alerts_for(actor=request.user, request_id=getattr(request, "request_id", ""))
+    found = alerts_for(
+        actor=request.user,
+        request_id=getattr(request, "request_id", ""),
+        team=getattr(request, "laget_team_accesses", None),  # read once by the dashboard
+    )
     return {"outcome_alerts": found}
