@@ -7,7 +7,8 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -21,10 +22,21 @@ pytestmark = pytest.mark.django_db
 LEADER = "ingrid.berg@fjordvik-kommune.test"
 
 
-@pytest.fixture
-def demo(settings):
-    settings.LAGET_DEMO = True
-    call_command("seed_demo", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # Loaded once for the module in a transaction rolled back at its end; each test runs
+    # in a savepoint within it (as plans/tests/test_demo.py does). A module fixture runs
+    # before the per-test fast hashing, so it asks for it itself.
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(
+            LAGET_DEMO=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ),
+    ):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def test_every_indicator_page_and_export_names_nobody(demo):
