@@ -150,6 +150,32 @@ def test_needs_you_lists_who_waits_for_an_answer_and_who_wants_a_call(plan_world
     assert b"Testesen" not in other
 
 
+def test_the_dashboard_logs_each_plan_it_shows_once(plan_world, plan_client):
+    """A plan on "Trenger deg" is logged; shown also in the attention list above it, it is
+    logged once for the page, not once per section."""
+    from laget.audit.models import AccessLogEntry
+
+    w = plan_world
+    client = plan_client("coordinator")
+    entries = AccessLogEntry.objects.filter(person_id=w.plan.person_id, category="attention")
+    plan_services.message_post(actor=w.person, plan=w.plan, body="Kan noen ringe meg?")
+    before = entries.count()
+    body = client.get(reverse("continuity:dashboard")).content.decode()
+    assert "Lise Testesen venter på svar" in body
+    assert entries.count() == before + 1  # only under "Trenger deg": logged there
+    plan_services.task_add(
+        actor=w.coordinator,
+        plan=w.plan,
+        title="Ringe tilbake",
+        due=timezone.localdate() - dt.timedelta(days=1),
+        assignee_user=w.coordinator,
+    )
+    before = entries.count()
+    body = client.get(reverse("continuity:dashboard")).content.decode()
+    assert "Lise Testesen venter på svar" in body and "forfalt" in body
+    assert entries.count() == before + 1  # in both sections: one entry for the page
+
+
 def test_a_question_unanswered_two_working_days_stands_out_on_needs_you(plan_world, plan_client):
     """Issue 13: the person's question unanswered for two working days is told to the
     coordinator and shows, flagged, on "Trenger deg"; a fresh one shows without the flag."""
