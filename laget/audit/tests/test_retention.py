@@ -123,9 +123,7 @@ def test_removing_the_first_kept_entry_after_retention_is_caught(log):
 def test_deleting_the_newest_after_retention_is_caught_by_the_checkpoint(log):
     retire(now=NOW)
     AccessLogEntry.objects.filter(person_id=1, seq=5).delete()
-    AuditChain.objects.filter(name="access:1").update(
-        last_hash=log[1][3].entry_hash, length=4
-    )
+    AuditChain.objects.filter(name="access:1").update(last_hash=log[1][3].entry_hash, length=4)
     report = verify_log(AccessLogEntry)
     assert "saw 5, 4 are left" in report.problem
 
