@@ -224,14 +224,14 @@ def person_read_log(
     service = service if service in services else ""
     if service:
         reads = reads.filter(actor_service=service)
-    newest = reads.order_by("-at", "-pk")
+    newest_first = reads.order_by("-at", "-pk")
     # The person and the oldest time in the window say nothing new, but let PostgreSQL read
     # the window through the (person_id, at) index of only the months it spans, not look
     # every id up in every monthly partition of the log.
     window = AccessLogEntry.objects.filter(
         person_id=person.pk,
-        at__gte=Coalesce(Subquery(newest.values("at")[WINDOW - 1 : WINDOW]), Value(EARLIEST)),
-        pk__in=newest.values("pk")[:WINDOW],
+        at__gte=Coalesce(Subquery(newest_first.values("at")[WINDOW - 1 : WINDOW]), Value(EARLIEST)),
+        pk__in=newest_first.values("pk")[:WINDOW],
     )
     who = [*GROUP_BY, "day"]
     rows = list(
