@@ -116,7 +116,7 @@ class AccessLogEntry(ChainedEntry):
         "request_id",
     ]
 
-    # The partition key on PostgreSQL (monthly partitions, audit/partitions.py).
+    # The partition key on PostgreSQL (yearly partitions, audit/partitions.py).
     at = models.DateTimeField(_("when"), default=now_to_the_millisecond)
     # No index: no query looks a reader's entries up (a user who has read is never deleted,
     # PROTECT).

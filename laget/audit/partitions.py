@@ -1,9 +1,13 @@
-"""The access log's monthly partitions on PostgreSQL (elsewhere one plain table).
+"""The access log's yearly partitions on PostgreSQL (elsewhere one plain table).
 
-The table is range-partitioned on `at`, one partition a month, made ahead of time by
+The table is range-partitioned on `at`, one partition a year, made ahead of time by
 `manage.py audit_partitions` (schedule it nightly), with a DEFAULT partition so an insert never
-fails when a month was not made in time: the next run moves such rows into their month.
-Retention (audit/retention.py) drops whole months.
+fails when a year was not made in time: the next run moves such rows into their year.
+Retention (audit/retention.py) drops whole years and deletes the due months of the oldest kept
+one. Years, not months: a person's log is read without a time range, and PostgreSQL plans
+every partition such a query touches; with ten years kept, 120 monthly partitions made the
+"who has read my plan" query several times slower than on one plain table (measured in
+docs/architecture.md), 11 yearly ones do not.
 
 PostgreSQL requires the partition key in every primary key and unique index, so the table's
 primary key is (id, at) while Django keeps `id` as the model's pk (ids come from one sequence,
@@ -20,11 +24,15 @@ from django.db import connection
 
 TABLE = "audit_accesslogentry"
 DEFAULT = f"{TABLE}_default"
-MONTHS_AHEAD = 3
+YEARS_AHEAD = 1
 
 
 def month_start(moment: dt.datetime | dt.date) -> dt.datetime:
     return dt.datetime(moment.year, moment.month, 1, tzinfo=dt.UTC)
+
+
+def year_start(moment: dt.datetime | dt.date) -> dt.datetime:
+    return dt.datetime(moment.year, 1, 1, tzinfo=dt.UTC)
 
 
 def add_months(month: dt.datetime, n: int) -> dt.datetime:
@@ -32,8 +40,8 @@ def add_months(month: dt.datetime, n: int) -> dt.datetime:
     return dt.datetime(index // 12, index % 12 + 1, 1, tzinfo=dt.UTC)
 
 
-def partition_name(month: dt.datetime) -> str:
-    return f"{TABLE}_y{month:%Y}m{month:%m}"
+def partition_name(year: dt.datetime) -> str:
+    return f"{TABLE}_y{year:%Y}"
 
 
 def is_partitioned(cursor: Any = None) -> bool:
@@ -47,8 +55,8 @@ def is_partitioned(cursor: Any = None) -> bool:
         return bool((cursor or own).fetchone()[0])
 
 
-def months(cursor: Any) -> dict[dt.datetime, str]:
-    """The monthly partitions that exist: {first moment of the month: table name}."""
+def years(cursor: Any) -> dict[dt.datetime, str]:
+    """The yearly partitions that exist: {first moment of the year: table name}."""
     cursor.execute(
         """
         SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -58,52 +66,51 @@ def months(cursor: Any) -> dict[dt.datetime, str]:
     )
     found = {}
     for (name,) in cursor.fetchall():
-        stamp = name.removeprefix(f"{TABLE}_y")
-        found[dt.datetime(int(stamp[:4]), int(stamp[5:7]), 1, tzinfo=dt.UTC)] = name
+        found[dt.datetime(int(name.removeprefix(f"{TABLE}_y")), 1, 1, tzinfo=dt.UTC)] = name
     return found
 
 
-def ensure_months(cursor: Any, first: dt.datetime, last: dt.datetime) -> list[str]:
-    """Make every month's partition from `first` to `last` that is missing; rows that went
+def ensure_years(cursor: Any, first: dt.datetime, last: dt.datetime) -> list[str]:
+    """Make every year's partition from `first` to `last` that is missing; rows that went
     to the DEFAULT partition meanwhile move into theirs. Returns the names made."""
-    made, have = [], months(cursor)
-    month = month_start(first)
-    while month <= last:
-        if month not in have:
-            made.append(_make_month(cursor, month))
-        month = add_months(month, 1)
+    made, have = [], years(cursor)
+    year = year_start(first)
+    while year <= last:
+        if year not in have:
+            made.append(_make_year(cursor, year))
+        year = add_months(year, 12)
     return made
 
 
-def ensure_ahead(months_ahead: int = MONTHS_AHEAD) -> list[str]:
-    """This month and the next `months_ahead`, plus any month whose rows sit in DEFAULT."""
+def ensure_ahead(years_ahead: int = YEARS_AHEAD) -> list[str]:
+    """This year and the next `years_ahead`, plus any year whose rows sit in DEFAULT."""
     if not is_partitioned():
         return []
-    this = month_start(dt.datetime.now(dt.UTC))
+    this = year_start(dt.datetime.now(dt.UTC))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT min(at), max(at) FROM {DEFAULT}")  # noqa: S608 (constant)
         low, high = cursor.fetchone()
         made = []
         if low is not None:
-            made += ensure_months(cursor, low, month_start(high))
-        return made + ensure_months(cursor, this, add_months(this, months_ahead))
+            made += ensure_years(cursor, low, high)
+        return made + ensure_years(cursor, this, add_months(this, 12 * years_ahead))
 
 
-def _make_month(cursor: Any, month: dt.datetime) -> str:
-    """One month's partition, made beside the table and attached once it holds the month's
+def _make_year(cursor: Any, year: dt.datetime) -> str:
+    """One year's partition, made beside the table and attached once it holds the year's
     rows from DEFAULT (PostgreSQL refuses a new partition whose rows DEFAULT still holds)."""
-    name, end = partition_name(month), add_months(month, 1)
+    name, end = partition_name(year), add_months(year, 12)
     cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
     cursor.execute(
         f"""
         WITH moved AS (DELETE FROM {DEFAULT} WHERE at >= %s AND at < %s RETURNING *)
         INSERT INTO {name} SELECT * FROM moved
         """,  # noqa: S608 (names made here, values parameters)
-        [month, end],
+        [year, end],
     )
     cursor.execute(
         f"ALTER TABLE {TABLE} ATTACH PARTITION {name} "
-        f"FOR VALUES FROM ('{month.isoformat()}') TO ('{end.isoformat()}')"
+        f"FOR VALUES FROM ('{year.isoformat()}') TO ('{end.isoformat()}')"
     )
     return name
 
@@ -140,8 +147,10 @@ def convert(schema_editor: Any, *, to_partitioned: bool) -> None:
             cursor.execute(f"CREATE TABLE {DEFAULT} PARTITION OF {TABLE} DEFAULT")
             cursor.execute(f"SELECT min(at) FROM {old}")  # noqa: S608 (constant)
             (low,) = cursor.fetchone()
-            this = month_start(dt.datetime.now(dt.UTC))
-            ensure_months(cursor, min(low, this) if low else this, add_months(this, MONTHS_AHEAD))
+            this = year_start(dt.datetime.now(dt.UTC))
+            ensure_years(
+                cursor, min(low, this) if low else this, add_months(this, 12 * YEARS_AHEAD)
+            )
         else:
             cursor.execute(f"CREATE TABLE {TABLE} {like}")
         cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {old}")  # noqa: S608 (constant)

@@ -6,8 +6,9 @@ first (retiring must not launder tampering), then a signed line in the checkpoin
 for each chain, the last entry retired (its place and hash). That entry becomes the chain's
 anchor: verify_audit checks that the chain goes on from it and says how many were retired.
 Only the checkpoint file, which the database administrator cannot rewrite, can move an
-anchor, so deleting old entries by hand is still found. On PostgreSQL whole monthly
-partitions are dropped; elsewhere (and for rows in the DEFAULT partition) rows are deleted.
+anchor, so deleting old entries by hand is still found. On PostgreSQL a yearly partition
+wholly due is dropped; the due months of the oldest kept year, the DEFAULT partition's rows
+and every row elsewhere are deleted.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
+from laget.audit import partitions
 from laget.audit.checkpoints import write_anchors
 from laget.audit.models import AccessLogEntry
-from laget.audit.partitions import TABLE, add_months, is_partitioned, month_start, months
+from laget.audit.partitions import TABLE, add_months, is_partitioned, month_start
 from laget.audit.verify import verify_log
 
 # Appends take the time before they take the chain's lock, so near the cut an entry with a
@@ -33,7 +35,7 @@ class Retired:
     before: dt.datetime  # entries older than this are due
     entries: int
     chains: int
-    partitions: int = 0  # monthly partitions dropped (PostgreSQL)
+    partitions: int = 0  # yearly partitions dropped (PostgreSQL)
 
 
 def cutoff(now: dt.datetime | None = None, years: int | None = None) -> dt.datetime:
@@ -79,8 +81,8 @@ def retire(
                 # Run the deferred foreign-key checks now: PostgreSQL drops no table that has
                 # some pending (only when rows were written in this transaction, as in tests).
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for month, name in sorted(months(cursor).items()):
-                    if add_months(month, 1) <= before:
+                for year, name in sorted(partitions.years(cursor).items()):
+                    if add_months(year, 12) <= before:
                         cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
                         cursor.execute(f"DROP TABLE {name}")
                         dropped += 1

@@ -1,4 +1,4 @@
-"""The access log gets only the indexes its queries use and, on PostgreSQL, monthly
+"""The access log gets only the indexes its queries use and, on PostgreSQL, yearly
 partitions on `at` (audit/partitions.py): the rows are copied into a new partitioned table,
 which takes the old one's name, indexes and foreign keys. (chain, seq) becomes a plain index
 (PostgreSQL cannot enforce a unique index on a partitioned table without the partition key;

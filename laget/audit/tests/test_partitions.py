@@ -1,4 +1,4 @@
-"""The access log on PostgreSQL: monthly partitions made ahead, a DEFAULT partition whose rows
+"""The access log on PostgreSQL: yearly partitions made ahead, a DEFAULT partition whose rows
 move into their month, and only the indexes its queries use, each query using its index."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from laget.audit.partitions import (
     TABLE,
     add_months,
     ensure_ahead,
-    month_start,
-    months,
     partition_name,
+    year_start,
+    years,
 )
 from laget.audit.services import access_log_entry, chain_append_many
 from laget.audit.verify import verify_log
@@ -52,22 +52,21 @@ def where(entry: AccessLogEntry) -> str:
         return cursor.fetchone()[0]
 
 
-def test_the_table_is_partitioned_by_month_with_the_next_months_made():
-    this = month_start(dt.datetime.now(dt.UTC))
+def test_the_table_is_partitioned_by_year_with_the_next_year_made():
+    this = year_start(dt.datetime.now(dt.UTC))
     with connection.cursor() as cursor:
-        made = months(cursor)
-    for n in range(4):
-        assert add_months(this, n) in made
+        made = years(cursor)
+    assert this in made and add_months(this, 12) in made
     assert where(write_at(1, dt.datetime.now(dt.UTC))) == partition_name(this)
 
 
-def test_a_month_not_made_in_time_goes_to_default_and_moves_to_its_month():
-    later = add_months(month_start(dt.datetime.now(dt.UTC)), 8) + dt.timedelta(days=2)
+def test_a_year_not_made_in_time_goes_to_default_and_moves_to_its_year():
+    later = add_months(year_start(dt.datetime.now(dt.UTC)), 12 * 3) + dt.timedelta(days=40)
     entry = write_at(1, later)
     assert where(entry) == DEFAULT
     made = ensure_ahead()
-    assert partition_name(month_start(later)) in made
-    assert where(entry) == partition_name(month_start(later))
+    assert partition_name(year_start(later)) in made
+    assert where(entry) == partition_name(year_start(later))
     assert ensure_ahead() == []
     assert verify_log(AccessLogEntry).intact
 
@@ -120,10 +119,10 @@ def test_each_query_on_the_log_uses_an_index(name, index):
     assert index in explained, explained
 
 
-def test_a_period_reads_only_its_months():
+def test_a_period_reads_only_its_years():
     now = dt.datetime.now(dt.UTC)
     explained = plan(
-        AccessLogEntry.objects.filter(person_id=1, at__gte=month_start(now), at__lt=now)
+        AccessLogEntry.objects.filter(person_id=1, at__gte=year_start(now), at__lt=now)
     )
-    assert partition_name(month_start(now)) in explained
-    assert partition_name(add_months(month_start(now), 1)) not in explained
+    assert partition_name(year_start(now)) in explained
+    assert partition_name(add_months(year_start(now), 12)) not in explained

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from laget.audit.checkpoints import read_checkpoints, write_checkpoint
 from laget.audit.models import AccessLogEntry, AuditChain
-from laget.audit.partitions import ensure_months, month_start
+from laget.audit.partitions import ensure_years
 from laget.audit.retention import cutoff, retire
 from laget.audit.services import access_log_entry, chain_append_many
 from laget.audit.verify import verify_log
@@ -165,16 +165,19 @@ def test_an_entry_whose_time_is_out_of_order_at_the_cut_is_retired_with_its_chai
 
 
 @pytest.mark.django_db
-def test_on_postgresql_whole_months_are_dropped():
+def test_on_postgresql_whole_years_are_dropped_and_due_months_deleted():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL): partitions")
     with connection.cursor() as cursor:
-        ensure_months(cursor, OLD, OLD)
-    write_at(1, *old(3), *recent(1))
+        ensure_years(cursor, OLD, BEFORE)
+    # 2015 is wholly due; of 2016, January to November are.
+    kept_2016 = BEFORE + dt.timedelta(days=3)
+    write_at(1, *old(3), BEFORE - dt.timedelta(days=40), kept_2016, *recent(1))
     done = retire(now=NOW)
-    assert (done.entries, done.partitions) == (3, 1)
+    assert (done.entries, done.partitions) == (4, 1)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('audit_accesslogentry_y2015m06')")
+        cursor.execute("SELECT to_regclass('audit_accesslogentry_y2015')")
         assert cursor.fetchone()[0] is None
+        cursor.execute("SELECT at FROM audit_accesslogentry_y2016")
+        assert [row[0] for row in cursor.fetchall()] == [kept_2016]
     assert verify_log(AccessLogEntry).intact
-    assert month_start(OLD) < BEFORE

@@ -21,5 +21,5 @@ class Command(BaseCommand):
         verb = "due" if options["dry_run"] else "retired"
         self.stdout.write(
             f"{done.entries} access-log entries in {done.chains} chains from before "
-            f"{done.before:%Y-%m-%d} {verb}; {done.partitions} monthly partitions dropped"
+            f"{done.before:%Y-%m-%d} {verb}; {done.partitions} yearly partitions dropped"
         )
