@@ -63,6 +63,10 @@ LAGET_AUDIT_KEY = envsecret("LAGET_AUDIT_KEY") or _development_audit_key()
 LAGET_AUDIT_CHECKPOINTS = Path(
     os.environ.get("LAGET_AUDIT_CHECKPOINTS", VAR_DIR / "audit-checkpoints.jsonl")
 )
+# The access log is kept this many years, then retired a month at a time
+# (`manage.py audit_retention`). 10 years follows the patient record's own minimum keeping
+# period; the municipality's privacy officer and archive must confirm it (docs/architecture.md).
+LAGET_AUDIT_RETENTION_YEARS = envint("LAGET_AUDIT_RETENTION_YEARS", 10)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # The demo shortcuts (printing TOTP codes) exist only where the operator turns them on.

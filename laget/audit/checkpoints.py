@@ -31,6 +31,9 @@ class Seen:
     the checkpoint file itself."""
 
     heads: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # Per chain, the last entry retention retired (its place and hash, and when): the chain
+    # now starts after it. Only a signed line can move an anchor.
+    anchors: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     last_mac: str = GENESIS
     lines: int = 0
     problem: str = ""
@@ -67,6 +70,8 @@ def read_checkpoints(path: Path | None = None) -> Seen:
             return seen
         for name, (length, entry_hash) in body["heads"].items():
             seen.heads[name] = (length, entry_hash, body["at"])
+        for name, (place, entry_hash) in body.get("retired", {}).items():
+            seen.anchors[name] = (place, entry_hash, body["at"])
         seen.last_mac, seen.lines = mac, seen.lines + 1
     return seen
 
@@ -86,9 +91,26 @@ def write_checkpoint(path: Path | None = None) -> int:
     }
     if not moved:
         return 0
-    body = {"at": timezone.now().isoformat(), "prev": seen.last_mac, "heads": moved}
+    _append_line(path, seen, {"heads": moved})
+    return len(moved)
+
+
+def write_anchors(
+    anchors: dict[str, tuple[int, str]], before: str, path: Path | None = None
+) -> None:
+    """Append a signed line saying where each chain now starts: retention retires the
+    entries up to and including these (place, hash), which were verified first."""
+    path = path or checkpoint_path()
+    seen = read_checkpoints(path)
+    if seen.problem:
+        raise RuntimeError(f"Refusing to extend a damaged checkpoint file: {seen.problem}.")
+    retired = {name: [place, entry_hash] for name, (place, entry_hash) in anchors.items()}
+    _append_line(path, seen, {"heads": {}, "retired": retired, "before": before})
+
+
+def _append_line(path: Path, seen: Seen, content: dict) -> None:
+    body = {"at": timezone.now().isoformat(), "prev": seen.last_mac, **content}
     line = json.dumps({**body, "mac": _mac(body)}, sort_keys=True, separators=(",", ":"))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as out:
         out.write(line + "\n")
-    return len(moved)

@@ -116,9 +116,16 @@ class AccessLogEntry(ChainedEntry):
         "request_id",
     ]
 
+    # The partition key on PostgreSQL (yearly partitions, audit/partitions.py).
     at = models.DateTimeField(_("when"), default=now_to_the_millisecond)
+    # No index: no query looks a reader's entries up (a user who has read is never deleted,
+    # PROTECT).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     actor_name = models.CharField(max_length=200)
     actor_role = models.CharField(max_length=100, blank=True)
@@ -135,9 +142,14 @@ class AccessLogEntry(ChainedEntry):
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        indexes = [models.Index(fields=["person_id", "at"])]
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "seq"], name="audit_access_chain_seq")
+        # Only what its queries use (docs/architecture.md, "Partitions, indexes and
+        # retention"): a person's reads newest first, and verification and retention walking
+        # each chain in order. (chain, seq) is not declared unique: PostgreSQL's partitioned
+        # table could only enforce it together with `at`; the chain head's lock hands out
+        # each place once and verify_audit checks every place.
+        indexes = [
+            models.Index(fields=["person_id", "at"]),
+            models.Index(fields=["chain", "seq"], name="audit_access_chain_seq_idx"),
         ]
 
     def __str__(self) -> str:

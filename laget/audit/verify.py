@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from laget.audit.chain import walk
+from laget.audit.chain import GENESIS, walk
 from laget.audit.checkpoints import Seen, read_checkpoints
 from laget.audit.models import (
     AccessLogEntry,
@@ -35,6 +35,7 @@ class ChainReport:
     broken_at: int | None = None  # id of the first entry that does not hold
     problem: str = ""
     chain: str = ""  # the chain that is broken
+    retired: int = 0  # entries retention retired (before the chains' anchors)
 
     @property
     def intact(self) -> bool:
@@ -49,27 +50,38 @@ def _entries(model: type[ChainedEntry]) -> Iterator[ChainedEntry]:
 def _check_one_chain(
     key: bytes, name: str, entries: list[ChainedEntry], seen: Seen
 ) -> tuple[int | None, str]:
-    for place, entry in enumerate(entries, start=1):
+    """`entries` are the chain's entries after its anchor (the last retired one, if any)."""
+    anchor, anchor_hash = _anchor(seen, name)
+    for place, entry in enumerate(entries, start=anchor + 1):
         if entry.seq != place:
             return entry.pk, f"entry {place} of the chain is missing or out of place"
         if entry.chain_name() != name:
             return entry.pk, "the entry belongs to another chain (moved or swapped)"
-    result = walk(key, ((e.pk, e.prev_hash, e.entry_hash, e.payload()) for e in entries))
+    result = walk(
+        key, ((e.pk, e.prev_hash, e.entry_hash, e.payload()) for e in entries), anchor_hash
+    )
     if result.broken_at is not None:
         return result.broken_at, result.problem
     if name in seen.heads:
         length, checkpoint_hash, at = seen.heads[name]
-        if len(entries) < length:
+        if length <= anchor:
+            return None, ""  # that entry is retired; the anchor holds what is left
+        if anchor + len(entries) < length:
             return None, (
                 f"entries are missing at the end: the checkpoint of {at} saw {length}, "
-                f"{len(entries)} are left"
+                f"{anchor + len(entries)} are left"
             )
-        if entries[length - 1].entry_hash != checkpoint_hash:
-            return entries[length - 1].pk, (
+        if entries[length - anchor - 1].entry_hash != checkpoint_hash:
+            return entries[length - anchor - 1].pk, (
                 f"the entry differs from the one the checkpoint of {at} saw (an older or "
                 "rewritten copy of the log)"
             )
     return None, ""
+
+
+def _anchor(seen: Seen, name: str) -> tuple[int, str]:
+    place, entry_hash, _at = seen.anchors.get(name, (0, GENESIS, ""))
+    return place, entry_hash
 
 
 def verify_log(model: type[ChainedEntry], seen: Seen | None = None) -> ChainReport:
@@ -83,32 +95,51 @@ def verify_log(model: type[ChainedEntry], seen: Seen | None = None) -> ChainRepo
             Q(name=prefix) | Q(name__startswith=f"{prefix}:")
         ).values_list("name", "last_hash", "length")
     }
+    retired = sum(seen.anchors[name][0] for name in _checkpointed(seen.anchors, prefix))
     total = chains = 0
     found: set[str] = set()
     for name, group in itertools.groupby(_entries(model), key=lambda e: e.chain):
-        entries: list[Any] = list(group)
+        anchor, anchor_hash = _anchor(seen, name)
+        # Entries up to the anchor are retired (any still here await deletion).
+        entries: list[Any] = [e for e in group if e.seq > anchor]
         total, chains = total + len(entries), chains + 1
         found.add(name)
         broken_at, problem = _check_one_chain(key, name, entries, seen)
         if not problem:
             head_hash, head_length = heads.get(name, ("", 0))
-            if head_hash != entries[-1].entry_hash or head_length != len(entries):
+            last = entries[-1].entry_hash if entries else anchor_hash
+            if head_hash != last or head_length != anchor + len(entries):
                 problem = (
-                    f"entries are missing at the end ({head_length} written, {len(entries)} found)"
+                    f"entries are missing at the end ({head_length} written, "
+                    f"{anchor + len(entries)} found)"
                 )
         if problem:
-            return ChainReport(prefix, total, chains, broken_at, problem, name)
-    for name in sorted((set(heads) | _checkpointed(seen, prefix)) - found):
+            return ChainReport(prefix, total, chains, broken_at, problem, name, retired)
+    names = set(heads) | _checkpointed(seen.heads, prefix)
+    for name in sorted(names - found):
+        anchor, anchor_hash = _anchor(seen, name)
         written = heads.get(name, ("", 0))[1] or seen.heads[name][0]
-        if written:
+        if written > anchor:
             return ChainReport(
-                prefix, total, chains, None, f"all {written} entries are missing", name
+                prefix,
+                total,
+                chains,
+                None,
+                f"{written - anchor} entries are missing (all after the retired ones)"
+                if anchor
+                else f"all {written} entries are missing",
+                name,
+                retired,
             )
-    return ChainReport(prefix, total, chains)
+        if name in heads and heads[name][0] != anchor_hash:
+            return ChainReport(
+                prefix, total, chains, None, "the head differs from the retired anchor", name
+            )
+    return ChainReport(prefix, total, chains, retired=retired)
 
 
-def _checkpointed(seen: Seen, prefix: str) -> set[str]:
-    return {name for name in seen.heads if name == prefix or name.startswith(f"{prefix}:")}
+def _checkpointed(names: Any, prefix: str) -> set[str]:
+    return {name for name in names if name == prefix or name.startswith(f"{prefix}:")}
 
 
 def verify_all() -> tuple[list[ChainReport], str]:

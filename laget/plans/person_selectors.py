@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Count, F, Max, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,6 +178,7 @@ def responsibility_changes(person: Person) -> list[PlanChange]:
 # A page groups at most the newest WINDOW reads before its cursor: the cost of a page does
 # not grow with the log (keyset by day: a page is whole days, the next one starts before).
 WINDOW = 1000
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -223,8 +224,14 @@ def person_read_log(
     service = service if service in services else ""
     if service:
         reads = reads.filter(actor_service=service)
+    newest_first = reads.order_by("-at", "-pk")
+    # The person and the oldest time in the window say nothing new, but let PostgreSQL read
+    # the window through the (person_id, at) index of only the months it spans, not look
+    # every id up in every monthly partition of the log.
     window = AccessLogEntry.objects.filter(
-        pk__in=reads.order_by("-at", "-pk").values("pk")[:WINDOW]
+        person_id=person.pk,
+        at__gte=Coalesce(Subquery(newest_first.values("at")[WINDOW - 1 : WINDOW]), Value(EARLIEST)),
+        pk__in=newest_first.values("pk")[:WINDOW],
     )
     who = [*GROUP_BY, "day"]
     rows = list(

@@ -21,8 +21,10 @@ class Command(BaseCommand):
             self.stderr.write(f"checkpoints: BROKEN: {checkpoint_problem}")
         for report in reports:
             if report.intact:
+                retired = f" ({report.retired} older entries retired)" if report.retired else ""
                 self.stdout.write(
-                    f"{report.log}: {report.entries} entries in {report.chains} chains, intact"
+                    f"{report.log}: {report.entries} entries in {report.chains} chains, "
+                    f"intact{retired}"
                 )
                 continue
             broken = True
