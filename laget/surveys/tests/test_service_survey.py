@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from laget.directory.tests.factories import NetworkFactory
 from laget.notifications.models import Kind, Notification
 from laget.surveys import service_survey
 from laget.surveys import services as survey_services
@@ -321,3 +322,42 @@ def test_the_answer_page_fits_a_phone(user_world):
     assert 'name="viewport" content="width=device-width' in body
     assert "style=" not in body and "<table" not in body
     assert body.count('class="checkbox-row"') == 2 * len(SERVICE_ITEMS) * 6
+
+
+def test_the_answered_share_per_month_for_the_quality_indicators(db, django_assert_num_queries):
+    from laget.surveys.aggregates import user_survey_answered
+
+    w = make_world(served_by_both=2, served_by_kommune=5)
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    service_survey.user_invitations_send(actor=w.organiser, round_=w.round)
+    for user in w.persons[:3]:
+        _answer(w, user, {w.kommune.name: {"listened": 4}})
+    months = [last_month, this_month]
+    with django_assert_num_queries(1):
+        cells = user_survey_answered(w.network, months)
+    assert cells == [(0.0, 0), (3.0, 7)]  # nobody told last month; 3 of 7 answered
+    # The round asked about the DPS too: its invitations count for the DPS as well.
+    assert user_survey_answered(w.network, months, w.dps) == [(0.0, 0), (3.0, 7)]
+    other = NetworkFactory(slug="annet")
+    assert user_survey_answered(other, months) == [(0.0, 0), (0.0, 0)]
+
+
+def test_the_api_gives_the_same_results_as_the_page(db):
+    w = make_world(served_by_both=2, served_by_kommune=5)
+    for i, user in enumerate(w.persons[:5]):
+        answers = {w.kommune.name: {"listened": 4}}
+        if i < 2:  # two rate the DPS too
+            answers[w.dps.name] = {"listened": 2}
+        _answer(w, user, answers)
+    close(w.round)
+    client = Client()
+    client.force_login(w.leader)
+    data = client.get(f"/api/v1/surveys/user-rounds/{w.round.pk}/results").json()
+    by_name = {s["service"]: s for s in data["services"]}
+    assert by_name[w.kommune.name]["respondents"] == 5
+    assert by_name[w.kommune.name]["statements"]["listened"] == 4.0
+    assert by_name[w.kommune.name]["statements"]["respect"] is None
+    assert by_name[w.dps.name] == {"service": w.dps.name, "suppressed": True}  # two only
+    assert (data["invited"], data["answered"]) == (7, 5)

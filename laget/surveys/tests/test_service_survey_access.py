@@ -37,6 +37,7 @@ USER_SURVEY_MATRIX = {
     "surveys:user_invite": ("post", "open", lambda w: {}, NOBODY | {"organiser": 302}),
     "surveys:user_results": ("get", "closed", None, LEADERS),
     "surveys:user_answer": ("get", "invitation", None, NOBODY | {"person": 200}),
+    "api-v1:get_user_round_results": ("get", "closed", None, LEADERS | {"anonymous": 401}),
 }
 
 
