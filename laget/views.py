@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from laget.directory import selectors as directory
+from laget.meetings import council_selectors
 from laget.meetings import selectors as meetings
 from laget.plans import requests as plan_requests
 from laget.plans import selectors as plans
@@ -43,5 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": tasks,
             "waiting_requests": waiting,
             "awaiting_consent": plan_list.awaiting_consent,
+            # A user representative lands on their user council(s).
+            "councils": council_selectors.my_councils(actor=request.user)
+            if getattr(request.user, "kind", "") == "representative"
+            else [],
         },
     )

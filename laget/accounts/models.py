@@ -35,6 +35,8 @@ class User(AbstractUser):
         PERSON = "person", _("Person")
         RELATIVE = "relative", _("Relative")
         OPERATOR = "operator", _("Operator")
+        # A member of a user council (meetings.CouncilMember) without another role here.
+        REPRESENTATIVE = "representative", _("User representative")
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)

@@ -8,6 +8,9 @@
 - A forum (or a network meeting) holds no personal data, but only professionals working
   in one of the network's organisations see it. Its organiser, chair and anchor persons
   organise it.
+- A user council is a forum of its own kind: its members (user representatives, who
+  need not work anywhere) see its meetings too, add agenda points, comment and evaluate;
+  leaders and service administrators in the network set it up and add members.
 - Only the chair approves minutes.
 """
 
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 
 from laget.core.types import Actor
 from laget.directory.models import Membership, Network
-from laget.meetings.models import Meeting
+from laget.meetings.models import CouncilMember, Forum, Meeting
 from laget.plans.access import PlanAccess, plan_access
 from laget.plans.models import Category
 
@@ -66,9 +69,48 @@ def meeting_access(user: Actor, meeting: Meeting) -> MeetingAccess | None:
         if pa is None or not pa.may_read(Category.PLAN):
             return None
         return MeetingAccess(user, meeting, pa, pa.is_coordinator or pa.is_professional)
-    if meeting.network_id is None or not works_in_network(user, meeting.network_id):
+    if meeting.network_id is None:
+        return None
+    if not works_in_network(user, meeting.network_id) and not (
+        meeting.forum_id is not None and sits_on_council(user, meeting.forum_id)
+    ):
         return None
     organisers = {meeting.organiser_id, meeting.chair_id}
     if meeting.forum is not None:
         organisers |= set(meeting.forum.anchors.values_list("pk", flat=True))
     return MeetingAccess(user, meeting, None, user.pk in organisers)
+
+
+def sits_on_council(user: Actor, forum_id: int) -> bool:
+    """A current member of the user council `forum_id` (False for any other forum)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        CouncilMember.objects.active()
+        .filter(user=user, forum_id=forum_id, forum__kind=Forum.Kind.COUNCIL)
+        .exists()
+    )
+
+
+def may_see_forum(user: Actor, forum: Forum) -> bool:
+    """Everyone working in the network sees its forums and councils; a council's
+    members see their council."""
+    return works_in_network(user, forum.network_id) or (
+        forum.kind == Forum.Kind.COUNCIL and sits_on_council(user, forum.pk)
+    )
+
+
+def may_run_council(user: Actor, network: Network | int) -> bool:
+    """Leaders and service administrators in the network set up its user council and
+    choose its members."""
+    if not user.is_authenticated or user.kind != "professional" or not user.is_active:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(
+            professional__user=user,
+            role__in=[Membership.Role.LEADER, Membership.Role.ADMIN],
+            service__organisation__networks=network,
+        )
+        .exists()
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from laget.directory.demo_load import DemoDirectory
 from laget.directory.models import Network
 from laget.meetings import services
+from laget.meetings.council_demo import load_council
 from laget.meetings.models import Participant
 from laget.plans.demo import RAGNHILD, SILJE
 from laget.plans.models import Plan, TeamMember
@@ -161,6 +162,7 @@ def load_meetings(directory: DemoDirectory, plans: list[Plan]) -> None:
                 clear=min(5, base - 1 + rng.randint(0, 2)),
             )
     _group_meetings(plans, today)
+    load_council(directory)
 
 
 def _group_meetings(plans: list[Plan], today: dt.date) -> None:

@@ -56,8 +56,15 @@ class AgendaTemplate(models.Model):
 
 class Forum(models.Model):
     """A cross-service forum that meets again and again (seed 003): fixed anchor persons,
-    one from each level, and rotating attendance."""
+    one from each level, and rotating attendance. A user council (brukerråd, seed 004
+    §6.2.4) is a forum of its own kind: its members are user representatives
+    (CouncilMember), who see its meetings without working in the network."""
 
+    class Kind(models.TextChoices):
+        FORUM = "forum", _("cross-service forum")
+        COUNCIL = "council", _("user council")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FORUM)
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="forums")
     name = models.CharField(_("name"), max_length=SHORT_TEXT)
     purpose = long_text(_("purpose"), blank=True)
@@ -375,3 +382,45 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed {self.user_id}"
+
+
+class CouncilMemberQuerySet(models.QuerySet["CouncilMember"]):
+    def active(self) -> CouncilMemberQuerySet:
+        return self.filter(left_on__isnull=True)
+
+
+class CouncilMember(models.Model):
+    """A user representative on a network's user council: someone with lived experience,
+    a relative, a peer worker or someone from a user organisation. Not a person with a
+    plan here: the council holds nobody's plan. Leaving keeps the row (who sat, when)."""
+
+    class Role(models.TextChoices):
+        LIVED_EXPERIENCE = "lived_experience", _("user representative (lived experience)")
+        RELATIVE = "relative", _("relatives' representative")
+        PEER_WORKER = "peer_worker", _("peer worker")
+        ORGANISATION = "organisation", _("from a user organisation")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    affiliation = models.CharField(
+        _("organisation or background"), max_length=SHORT_TEXT, blank=True
+    )
+    joined_on = models.DateField(_("member from"))
+    left_on = models.DateField(_("member until"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CouncilMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "user"],
+                condition=Q(left_on__isnull=True),
+                name="council_member_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.forum_id}:{self.user_id}"

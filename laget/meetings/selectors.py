@@ -16,7 +16,12 @@ from django.utils import timezone
 
 from laget.core.types import Actor
 from laget.directory.models import Membership, Network, Service
-from laget.meetings.access import MeetingAccess, meeting_access, works_in_network
+from laget.meetings.access import (
+    MeetingAccess,
+    may_see_forum,
+    meeting_access,
+    works_in_network,
+)
 from laget.meetings.models import (
     AgendaTemplate,
     CalendarFeed,
@@ -250,7 +255,7 @@ def forum_page(*, actor: Actor, forum_id: int) -> ForumPage:
         forum = Forum.objects.select_related("network").get(pk=forum_id)
     except Forum.DoesNotExist as exc:
         raise Http404 from exc
-    if not works_in_network(actor, forum.network_id):
+    if not may_see_forum(actor, forum):
         raise Http404
     anchors = list(forum.anchors.order_by("first_name"))
     now = timezone.now()

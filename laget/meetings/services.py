@@ -258,6 +258,13 @@ def forum_create(
     return forum
 
 
+def council_participants(forum: Forum) -> list[Participant]:
+    return [
+        Participant(user=m.user, name=_name(m.user), role=m.get_role_display())
+        for m in forum.members.active().select_related("user")
+    ]
+
+
 def forum_meeting_schedule(
     *,
     actor: Actor,
@@ -275,12 +282,17 @@ def forum_meeting_schedule(
     participants = [
         _professional_participant(a, forum.network, _("anchor person"), is_anchor=True)
         for a in forum.anchors.all()
-    ] + [
-        Participant(service=service, level=service.level, name=service.name)
-        for service in Service.objects.filter(
-            organisation__networks=forum.network, is_active=True
-        ).distinct()
     ]
+    if forum.kind == Forum.Kind.COUNCIL:
+        # A user council invites its members by name (meetings/council.py).
+        participants += council_participants(forum)
+    else:
+        participants += [
+            Participant(service=service, level=service.level, name=service.name)
+            for service in Service.objects.filter(
+                organisation__networks=forum.network, is_active=True
+            ).distinct()
+        ]
     return _meeting_create(
         actor=actor,
         agenda_kind=Kind.FORUM,

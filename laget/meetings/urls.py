@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.meetings import views
+from laget.meetings import council_views, views
 
 app_name = "meetings"
 
@@ -28,6 +28,19 @@ urlpatterns = [
     path("moter/fora/<int:forum_id>/nytt/", views.forum_schedule, name="forum_schedule"),
     path("moter/nettverk/<slug:slug>/nytt-forum/", views.forum_create, name="forum_create"),
     path("moter/nettverk/<slug:slug>/nytt-mote/", views.generic_create, name="generic_create"),
+    # The network's user council (brukerråd): a forum of its own kind.
+    path("moter/nettverk/<slug:slug>/brukerrad/", council_views.councils, name="councils"),
+    path("moter/brukerrad/<int:council_id>/", council_views.council_detail, name="council"),
+    path(
+        "moter/brukerrad/<int:council_id>/medlemmer/",
+        council_views.member_add,
+        name="council_member_add",
+    ),
+    path(
+        "moter/brukerrad/medlemmer/<int:member_id>/slutt/",
+        council_views.member_leave,
+        name="council_member_leave",
+    ),
     path("moter/kalender/", views.calendar_settings, name="calendar"),
     path("kalender/<str:token>.ics", views.feed, name="feed"),
     path("moter/dagsordener/", views.agenda_templates, name="templates"),

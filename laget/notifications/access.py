@@ -27,7 +27,7 @@ from laget.accounts.models import User
 from laget.continuity.models import Handoff
 from laget.core.types import Actor
 from laget.directory.models import Membership
-from laget.meetings.access import works_in_network
+from laget.meetings.access import sits_on_council, works_in_network
 from laget.meetings.models import Meeting, Participant
 from laget.notifications.models import Kind
 from laget.plans.access import access_from
@@ -77,6 +77,7 @@ CATEGORY = {
     Kind.BOARD_ON: None,
     Kind.OUTCOME_ALERT: Category.OUTCOMES,  # the team's helpers who may read the ratings
     Kind.OUTCOME_LINK: None,  # the person, with the link only (no plan, no health content)
+    Kind.USER_SURVEY: None,  # the invited person only, no plan (surveys.service_survey)
 }
 
 
@@ -153,6 +154,10 @@ def candidates(event: str, circle: PlanCircle | None, target: Model | None) -> l
     """Who an event is about, before the reading rule: each with the kind they get."""
     if event in TEAM_KINDS:
         return team_candidates(event, target)
+    if event == Kind.USER_SURVEY:
+        # The target is the survey Invitation: the one invited, and nobody else.
+        user = getattr(target, "user", None)
+        return [Told(user, event)] if isinstance(user, User) else []
     if event == Kind.MESSAGE_NEW and isinstance(target, Message):
         circle = _needs(circle, event)
         replied = target.reply_to.author_id if target.reply_to_id else None  # type: ignore[union-attr]
@@ -276,7 +281,11 @@ def _may_be_told(t: Told, circle: PlanCircle | None, target: Model | None) -> bo
     return (
         isinstance(meeting, Meeting)
         and meeting.network_id is not None
-        and works_in_network(t.user, meeting.network_id)
+        and (
+            works_in_network(t.user, meeting.network_id)
+            # A user council's members (user representatives) are told of its meetings.
+            or (meeting.forum_id is not None and sits_on_council(t.user, meeting.forum_id))
+        )
     )
 
 

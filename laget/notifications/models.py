@@ -57,6 +57,8 @@ class Kind(models.TextChoices):
     # Outcome ratings (outcomes).
     OUTCOME_ALERT = "outcome_alert", _("Ratings that need your attention")
     OUTCOME_LINK = "outcome_link", _("A link to give your ratings")
+    # The service-level user survey (surveys.service_survey).
+    USER_SURVEY = "user_survey", _("A user survey about the services waits for you")
 
 
 class Channel(models.TextChoices):

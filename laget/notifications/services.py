@@ -165,6 +165,8 @@ def _link(kind: Kind, plan: Plan | None, target: Model | None) -> str:
         Kind.INVITATION_RENEWAL,
     ):
         return reverse("plans:requests")  # where requests are answered, and answers read
+    if kind == Kind.USER_SURVEY:
+        return reverse("surveys:user_answer", kwargs={"invitation_id": getattr(target, "pk", 0)})
     if kind == Kind.OUTCOME_LINK:
         # The personal rating link itself (outcomes.services passes the token along once).
         return reverse("outcomes:rate_by_link", kwargs={"token": getattr(target, "token", "")})
@@ -306,6 +308,7 @@ PERSON_SIDE_KINDS = [
     Kind.PLAN_CLOSED,
     Kind.PLAN_REOPENED,
     Kind.OUTCOME_LINK,
+    Kind.USER_SURVEY,
 ]
 
 

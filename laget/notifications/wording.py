@@ -41,6 +41,7 @@ HEADLINE = {
     Kind.BOARD_ON: _("A case is on the board in Laget"),
     Kind.OUTCOME_ALERT: _("Ratings in Laget need your attention"),
     Kind.OUTCOME_LINK: _("You can give your ratings in Laget"),
+    Kind.USER_SURVEY: _("A short survey about the services waits for you in Laget"),
 }
 
 

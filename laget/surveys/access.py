@@ -31,3 +31,15 @@ def round_role(user: Actor, round_: Round) -> str | None:
     if round_.readers.filter(pk=user.pk).exists():
         return READER
     return None
+
+
+def service_round_role(user: Actor, round_: Round) -> str | None:
+    """A user survey of the services: its organisers manage it; its readers and every
+    leader or service administrator in the network read the results (counts and means
+    per service only). Persons answer through their own invitation, never see results."""
+    if round_.kind != Round.Kind.USERS:
+        return None
+    role = round_role(user, round_)
+    if role is not None:
+        return role
+    return READER if leads_in_network(user, round_.network) else None

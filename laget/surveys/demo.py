@@ -20,6 +20,7 @@ from laget.directory.models import Network
 from laget.plans.demo import RAGNHILD, SILJE
 from laget.surveys import services
 from laget.surveys.analysis import ITEMS, Answer
+from laget.surveys.service_survey_demo import load_user_survey
 from laget.surveys.textpacks import CAPACITY, CAPACITY_AREAS, PS, PS_ITEMS, PS_REVERSED
 
 ORGANISER = "ingrid.berg@fjordvik-kommune.test"
@@ -160,3 +161,4 @@ def load_surveys(directory: DemoDirectory) -> None:
         readers=[users[RAGNHILD], users[SILJE]],
         previous=previous,
     )
+    load_user_survey(directory)

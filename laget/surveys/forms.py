@@ -143,3 +143,39 @@ class ActionForm(forms.Form):
 
 def _service_with_organisation(service: Service) -> str:
     return f"{service.name} ({service.organisation.name})"
+
+
+class UserRoundForm(forms.Form):
+    """A user survey of the network's services (surveys.service_survey)."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Give the round a title.")}
+    )
+    opens = forms.DateField(label=_("Opens"), widget=DateInput)
+    closes = forms.DateField(label=_("Closes"), widget=DateInput)
+    min_n = forms.IntegerField(
+        label=_("Fewest answers before a result is shown"),
+        initial=5,
+        min_value=ABSOLUTE_MIN_N,
+        max_value=50,
+        help_text=_("Services with fewer answers are hidden. Never below 3."),
+        error_messages={"min_value": _("Use 3 or more: fewer could reveal who answered what.")},
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("The services the persons are asked about"),
+        queryset=Service.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone with an active plan that one of these services is on is invited."),
+        error_messages={"required": _("Tick at least one service.")},
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = services  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens"), data.get("closes")
+        if opens and closes and closes < opens:
+            self.add_error("closes", _("The round must close on or after the day it opens."))
+        return data

@@ -26,6 +26,8 @@ class Instrument(models.TextChoices):
     RC = "rc", _("relational coordination")
     PS = "ps", _("psychological safety")
     CAPACITY = "capacity", _("relational capacity")
+    # The service-level user survey (brukerundersøkelse): persons rate the services.
+    SERVICE = "service", _("user survey of the services")
 
 
 class TextPack(models.Model):
@@ -44,6 +46,12 @@ class TextPack(models.Model):
 
 
 class Round(models.Model):
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("relational coordination between services")
+        # Persons served by the network's services answer; each group is a service.
+        USERS = "users", _("user survey of the services")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.STAFF)
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="survey_rounds")
     title = models.CharField(_("title"), max_length=SHORT_TEXT)
     opens = models.DateField(_("opens"))

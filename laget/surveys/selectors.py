@@ -20,7 +20,11 @@ from laget.surveys.tasks import analyse_round, fresh_result, submitted_count
 
 def round_or_404(*, actor: Actor, round_id: int, organiser: bool = False) -> tuple[Round, str]:
     """The round and the actor's role in it; 404 for anyone without one."""
-    round_ = Round.objects.select_related("network", "previous").filter(pk=round_id).first()
+    round_ = (
+        Round.objects.select_related("network", "previous")
+        .filter(pk=round_id, kind=Round.Kind.STAFF)  # user surveys: service_survey_selectors
+        .first()
+    )
     role = round_role(actor, round_) if round_ else None
     if round_ is None or role is None or (organiser and role != ORGANISER):
         raise Http404
@@ -31,7 +35,7 @@ def rounds_for(*, actor: Actor) -> QuerySet[Round]:
     if not actor.is_authenticated:
         return Round.objects.none()
     return (
-        Round.objects.filter(Q(organisers=actor) | Q(readers=actor))
+        Round.objects.filter(Q(organisers=actor) | Q(readers=actor), kind=Round.Kind.STAFF)
         .select_related("network")
         .distinct()
     )

@@ -280,7 +280,9 @@ class LinkProblem(Exception):
 
 def invitation_for(token: str, *, for_answering: bool = True) -> Invitation:
     invitation = (
-        Invitation.objects.select_related("round__network").filter(token_hash=_sha(token)).first()
+        Invitation.objects.select_related("round__network")
+        .filter(token_hash=_sha(token), round__kind=Round.Kind.STAFF)
+        .first()
     )
     if invitation is None:
         raise LinkProblem(

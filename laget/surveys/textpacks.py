@@ -23,6 +23,10 @@ PS_ITEMS = ("ps1", "ps2", "ps3", "ps4", "ps5", "ps6", "ps7")
 PS_REVERSED = frozenset({"ps2", "ps4", "ps7"})
 CAPACITY_AREAS = ("information", "knowing", "cooperation", "problem_solving", "innovation")
 KEYS = {RC: ITEMS, PS: PS_ITEMS, CAPACITY: CAPACITY_AREAS}
+# The service-level user survey (brukerundersøkelse): the person rates each service that
+# has helped them. Laget's own neutral wording; answered, not imported.
+SERVICE = "service"
+SERVICE_ITEMS = ("listened", "own_goals", "together", "information", "respect")
 
 # The frequency item is answered on a too-rarely … too-often scale and scored by "the
 # right amount": the middle scores 5, one step off 3, two steps off 1 (domain.md).
@@ -147,6 +151,34 @@ BUILT_IN = {
         {"*": QUALITY_EN},
     ),
 }
+
+
+BUILT_IN[(SERVICE, "nb")] = Pack(
+    SERVICE,
+    "Lagets egne utsagn (brukerundersøkelse)",
+    "nb",
+    {
+        "listened": "Jeg ble lyttet til.",
+        "own_goals": "Hjelpen handlet om det som er viktig for meg.",
+        "together": "Tjenestene samarbeidet godt om hjelpen til meg.",
+        "information": "Jeg visste hvem jeg skulle kontakte.",
+        "respect": "Jeg ble møtt med respekt.",
+    },
+    {"*": AGREE_NB},
+)
+BUILT_IN[(SERVICE, "en")] = Pack(
+    SERVICE,
+    "Laget's own statements (user survey)",
+    "en",
+    {
+        "listened": "I was listened to.",
+        "own_goals": "The help was about what matters to me.",
+        "together": "The services worked well together on my help.",
+        "information": "I knew whom to contact.",
+        "respect": "I was treated with respect.",
+    },
+    {"*": AGREE_EN},
+)
 
 
 def built_in(instrument: str, language: str) -> Pack:

@@ -113,6 +113,7 @@ def test_every_route_has_a_row():
     from laget.continuity.tests.test_access_matrix import CONTINUITY_MATRIX
     from laget.interop.tests.test_access_matrix import INTEROP_MATRIX
     from laget.meetings.tests.test_access_matrix import MEETING_MATRIX
+    from laget.meetings.tests.test_council import COUNCIL_MATRIX
     from laget.notifications.tests.test_access_matrix import NOTIFICATION_MATRIX
     from laget.outcomes.tests.test_access_matrix import OUTCOME_MATRIX
     from laget.plans.tests.test_access_matrix import PLAN_MATRIX
@@ -123,6 +124,7 @@ def test_every_route_has_a_row():
     from laget.quality.tests.test_access_matrix import QUALITY_MATRIX
     from laget.quality.tests.test_learning import LEARNING_MATRIX
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
+    from laget.surveys.tests.test_service_survey_access import USER_SURVEY_MATRIX
     from laget.teams.tests.test_access_matrix import TEAM_MATRIX
 
     every = (
@@ -133,6 +135,8 @@ def test_every_route_has_a_row():
         | set(CONTINUITY_MATRIX)
         | set(MEETING_MATRIX)
         | set(SURVEY_MATRIX)
+        | set(USER_SURVEY_MATRIX)
+        | set(COUNCIL_MATRIX)
         | set(OUTCOME_MATRIX)
         | set(TEAM_MATRIX)
         | set(NOTIFICATION_MATRIX)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from laget.accounts.totp import DEMO_TOTP_SECRET, current_code
 from laget.directory.demo import DEMO_PASSWORD
@@ -508,6 +509,47 @@ def test_a_respondent_answers_on_a_phone_and_an_organiser_reads_the_matrix_and_m
     assert_accessible(organiser)
     organiser.goto("/samhandlingsmaling/nettverk/fjordvik/ny/")
     assert_accessible(organiser)
+
+    # The user survey of the services (issue 19, item 5): last spring's results per
+    # service, small cells hidden; then a new survey, which Jonas answers on his phone.
+    organiser.goto("/brukerundersokelse/")
+    assert_accessible(organiser)
+    organiser.get_by_role("link", name="Brukerundersøkelse våren 2026").click()
+    organiser.get_by_role("link", name="Se resultatene").click()
+    organiser.get_by_role("heading", name="Psykisk helse- og rustjenesten").wait_for()
+    assert organiser.get_by_text("skjult, så ingens svar kan kjennes igjen").count() >= 1
+    assert_accessible(organiser)
+    organiser.goto("/brukerundersokelse/nettverk/fjordvik/ny/")
+    organiser.get_by_label("Tittel").fill("Brukerundersøkelse høsten 2026")
+    today = timezone.localdate()
+    organiser.get_by_label("Åpner").fill(today.isoformat())
+    organiser.get_by_label("Stenger").fill((today + dt.timedelta(days=14)).isoformat())
+    for box in organiser.locator('input[name="services"]').all():
+        box.check()
+    assert_accessible(organiser)
+    organiser.get_by_role("button", name="Opprett undersøkelsen").click()
+    organiser.get_by_role("button", name="Gi beskjed til dem som ikke har svart").click()
+    organiser.get_by_text("har fått beskjed om at undersøkelsen venter").wait_for()
+    person = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    log_in(person, "jonas.eriksen@person.test", code=False)
+    from laget.notifications.models import Notification
+
+    told = Notification.objects.get(
+        kind="user_survey", recipient__email="jonas.eriksen@person.test"
+    )
+    person.goto(told.link)
+    person.get_by_text("Svarene dine er anonyme").wait_for()
+    first = person.locator("main section").first
+    first.get_by_label("Stemmer godt").first.check()
+    assert person.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(person)
+    person.get_by_role("button", name="Lagre og fortsett senere").click()
+    person.get_by_text("Svarene dine er lagret på denne enheten").wait_for()
+    assert first.get_by_label("Stemmer godt").first.is_checked()
+    person.get_by_role("button", name="Send svarene mine").click()
+    person.get_by_text("Takk! Svarene dine er sendt.").wait_for()
+    assert_accessible(person)
+    assert person.csp_violations == []  # type: ignore[attr-defined]
     assert phone.csp_violations == [] and organiser.csp_violations == []  # type: ignore[attr-defined]
 
 

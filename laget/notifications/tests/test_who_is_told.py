@@ -501,6 +501,7 @@ def test_exactly_who_is_told(scenario, told_world):
 OTHER_SCENARIOS: set[str] = {
     Kind.OUTCOME_ALERT,  # laget/outcomes/tests/test_notify.py
     Kind.OUTCOME_LINK,
+    Kind.USER_SURVEY,  # laget/surveys/tests/test_service_survey.py
     # laget/teams/tests/test_who_is_told.py
     Kind.REFERRAL_RECEIVED,
     Kind.REFERRAL_DECIDED,

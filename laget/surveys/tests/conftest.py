@@ -136,3 +136,7 @@ def close(round_: Round) -> None:
         opens=today - dt.timedelta(days=30), closes=today - dt.timedelta(days=1)
     )
     round_.refresh_from_db()
+
+
+# The user survey of the services has its own world (persons with plans).
+from laget.surveys.tests.user_survey_world import user_client, user_world  # noqa: E402, F401
