@@ -32,3 +32,24 @@ def organises(user: Actor, cohort) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return cohort.organisers.filter(pk=user.pk).exists()
+
+
+def participant_of(user: Actor, cohort):
+    """The user's own place in the cohort, or None. A participant records their own parts:
+    their group's case assignments, their ties across services, the evaluation."""
+    from laget.quality.models import Participant
+
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return Participant.objects.filter(cohort=cohort, membership__professional__user=user).first()
+
+
+def may_work_on_group(*, organiser: bool, me, group) -> bool:
+    """A group's page and its case assignments: the cohort's organisers and the group's
+    own members; nobody else (404)."""
+    return organiser or (me is not None and me.group_id == group.pk)
+
+
+def may_see_graph(*, organiser: bool, me) -> bool:
+    """The graph counts services, not people: the organisers and every participant."""
+    return organiser or me is not None
