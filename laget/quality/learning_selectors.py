@@ -17,7 +17,7 @@ from django.http import Http404
 
 from laget.core.types import Actor
 from laget.quality import learning_graph
-from laget.quality.access import may_see_graph, may_work_on_group, organises, participant_of
+from laget.quality.access import may_see_graph, may_work_on_group, organises, participations
 from laget.quality.learning_services import SCORES
 from laget.quality.models import (
     Assignment,
@@ -68,9 +68,10 @@ def group_page(*, actor: Actor, group_id: int) -> GroupPage:
         raise Http404
     cohort = group.cohort
     organiser = organises(actor, cohort)
-    me = participant_of(actor, cohort)
-    if not may_work_on_group(organiser=organiser, me=me, group=group):
+    mine = participations(actor, cohort)
+    if not may_work_on_group(organiser=organiser, mine=mine, group=group):
         raise Http404
+    me = next((p for p in mine if p.group_id == group.pk), None)
     members = list(
         group.members.select_related("membership__professional__user").order_by(
             "service_name", "pk"
@@ -111,7 +112,7 @@ def assignment_for(*, actor: Actor, assignment_id: int) -> Assignment:
     cohort = assignment.group.cohort
     if not may_work_on_group(
         organiser=organises(actor, cohort),
-        me=participant_of(actor, cohort),
+        mine=participations(actor, cohort),
         group=assignment.group,
     ):
         raise Http404
@@ -129,16 +130,18 @@ class MyPage:
 
 def my_page(*, actor: Actor, cohort_id: int) -> MyPage:
     cohort = _cohort(cohort_id)
-    me = participant_of(actor, cohort)
-    if me is None:
+    mine = participations(actor, cohort)
+    if not mine:
         raise Http404
+    # One who takes part from two places answers for the first (the ties are per place).
+    me = mine[0]
     names = set(
         Participant.objects.filter(cohort=cohort).values_list("service_name", flat=True)
     ) - {me.service_name}
     ties: dict[str, list[str]] = {p: [] for p in Phase.values}
     for phase, name in Tie.objects.filter(participant=me).values_list("phase", "service_name"):
         ties[phase].append(name)
-    answered = EvaluationAnswered.objects.filter(cohort=cohort, participant=me).exists()
+    answered = EvaluationAnswered.objects.filter(participant__in=mine).exists()
     return MyPage(cohort, me, sorted(names), ties, answered)
 
 
@@ -152,7 +155,7 @@ class GraphPage:
 def graph_page(*, actor: Actor, cohort_id: int) -> GraphPage:
     cohort = _cohort(cohort_id)
     organiser = organises(actor, cohort)
-    if not may_see_graph(organiser=organiser, me=participant_of(actor, cohort)):
+    if not may_see_graph(organiser=organiser, mine=participations(actor, cohort)):
         raise Http404
     names = sorted(
         set(Participant.objects.filter(cohort=cohort).values_list("service_name", flat=True))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from laget.audit.services import EditConflict, change_record, create_recorded, versioned_update
 from laget.core.types import Actor
-from laget.quality.access import may_work_on_group, organises, participant_of
+from laget.quality.access import may_work_on_group, organises, participations
 from laget.quality.models import (
     Assignment,
     AssignmentReport,
@@ -33,7 +33,7 @@ SCORES = ("useful", "whom_to_call", "changed_practice")
 def _may_work_on(actor: Actor, group: Group) -> None:
     cohort = group.cohort
     if not may_work_on_group(
-        organiser=organises(actor, cohort), me=participant_of(actor, cohort), group=group
+        organiser=organises(actor, cohort), mine=participations(actor, cohort), group=group
     ):
         raise PermissionDenied
 
@@ -86,8 +86,9 @@ def report_save(
 ) -> AssignmentReport:
     """A member records that the case was discussed at their workplace and what came of
     it: only their own account (version 0: a new one)."""
-    me = participant_of(actor, assignment.group.cohort)
-    if me is None or me.group_id != assignment.group_id:
+    mine = participations(actor, assignment.group.cohort)
+    me = next((p for p in mine if p.group_id == assignment.group_id), None)
+    if me is None:
         raise PermissionDenied
     if discussed_on > timezone.localdate():
         raise ValidationError(_("The date the case was discussed cannot be in the future."))
@@ -137,7 +138,7 @@ def my_ties_record(*, actor: Actor, me: Participant, phase: str, services: list[
     """A participant says which other services in the cohort they know someone in and would
     call, at the start or at the end; the new answer replaces their old one for that
     phase. Returns how many services."""
-    if participant_of(actor, me.cohort) != me:
+    if me not in participations(actor, me.cohort):
         raise PermissionDenied
     if phase not in Phase.values:
         raise ValidationError(_("Choose the start or the end of the year."))
@@ -166,8 +167,12 @@ def evaluation_submit(
 ) -> None:
     """The participant's anonymous evaluation: who answered and what was answered go to two
     tables with nothing between them (no link, no time on the answer). Once per person."""
-    if participant_of(actor, me.cohort) != me:
+    mine = participations(actor, me.cohort)
+    if me not in mine:
         raise PermissionDenied
+    if EvaluationAnswered.objects.filter(participant__in=mine).exists():
+        # Once per person, even one who takes part from two places.
+        raise ValidationError(_("You have already answered the evaluation. Thank you!"))
     if set(scores) != set(SCORES) or any(not 1 <= v <= 5 for v in scores.values()):
         raise ValidationError(_("Answer every question with a number from 1 to 5."))
     try:
