@@ -387,6 +387,7 @@ def test_learning_pages_queries_are_pinned_and_flat(w, client_for):
         "graph": (organiser, url_for("quality:graph", w), GRAPH_QUERIES),
         "results": (organiser, url_for("quality:evaluation_results", w), RESULTS_QUERIES),
         "mine": (member, url_for("quality:my_part", w), MY_QUERIES),
+        "evaluation form": (member, url_for("quality:evaluation", w), MY_QUERIES),
     }
     first = {k: _count(c, u) for k, (c, u, _n) in urls.items()}
     assert first == {k: n for k, (_c, _u, n) in urls.items()}
