@@ -393,3 +393,16 @@ def test_learning_pages_queries_are_pinned_and_flat(w, client_for):
     assert first == {k: n for k, (_c, _u, n) in urls.items()}
     _grow(w, 12)
     assert {k: _count(c, u) for k, (c, u, _n) in urls.items()} == first
+
+
+def test_an_empty_cohort_shows_its_pages_without_data(w, client_for):
+    empty = services.cohort_create(
+        actor=w.organiser, network=w.network, name="Tomt kull", year=2028
+    )
+    organiser = client_for("organiser")
+    graph = organiser.get(reverse("quality:graph", kwargs={"cohort_id": empty.pk}))
+    assert graph.status_code == 200 and "Ingen har svart ennå" in graph.content.decode()
+    results = organiser.get(reverse("quality:evaluation_results", kwargs={"cohort_id": empty.pk}))
+    assert "0 av 0 deltakere har svart" in results.content.decode()
+    page = organiser.get(reverse("quality:cohort", kwargs={"cohort_id": empty.pk}))
+    assert "Hvem kjenner hvem på tvers av tjenester" in page.content.decode()
