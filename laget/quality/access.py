@@ -58,3 +58,8 @@ def may_work_on_group(*, organiser: bool, mine: list, group) -> bool:
 def may_see_graph(*, organiser: bool, mine: list) -> bool:
     """The graph counts services, not people: the organisers and every participant."""
     return organiser or bool(mine)
+
+
+def may_list_own_cohorts(user: Actor) -> bool:
+    """Every professional may list the cohorts they organise or take part in (their own)."""
+    return may_read_definitions(user)

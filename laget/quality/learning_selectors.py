@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q
 from django.http import Http404
 
 from laget.core.types import Actor
 from laget.quality import learning_graph
-from laget.quality.access import may_see_graph, may_work_on_group, organises, participations
+from laget.quality.access import (
+    may_list_own_cohorts,
+    may_see_graph,
+    may_work_on_group,
+    organises,
+    participations,
+)
 from laget.quality.learning_services import SCORES
 from laget.quality.models import (
     Assignment,
@@ -222,3 +229,21 @@ def evaluation_results(*, actor: Actor, cohort_id: int) -> EvaluationResults:
         else []
     )
     return EvaluationResults(cohort, participants, answered, n, shown, scores, comments)
+
+
+@dataclass
+class MyCohorts:
+    organised: list[Cohort]
+    taking_part: list[Cohort]
+
+
+def my_cohorts(*, actor: Actor) -> MyCohorts:
+    """The cohorts one organises and those one takes part in: two queries."""
+    if not may_list_own_cohorts(actor):
+        raise PermissionDenied
+    return MyCohorts(
+        organised=list(Cohort.objects.filter(organisers=actor)),
+        taking_part=list(
+            Cohort.objects.filter(participants__membership__professional__user=actor).distinct()
+        ),
+    )

@@ -240,3 +240,10 @@ def graph(request: HttpRequest, cohort_id: int) -> HttpResponse:
     maps = [(_("At the start"), page.graph.map_before), (_("At the end"), page.graph.map_after)]
     context = {"p": page, "g": page.graph, "maps": maps}
     return render(request, "quality/learning_graph.html", context)
+
+
+@login_required
+@GET
+def my_cohorts(request: HttpRequest) -> HttpResponse:
+    mine = selectors.my_cohorts(actor=request.user)
+    return render(request, "quality/learning_my_cohorts.html", {"mine": mine})

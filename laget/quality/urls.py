@@ -23,6 +23,7 @@ urlpatterns = [
         "laeringsnettverk/<int:cohort_id>/samlinger/", views.cohort_session, name="cohort_session"
     ),
     # Between the sessions (learning_views): case assignments, ties, the evaluation.
+    path("laeringsnettverk/", learning_views.my_cohorts, name="my_cohorts"),
     path("laeringsnettverk/gruppe/<int:group_id>/", learning_views.group, name="group"),
     path(
         "laeringsnettverk/gruppe/<int:group_id>/oppgaver/",

@@ -111,6 +111,7 @@ PARTICIPANTS = NONE | {"participant": 200, "other": 200}
 PARTICIPANTS_WRITE = NONE | {"participant": 302, "other": 302}
 GRAPH = PARTICIPANTS | {"organiser": 200}
 ORGANISER = NONE | {"organiser": 200}
+PROFESSIONALS = dict.fromkeys(ACTORS, 200) | {"person": 403, "anonymous": 302}
 
 # route -> (method, expected, which object the URL names)
 BETWEEN_MATRIX = {
@@ -123,11 +124,14 @@ BETWEEN_MATRIX = {
     "quality:evaluation": ("get", PARTICIPANTS, "cohort"),
     "quality:evaluation_results": ("get", ORGANISER, "cohort"),
     "quality:graph": ("get", GRAPH, "cohort"),
+    "quality:my_cohorts": ("get", PROFESSIONALS, "none"),
 }
 
 
 def url_for(route: str, w) -> str:
     kind = BETWEEN_MATRIX[route][2]
+    if kind == "none":
+        return reverse(route)
     if kind == "group":
         return reverse(route, kwargs={"group_id": w.group.pk})
     if kind == "assignment":
@@ -406,3 +410,15 @@ def test_an_empty_cohort_shows_its_pages_without_data(w, client_for):
     assert "0 av 0 deltakere har svart" in results.content.decode()
     page = organiser.get(reverse("quality:cohort", kwargs={"cohort_id": empty.pk}))
     assert "Hvem kjenner hvem på tvers av tjenester" in page.content.decode()
+
+
+def test_each_finds_their_own_cohorts(w, client_for):
+    url = reverse("quality:my_cohorts")
+    mine = client_for("participant").get(url).content.decode()
+    assert reverse("quality:my_part", kwargs={"cohort_id": w.cohort.pk}) in mine
+    organised = client_for("organiser").get(url).content.decode()
+    assert reverse("quality:cohort", kwargs={"cohort_id": w.cohort.pk}) in organised
+    outside = client_for("outsider").get(url).content.decode()
+    assert "Samhandlingsutdanningen" not in outside and "ikke med i et kull" in outside
+    home = client_for("participant").get(reverse("home")).content.decode()
+    assert url in home
