@@ -100,6 +100,7 @@ def cohorts_for_leader(*, network: Network) -> list:
 
 @dataclass
 class GroupView:
+    pk: int
     number: int
     members: list
     services: int  # how many different services
@@ -139,19 +140,20 @@ def cohort_for_organiser(*, actor: Actor, cohort_id: int) -> CohortView:
             "service_name", "pk"
         )
     )
-    by_group: dict[int, list] = {}
+    by_group: dict[tuple[int, int], list] = {}
     for p in participants:
         if p.group is not None:
-            by_group.setdefault(p.group.number, []).append(p)
+            by_group.setdefault((p.group.number, p.group.pk), []).append(p)
     groups = [
         GroupView(
+            pk=pk,
             number=n,
             members=members,
             services=len({m.service_name for m in members}),
             levels=sorted({_level(m.level) for m in members}),
             peer_workers=sum(1 for m in members if m.peer_worker),
         )
-        for n, members in sorted(by_group.items())
+        for (n, pk), members in sorted(by_group.items())
     ]
     sessions = list(cohort.sessions.annotate(n=Count("present")))
     levels: dict[str, int] = {}

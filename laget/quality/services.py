@@ -15,7 +15,7 @@ from laget.audit.services import change_record, create_recorded
 from laget.core.types import Actor
 from laget.directory.models import Membership, Network
 from laget.quality.access import may_create_cohort, organises
-from laget.quality.models import Cohort, Group, Participant, Session
+from laget.quality.models import Assignment, Cohort, Group, Participant, Session
 
 GROUP_SIZE = 6  # the seed's groups: about six, from different services and levels
 
@@ -96,6 +96,11 @@ def groups_mix(*, actor: Actor, cohort: Cohort, size: int = GROUP_SIZE) -> int:
         raise PermissionDenied
     with transaction.atomic():
         Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        if Assignment.objects.filter(group__cohort=cohort).exists():
+            # Mixing again would delete the groups and their members' accounts with them.
+            raise ValidationError(
+                _("The groups have case assignments, so they can no longer be mixed again.")
+            )
         participants = list(cohort.participants.all())
         if len(participants) < 2:
             raise ValidationError(_("Add at least two participants before mixing groups."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.quality import views
+from laget.quality import learning_views, views
 
 app_name = "quality"
 
@@ -22,4 +22,35 @@ urlpatterns = [
     path(
         "laeringsnettverk/<int:cohort_id>/samlinger/", views.cohort_session, name="cohort_session"
     ),
+    # Between the sessions (learning_views): case assignments, ties, the evaluation.
+    path("laeringsnettverk/", learning_views.my_cohorts, name="my_cohorts"),
+    path("laeringsnettverk/gruppe/<int:group_id>/", learning_views.group, name="group"),
+    path(
+        "laeringsnettverk/gruppe/<int:group_id>/oppgaver/",
+        learning_views.assignment_create,
+        name="assignment_create",
+    ),
+    path(
+        "laeringsnettverk/oppgave/<int:assignment_id>/",
+        learning_views.assignment_edit,
+        name="assignment_edit",
+    ),
+    path(
+        "laeringsnettverk/oppgave/<int:assignment_id>/svar/",
+        learning_views.assignment_report,
+        name="assignment_report",
+    ),
+    path("laeringsnettverk/<int:cohort_id>/meg/", learning_views.my_part, name="my_part"),
+    path("laeringsnettverk/<int:cohort_id>/meg/kjenner/", learning_views.my_ties, name="my_ties"),
+    path(
+        "laeringsnettverk/<int:cohort_id>/evaluering/",
+        learning_views.evaluation,
+        name="evaluation",
+    ),
+    path(
+        "laeringsnettverk/<int:cohort_id>/evaluering/resultat/",
+        learning_views.evaluation_results,
+        name="evaluation_results",
+    ),
+    path("laeringsnettverk/<int:cohort_id>/nettverkskart/", learning_views.graph, name="graph"),
 ]

@@ -123,6 +123,7 @@ def test_every_route_has_a_row():
     )
     from laget.quality.tests.test_access_matrix import QUALITY_MATRIX
     from laget.quality.tests.test_learning import LEARNING_MATRIX
+    from laget.quality.tests.test_learning_between import BETWEEN_MATRIX
     from laget.surveys.tests.test_access_matrix import SURVEY_MATRIX
     from laget.surveys.tests.test_service_survey_access import USER_SURVEY_MATRIX
     from laget.teams.tests.test_access_matrix import TEAM_MATRIX
@@ -143,6 +144,7 @@ def test_every_route_has_a_row():
         | set(INTEROP_MATRIX)
         | set(QUALITY_MATRIX)
         | set(LEARNING_MATRIX)
+        | set(BETWEEN_MATRIX)
     )
     assert our_route_names() == every, "add the route to a matrix"
 

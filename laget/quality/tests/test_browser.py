@@ -1,12 +1,17 @@
 """The whole journey in Debian's Chromium: a leader opens the quality indicators, follows
 one to its trend and downloads it; then, as organiser, creates a cohort of the learning
-network, mixes the groups and records a session. axe-core clean on every page."""
+network, mixes the groups and records a session, gives her group a case assignment and
+records what came of it at her workplace; and reads the graph of who knows whom across
+services, before and after. axe-core clean on every page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from laget.quality.models import Cohort
+from laget.directory.models import Membership
+from laget.quality.models import AssignmentReport, Cohort, Participant
 from laget.tests.test_browser import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -43,8 +48,15 @@ def test_a_leader_reads_the_indicators_and_runs_the_learning_network(demo, page_
     page.get_by_role("button", name="Opprett kullet").click()
     page.get_by_text("Kullet er opprettet.").wait_for()
     boxes = page.locator("input[name=people]")
+    chosen = {boxes.nth(i).get_attribute("value") for i in range(8)}
     for i in range(8):
         boxes.nth(i).check()
+    # The organiser takes part too, to record her own part between the sessions.
+    mine = Membership.objects.filter(
+        professional__user__email="ingrid.berg@fjordvik-kommune.test"
+    ).order_by("pk")[0]
+    page.locator(f"input[name=people][value='{mine.pk}']").check()
+    total = len(chosen | {str(mine.pk)})
     page.get_by_role("button", name="Legg til", exact=True).click()
     page.get_by_text("Deltakerne er lagt til.").wait_for()
     page.get_by_role("button", name="Bland gruppene").click()
@@ -57,8 +69,45 @@ def test_a_leader_reads_the_indicators_and_runs_the_learning_network(demo, page_
         present.nth(i).check()
     page.get_by_role("button", name="Registrer samlingen").click()
     page.get_by_text("Samlingen er registrert.").wait_for()
-    assert page.get_by_text("6 / 8").is_visible()
+    assert page.get_by_text(f"6 / {total}").is_visible()
     assert_accessible(page)
     cohort = Cohort.objects.get(name="Kull høst")
     assert cohort.sessions.get().present.count() == 6
+
+    # Between the sessions: a case for her group, then what came of it at her workplace.
+    me = Participant.objects.get(cohort=cohort, membership=mine)
+    page.get_by_role("link", name=f"Gruppe {me.group.number}", exact=True).click()
+    page.get_by_role("heading", name="Caseoppgaver").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Tittel").fill("Utskriving på en fredag")
+    page.get_by_label("Hva som skal drøftes på arbeidsplassen").fill(
+        "Hva trenger dere å vite før helgen, og fra hvem?"
+    )
+    page.get_by_role("button", name="Gi gruppen oppgaven").click()
+    page.get_by_text("Caseoppgaven er registrert.").wait_for()
+    page.get_by_label("Drøftet den").fill(dt.date.today().isoformat())
+    page.get_by_label("Med hvem (en tjeneste eller et team)").fill("Personalmøtet")
+    page.get_by_label("Hva det førte til").fill("Vi ringer DPS før utskriving, ikke etter.")
+    page.get_by_role("button", name="Lagre hva det førte til").click()
+    page.get_by_text("Det som kom ut av det, er registrert.").wait_for()
+    assert page.get_by_role("cell", name="Vi ringer DPS før utskriving, ikke etter.").is_visible()
+    assert AssignmentReport.objects.get(participant=me).with_whom == "Personalmøtet"
+    assert_accessible(page)
+
+    # Her own page and the anonymous evaluation form.
+    page.goto(f"/laeringsnettverk/{cohort.pk}/meg/")
+    page.get_by_role("heading", name="Hvem jeg kjenner i de andre tjenestene").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Svar på evalueringen (anonymt)").click()
+    page.get_by_role("heading", name="Evaluering av læringsnettverket").wait_for()
+    assert_accessible(page)
+
+    # The demo cohort's graph: before and after, with the numbers beside it.
+    demo_cohort = Cohort.objects.get(name="Samhandlingsutdanningen")
+    page.goto(f"/laeringsnettverk/{demo_cohort.pk}/")
+    page.get_by_role("link", name="Hvem kjenner hvem på tvers av tjenester").click()
+    page.get_by_role("heading", name="Hvem kjenner hvem på tvers av tjenester").wait_for()
+    assert page.locator("svg.learning-map").count() == 2
+    assert page.get_by_role("table", name="Bånd på tvers av tjenester, før og etter").is_visible()
+    assert_accessible(page)
     assert page.csp_violations == []  # type: ignore[attr-defined]

@@ -82,3 +82,20 @@ def test_the_demo_cohort_is_mixed_and_attended(demo):
         assert len({m.level for m in members}) >= 2
         assert len({m.service_name for m in members}) >= 3
     assert cohort.sessions.count() == 3
+
+
+def test_the_demo_cohort_works_between_the_sessions(demo):
+    from laget.quality.models import AssignmentReport, EvaluationAnswer, Tie
+
+    cohort = Cohort.objects.get()
+    groups = cohort.groups.count()
+    assert AssignmentReport.objects.filter(assignment__group__cohort=cohort).count() > groups
+    assert Tie.objects.filter(phase="start").exists() and Tie.objects.filter(phase="end").exists()
+    assert EvaluationAnswer.objects.filter(cohort=cohort).count() == 12
+    client = Client()
+    client.force_login(User.objects.get(email=LEADER))
+    for name in ("quality:graph", "quality:evaluation_results"):
+        page = client.get(reverse(name, kwargs={"cohort_id": cohort.pk}))
+        assert page.status_code == 200, name
+    results = client.get(reverse("quality:evaluation_results", kwargs={"cohort_id": cohort.pk}))
+    assert "12 av" in results.content.decode()
