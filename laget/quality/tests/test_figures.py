@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from laget.core.months import last_months
+from laget.core.months import last_months, midnight
 from laget.plans.models import Task
 from laget.quality import figures
 from laget.quality.indicators import BY_ID, INDICATORS, SUPPRESSED, compute
@@ -157,7 +157,7 @@ def test_a_month_kept_while_it_ran_is_counted_again_once_it_is_over(w):
         month=w.a,
         numerator=99,
         denominator=100,
-        computed_at=timezone.now() - dt.timedelta(days=40),  # inside month a
+        computed_at=midnight(w.a) + dt.timedelta(days=1),  # while month a ran
     )
     assert figures.read(w.network, w.months, wants=want)[0].months[0].value == 40.0
     figures.refresh(w.network, late_months=0)  # not counted after the month: counted now
