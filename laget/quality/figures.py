@@ -14,7 +14,9 @@ service and age group, are kept in `MonthlyFigure` (counts only, never a person'
   is counted live, so the pages are right from an empty database.
 - The current month is counted live and kept for `LIVE_SECONDS` (setting
   LAGET_QUALITY_LIVE_SECONDS, default 10 minutes; 0 counts it on every view), so a page's
-  cost does not follow the number of persons while the month is still running.
+  cost does not follow the number of persons while the month is still running. The first
+  view after that counts it again (seconds at 100,000 persons) unless `quality_refresh
+  --current` runs more often than LIVE_SECONDS.
 
 Suppression of small cells happens when shown (`indicators.to_series`), on the stored
 counts as on live ones: the same counts give the same figures.
@@ -163,14 +165,17 @@ def refresh(
     services: Sequence[Service] = (),
     *,
     late_months: int = LATE_MONTHS,
+    current: bool = False,
     today: dt.date | None = None,
 ) -> int:
     """Count and keep the closed months of one network (None: the whole installation), for
     the network and each of `services`, every indicator and age group: the last
     `late_months` closed months always, older ones (up to MAX_MONTHS back) when they are
-    not stored yet. Idempotent. Returns how many monthly figures were written."""
+    not stored yet; with `current`, the current month too (kept LIVE_SECONDS: run it more
+    often than that and no page counts it live). Idempotent. Returns how many monthly
+    figures were written."""
     now = timezone.now()
-    closed = last_months(MAX_MONTHS + 1, today)[:-1]
+    *closed, this_month = last_months(MAX_MONTHS + 1, today)
     recent = set(closed[len(closed) - late_months :]) if late_months > 0 else set()
     scopes: list[Service | None] = [None, *services]
     wants = [w for i in indicators.INDICATORS if i.source_available for w in wants_for(i)]
@@ -188,14 +193,17 @@ def refresh(
         for indicator, group in wants:
             key = scope_key(network, service, group)
             todo = [m for m in closed if m in recent or (indicator.id, key, m) not in done]
+            if current:
+                todo.append(this_month)
             if not todo:
                 continue
             for month, cell in zip(
                 todo, indicators.count(indicator, network, todo, service, group), strict=True
             ):
                 rows.append(_row(indicator, network, service, group, month, cell, now))
-        with transaction.atomic():
-            _store(rows)
+        if rows:
+            with transaction.atomic():
+                _store(rows)
         written += len(rows)
     return written
 

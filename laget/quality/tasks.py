@@ -11,17 +11,22 @@ from laget.quality import figures, selectors
 
 
 @task()
-def refresh_figures(network_slug: str | None = None, late_months: int = figures.LATE_MONTHS) -> int:
-    """Count the closed months of one network (by slug), or of every network and of the
-    whole installation. Returns how many monthly figures were written."""
+def refresh_figures(
+    network_slug: str | None = None, late_months: int = figures.LATE_MONTHS, current: bool = False
+) -> int:
+    """Count the closed months (and with `current` the current month) of one network (by
+    slug), or of every network and of the whole installation. Returns how many monthly
+    figures were written."""
     networks = Network.objects.order_by("pk")
     if network_slug:
         networks = networks.filter(slug=network_slug)
     written = 0
     for network in networks:
         written += figures.refresh(
-            network, selectors.network_services(network), late_months=late_months
+            network, selectors.network_services(network), late_months=late_months, current=current
         )
     if not network_slug:
-        written += figures.refresh(None, late_months=late_months)  # `quality_report` alone
+        written += figures.refresh(
+            None, late_months=late_months, current=current
+        )  # `quality_report` alone
     return written

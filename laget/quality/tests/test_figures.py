@@ -148,6 +148,16 @@ def test_the_current_month_is_counted_live_and_kept_for_a_while(w, settings):
     assert not MonthlyFigure.objects.exists()
 
 
+def test_a_frequent_refresh_keeps_the_current_month_so_no_view_counts_it(w):
+    figures.refresh(w.network)
+    this_month = last_months(1)[0]
+    assert figures.refresh(w.network, late_months=0, current=True) == len(all_wants())
+    with CaptureQueriesContext(connection) as ctx:
+        kept = figures.read(w.network, [w.a, w.b, this_month], wants=all_wants())
+    assert len(ctx.captured_queries) == 1
+    assert kept == live(w, [w.a, w.b, this_month])
+
+
 def test_a_month_kept_while_it_ran_is_counted_again_once_it_is_over(w):
     want = [(BY_ID["sf_overdue_tasks"], None)]
     MonthlyFigure.objects.create(
@@ -176,7 +186,7 @@ def test_quality_refresh_command(w):
     call_command("quality_report", "--network", "lundvik", stdout=after)
     assert after.getvalue() == before.getvalue()
     # Without --network: every network and the whole installation.
-    call_command("quality_refresh", "--months", "0", stdout=io.StringIO())
+    call_command("quality_refresh", "--months", "0", "--current", stdout=io.StringIO())
     assert MonthlyFigure.objects.filter(network=None, month=w.a).exists()
     with pytest.raises(CommandError):
         call_command("quality_refresh", "--network", "finnes-ikke")

@@ -1,6 +1,7 @@
 """Count and keep the closed months of the quality indicators (quality.figures): the last
 `--months` closed months again (default 3, for entries made late), older ones up to three
-years back once. Idempotent; schedule it nightly (for example with cron). A worker
+years back once. Idempotent; schedule it nightly (for example with cron). With
+`--current --months 0` every few minutes it keeps the current month too. A worker
 (`manage.py db_worker`) runs it; with the immediate backend it runs at once."""
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ class Command(BaseCommand):
             help=f"closed months to count again even if kept (0-{MAX_MONTHS}, default "
             f"{LATE_MONTHS})",
         )
+        parser.add_argument(
+            "--current",
+            action="store_true",
+            help="count the current month too; run it more often than "
+            "LAGET_QUALITY_LIVE_SECONDS and no page counts the month live",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         months = options["months"]
@@ -34,7 +41,9 @@ class Command(BaseCommand):
         slug = options["network"]
         if slug and not Network.objects.filter(slug=slug).exists():
             raise CommandError(f"No network is called '{slug}'.")
-        result = refresh_figures.enqueue(network_slug=slug or None, late_months=months)
+        result = refresh_figures.enqueue(
+            network_slug=slug or None, late_months=months, current=options["current"]
+        )
         if result.is_finished:
             self.stdout.write(f"Kept {result.return_value} monthly figures ({result.status}).")
         else:
