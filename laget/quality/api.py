@@ -10,7 +10,7 @@ from pydantic import Field
 
 from laget.core.months import last_months
 from laget.quality import selectors
-from laget.quality.indicators import report
+from laget.quality.figures import report
 
 router = Router(tags=["quality"], auth=django_auth)
 

@@ -3,7 +3,9 @@ each one counts, and the computation. The definitions page, the leaders' pages, 
 exports and `manage.py quality_report` all read this one list.
 
 Every count comes from another app's `aggregates` module (numbers per month, never a
-name or an id), one query per indicator whatever the number of months or of persons.
+name or an id), one query per indicator whatever the number of months. The pages read
+them through `quality.figures`, which keeps closed months' counts so that a page's cost
+does not follow the number of persons.
 
 Small cells: a month whose denominator counts persons and is below MIN_CELL (5, the
 default in design/domain.md; 3 is the absolute floor) is shown as `suppressed`, never as
@@ -408,19 +410,9 @@ class Series:
         return self.months[-1] if self.months else None
 
 
-def compute(
-    indicator: Indicator,
-    network: Network | None,
-    months: Sequence[dt.date],
-    service: Service | None = None,
-    age_group: str | None = None,
-) -> Series:
-    if indicator.compute is None:
-        return Series(indicator, [MonthFigure(m, None, None, None) for m in months])
-    kwargs: dict[str, Any] = {"service": service}
-    if age_group is not None:
-        kwargs["age_group"] = age_group
-    cells = indicator.compute(network, months, **kwargs)
+def to_series(indicator: Indicator, months: Sequence[dt.date], cells: Sequence[Cell]) -> Series:
+    """The figures shown for counted cells, stored or live alike: suppression and rounding
+    happen here, at display, never in what is counted or stored."""
     figures = []
     for month, cell in zip(months, cells, strict=True):
         value = indicator.value(cell)
@@ -439,32 +431,40 @@ def compute(
     return Series(indicator, figures)
 
 
-def compute_all(
-    network: Network | None, months: Sequence[dt.date], service: Service | None = None
-) -> list[Series]:
-    return [compute(i, network, months, service) for i in INDICATORS]
+def missing(indicator: Indicator, months: Sequence[dt.date]) -> Series:
+    """An indicator whose source is not in Laget yet: no figures at all."""
+    return Series(indicator, [MonthFigure(m, None, None, None) for m in months])
+
+
+def count(
+    indicator: Indicator,
+    network: Network | None,
+    months: Sequence[dt.date],
+    service: Service | None = None,
+    age_group: str | None = None,
+) -> list[Cell]:
+    """The live count from the owning app's `aggregates` (one query whatever the months)."""
+    if indicator.compute is None:
+        raise ValueError(f"{indicator.id} has no source in Laget yet")
+    kwargs: dict[str, Any] = {"service": service}
+    if age_group is not None:
+        kwargs["age_group"] = age_group
+    return indicator.compute(network, months, **kwargs)
+
+
+def compute(
+    indicator: Indicator,
+    network: Network | None,
+    months: Sequence[dt.date],
+    service: Service | None = None,
+    age_group: str | None = None,
+) -> Series:
+    """Live, from the other apps' rows. Pages, exports, the API and the command read
+    through `quality.figures.read` instead, which uses the stored months."""
+    if indicator.compute is None:
+        return missing(indicator, months)
+    return to_series(indicator, months, count(indicator, network, months, service, age_group))
 
 
 def month_key(month: dt.date) -> str:
     return f"{month:%Y-%m}"
-
-
-def report(
-    network: Network | None, months: Sequence[dt.date], service: Service | None = None
-) -> dict[str, list[dict]]:
-    """The JSON the command and the API give: per dimension, its indicators; counts and
-    rates only, never a name or an id."""
-    out: dict[str, list[dict]] = {d: [] for d in DIMENSIONS}
-    for series in compute_all(network, months, service):
-        i = series.indicator
-        entry: dict[str, Any] = {
-            "id": i.id,
-            "title": str(i.title),
-            "definition": i.definition(),
-            "source_available": i.source_available,
-            "months": {month_key(f.month): f.value for f in series.months},
-        }
-        if not i.source_available:
-            entry["source_missing"] = str(i.missing_source)
-        out[i.dimension].append(entry)
-    return out

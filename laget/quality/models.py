@@ -2,7 +2,8 @@
 §1.1, §6.3.2). A yearly cohort of professionals from many services and both levels, peer
 workers included, in groups mixed on purpose, meeting monthly with attendance recorded.
 
-The indicators themselves store nothing: they are counted from the other apps' rows.
+The indicators are counted from the other apps' rows; MonthlyFigure keeps those counts
+per month (numbers only).
 These records name professionals (their work, not their health); no person's data."""
 
 from __future__ import annotations
@@ -191,3 +192,36 @@ class EvaluationAnswer(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class MonthlyFigure(models.Model):
+    """One indicator's counts for one month in one scope (network, service, age group):
+    the numerator and the denominator, never a person's id. Closed months are written by
+    `quality.figures.refresh` (nightly); the current month is kept here for a few minutes
+    by the pages (quality.figures.read). Suppression applies when shown, not here."""
+
+    indicator = models.CharField(max_length=64)
+    # "<network id or ->/<service id or ->/<age group or ->": one key for the unique index
+    # (NULLs would not be equal in a unique constraint).
+    scope = models.CharField(max_length=64)
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "directory.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    age_group = models.CharField(max_length=16, blank=True)
+    month = models.DateField()
+    numerator = models.FloatField()
+    denominator = models.IntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "month", "indicator"], name="one_figure_per_scope_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.scope} {self.month:%Y-%m}"

@@ -1,6 +1,7 @@
 """Reads for the quality pages: the door (leaders of the network only) and the computed
 indicators. Nothing here reads a person: every figure is a count from another app's
-`aggregates` module, so there is no access-log entry to write."""
+`aggregates` module (kept per month by quality.figures), so there is no access-log entry
+to write."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from django.shortcuts import get_object_or_404
 from laget.core.months import last_months
 from laget.core.types import Actor
 from laget.directory.models import Network, Service
+from laget.quality import figures
 from laget.quality.access import may_see_indicators, organises
-from laget.quality.indicators import BY_ID, DIMENSIONS, Indicator, Series, compute, compute_all
+from laget.quality.indicators import BY_ID, DIMENSIONS, Indicator, Series
 from laget.quality.models import Cohort
-from laget.teams.aggregates import AGE_GROUPS
 
-MAX_MONTHS = 36
+MAX_MONTHS = figures.MAX_MONTHS
 DEFAULT_MONTHS = 12
 
 
@@ -49,8 +50,9 @@ class Dimension:
 def overview(
     *, network: Network, months: int = DEFAULT_MONTHS, service: Service | None = None
 ) -> list[Dimension]:
-    """Every indicator per dimension: one query per indicator, whatever the data."""
-    all_series = compute_all(network, last_months(months), service)
+    """Every indicator per dimension, through the monthly figures (a fixed number of
+    queries whatever the number of persons)."""
+    all_series = figures.read(network, last_months(months), service)
     return [
         Dimension(key, str(title), [s for s in all_series if s.indicator.dimension == key])
         for key, title in DIMENSIONS.items()
@@ -75,14 +77,10 @@ def trend(
     indicator = BY_ID.get(indicator_id)
     if indicator is None:
         return None
-    span = last_months(months, today)
-    series = compute(indicator, network, span, service)
-    by_age = (
-        [(group, compute(indicator, network, span, service, group)) for group in AGE_GROUPS]
-        if indicator.by_age_group and indicator.source_available
-        else []
-    )
-    return Trend(indicator, series, by_age)
+    wants = figures.wants_for(indicator)
+    series, *by_age = figures.read(network, last_months(months, today), service, wants)
+    groups = [str(g) for _, g in wants[1:]]
+    return Trend(indicator, series, list(zip(groups, by_age, strict=True)))
 
 
 # --- The learning network (Samhandlingsutdanning)

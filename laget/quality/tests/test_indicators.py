@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from laget.quality.indicators import BY_ID, DIMENSIONS, INDICATORS, SUPPRESSED, compute, report
+from laget.quality.figures import report
+from laget.quality.indicators import BY_ID, DIMENSIONS, INDICATORS, SUPPRESSED, compute
 from laget.quality.tests.data import SECRET_NAME, build, fill
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from laget.core.months import last_months
 from laget.directory.models import Network
-from laget.quality.indicators import report
+from laget.quality.figures import report
 from laget.quality.selectors import MAX_MONTHS
 
 
