@@ -28,6 +28,7 @@ from laget.directory.models import Network, Service
 from laget.meetings import aggregates as meetings
 from laget.outcomes import aggregates as outcomes
 from laget.plans import aggregates as plans
+from laget.surveys import aggregates as surveys
 from laget.teams import aggregates as teams
 
 MIN_CELL = 5
@@ -165,6 +166,23 @@ INDICATORS: list[Indicator] = [
         source="laget.outcomes.aggregates.plans_rated",
         unit=_("percent"),
         compute=outcomes.plans_rated,
+    ),
+    Indicator(
+        id="ui_user_survey_answered",
+        dimension="user_involvement",
+        title=_("Persons who answered the user survey of the services"),
+        numerator=_("of these, persons who have answered it"),
+        denominator=_("persons first told of a user survey in the month"),
+        period=MONTH,
+        source="laget.surveys.aggregates.user_survey_answered",
+        unit=_("percent"),
+        compute=surveys.user_survey_answered,
+        notes=(
+            _(
+                "Counts invitations, never answers: who answered what cannot be known. "
+                "The answers themselves are on the survey's own results page, per service."
+            ),
+        ),
     ),
     # --- coordination and continuity
     Indicator(

@@ -1,6 +1,6 @@
 """Counts of the user survey of the services for the quality indicators (issue 19): numbers
-only, never a name, an id or a row; one query (laget.core.months). Not yet wired into
-quality/indicators.py (see docs/architecture.md): an entry there can call it as it is."""
+only, never a name, an id or a row; one query (laget.core.months); the
+indicator `ui_user_survey_answered` in quality/indicators.py."""
 
 from __future__ import annotations
 

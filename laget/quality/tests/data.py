@@ -25,6 +25,8 @@ from laget.plans.models import (
     Task,
     TeamMember,
 )
+from laget.surveys.models import Invitation
+from laget.surveys.models import Round as SurveyRound
 from laget.teams.models import (
     Case,
     Consultation,
@@ -101,6 +103,24 @@ def fill(w: QualityWorld) -> None:
     """The known answers (month a / month b) are in test_indicators.py."""
     a, b = w.a, w.b
     c = w.coordinator
+    # User survey of the services: 5 persons told in a, 3 have answered; none told in b.
+    survey = SurveyRound.objects.create(
+        kind=SurveyRound.Kind.USERS,
+        network=w.network,
+        title="Brukerundersøkelse",
+        opens=a,
+        closes=a + dt.timedelta(days=20),
+        created_by=w.leader,
+    )
+    for k, plan in enumerate(w.plans[:5]):
+        Invitation.objects.create(
+            round=survey,
+            user=plan.person.user,
+            nonce=f"n{k}",
+            token_hash=f"h{k}",
+            sent_on=a + dt.timedelta(days=1),
+            answered_on=a + dt.timedelta(days=2) if k < 3 else None,
+        )
     # Goals: 4 of 6 plans have one, recorded before a.
     for plan in w.plans[:4]:
         g = Goal.objects.create(

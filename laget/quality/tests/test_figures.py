@@ -220,9 +220,9 @@ def _pages(w):
 # (session, user, MFA, the network, the leader check, the network's services) and ONE
 # query for the figures; the API has no form, so no services query.
 KEPT = {"overview": 7, "trend": 7, "csv": 7, "xlsx": 7, "api": 6}
-# The current month no longer kept: one query per indicator (19; the trend: the indicator
+# The current month no longer kept: one query per indicator (20; the trend: the indicator
 # and its 6 age groups) for that month alone, and keeping it (savepoint, insert, release).
-COLD = {"overview": 29, "trend": 17, "csv": 29, "xlsx": 29, "api": 28}
+COLD = {"overview": 30, "trend": 17, "csv": 30, "xlsx": 30, "api": 29}
 
 
 def _expire_current_month():

@@ -39,6 +39,7 @@ def test_known_answers_per_indicator(w):
         "ui_person_attended": [60.0, None],
         "ui_consent_digital": [60.0, None],
         "ui_outcome_ratings": [83.3, 0.0],
+        "ui_user_survey_answered": [60.0, None],
         "cc_handoff_wait": [3.0, None],
         "cc_handoffs_declined": [40.0, None],
         "cc_past_revision": [33.3, 33.3],
