@@ -10,9 +10,9 @@ every partition such a query touches; with ten years kept, 120 monthly partition
 docs/architecture.md), 11 yearly ones do not.
 
 PostgreSQL requires the partition key in every primary key and unique index, so the table's
-primary key is (id, at) while Django keeps `id` as the model's pk (ids come from one sequence,
-so `id` stays unique in practice), and (chain, seq) is a plain index: the chain head's row lock
-hands out each place once and verify_audit checks every place.
+key is a unique index on (id, at) while Django keeps `id` as the model's pk (ids come from one
+sequence, so `id` stays unique in practice), and (chain, seq) is a plain index: the chain
+head's row lock hands out each place once and verify_audit checks every place.
 """
 
 from __future__ import annotations
@@ -170,8 +170,12 @@ def convert(schema_editor: Any, *, to_partitioned: bool) -> None:
             cursor.execute(
                 f"SELECT setval('{TABLE}_id_seq', coalesce(max(id), 0) + 1, false) FROM {TABLE}"  # noqa: S608
             )
-        key = "(id, at)" if to_partitioned else "(id)"
-        cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY {key}")
+        if to_partitioned:
+            # A unique index, not a primary-key constraint: `pg_restore --clean` (the backup's
+            # restore) cannot drop a partition's inherited primary key and stops.
+            cursor.execute(f"CREATE UNIQUE INDEX {TABLE}_pkey ON {TABLE} (id, at)")
+        else:
+            cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id)")
         for definition in indexes:
             cursor.execute(definition)
         for name, definition in foreign_keys:
