@@ -313,8 +313,9 @@ def _group_window(window: list[tuple]) -> tuple[list[dict], dict[tuple, list[Rea
     access; and each group's newest ENTRIES_PER_GROUP reads in words."""
     groups: dict[tuple, dict] = {}
     newest: dict[tuple, list[ReadEntry]] = {}
+    zone = timezone.get_current_timezone()  # once: looking it up per read cost more than SQL
     for *who, at, purpose, category in window:
-        key = (*who, timezone.localdate(at))
+        key = (*who, at.astimezone(zone).date())
         row = groups.get(key)
         if row is None:
             row = groups[key] = dict(zip([*GROUP_BY, "day"], key, strict=True))
