@@ -344,14 +344,17 @@ def team_link(kind: str, target: Model | None) -> str:
 
 def waiting_messages(*, plan_ids: Iterable[int] | None = None) -> list[Message]:
     """The latest message on each plan's wall, where it is from the person or a relative:
-    they wait for an answer. One query."""
-    latest = Message.objects.filter(plan=OuterRef("plan")).order_by("-created_at", "-pk")
+    they wait for an answer. One query: each open plan's newest message is one step down the
+    (plan, time) index, where asking of every message whether it is its plan's newest read
+    all the messages of all the plans."""
+    latest = Message.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-pk")
+    plans = Plan.objects.exclude(status=Plan.Status.CLOSED)
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=list(plan_ids))
+    newest = plans.annotate(newest=Subquery(latest.values("pk")[:1])).values("newest")
     qs = (
-        Message.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+        Message.objects.filter(pk__in=newest)
         .filter(author__kind__in=[User.Kind.PERSON, User.Kind.RELATIVE])
-        .exclude(plan__status=Plan.Status.CLOSED)
         .select_related("plan__person")
     )
-    if plan_ids is not None:
-        qs = qs.filter(plan_id__in=list(plan_ids))
     return list(qs.order_by("created_at")[:1000])

@@ -1,9 +1,9 @@
-"""Reads for the person's own pages: who has read my plan (grouped, counted in SQL), my
-consents as cards, and what a comment on a measure or task is about.
+"""Reads for the person's own pages: who has read my plan (grouped from a bounded window of
+the newest reads), my consents as cards, and what a comment on a measure or task is about.
 
 The same door as plans.selectors: access is checked first, every read of personal data
 writes one access-log entry, and a page makes a fixed number of queries however long the
-log grows (the grouping and counting happen in the database, and the groups are paged).
+log grows (a page groups at most WINDOW reads, and the groups are paged by day).
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,16 +75,16 @@ WHAT_WAS_READ = {
 }
 
 
-def _in_words(entry: AccessLogEntry) -> ReadEntry:
+def _in_words(at: dt.datetime, purpose: str, category: str) -> ReadEntry:
     words = []
-    for code in entry.category.split(","):
+    for code in category.split(","):
         word = str(WHAT_WAS_READ.get(code, "")) or _("your plan")
         if word not in words:
             words.append(word)
     what = ", ".join(words)
-    if entry.purpose == "export":
+    if purpose == "export":
         what = _("printed or downloaded: %(what)s") % {"what": what}
-    return ReadEntry(entry.at, what, entry.purpose == "emergency")
+    return ReadEntry(at, what, purpose == "emergency")
 
 
 @dataclass
@@ -178,7 +176,6 @@ def responsibility_changes(person: Person) -> list[PlanChange]:
 # A page groups at most the newest WINDOW reads before its cursor: the cost of a page does
 # not grow with the log (keyset by day: a page is whole days, the next one starts before).
 WINDOW = 1000
-EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -198,10 +195,10 @@ def person_read_log(
     """Who has read the actor's plan, grouped by who (name, role, service) and day, newest
     group first, optionally for one service. Paged by keyset: a page is whole days, at most
     GROUPS_PER_PAGE groups (or one day, however many), grouped from the newest WINDOW reads
-    before `older_than` (a date); the next page starts before its oldest day. Five queries
+    before `older_than` (a date); the next page starts before its oldest day. Four queries
     and the log entry however many reads there are: the person, the services for the
-    filter, the page's groups, the newest entries of those groups, the unreviewed
-    emergencies. A day with more than WINDOW reads shows "at least" its count."""
+    filter, the window's reads (grouped here, with each group's newest entries), the
+    unreviewed emergencies. A day with more than WINDOW reads shows "at least" its count."""
     person = Person.objects.filter(user=actor).first() if actor.is_authenticated else None
     if person is None:
         raise Http404
@@ -224,28 +221,14 @@ def person_read_log(
     service = service if service in services else ""
     if service:
         reads = reads.filter(actor_service=service)
-    newest_first = reads.order_by("-at", "-pk")
-    # The person and the oldest time in the window say nothing new, but let PostgreSQL read
-    # the window through the (person_id, at) index of only the months it spans, not look
-    # every id up in every monthly partition of the log.
-    window = AccessLogEntry.objects.filter(
-        person_id=person.pk,
-        at__gte=Coalesce(Subquery(newest_first.values("at")[WINDOW - 1 : WINDOW]), Value(EARLIEST)),
-        pk__in=newest_first.values("pk")[:WINDOW],
+    # The window's reads, newest first, only the columns a group needs, grouped here: one
+    # index-ordered read of at most WINDOW small rows, where grouping and ranking them in
+    # SQL took two queries that each fetched every row of the window again by id.
+    window = list(
+        reads.order_by("-at", "-pk").values_list(*GROUP_BY, "at", "purpose", "category")[:WINDOW]
     )
-    who = [*GROUP_BY, "day"]
-    rows = list(
-        window.annotate(day=TruncDate("at"))
-        .values(*who)
-        .annotate(
-            count=Count("pk"),
-            last_at=Max("at"),
-            emergencies=Count("pk", filter=Q(purpose="emergency")),
-        )
-        .order_by("-last_at", "actor_name")
-    )
+    rows, newest = _group_window(window)
     rows, older, partial_day = _whole_days(rows)
-    newest = _newest_entries(window, rows)
     groups = [
         ReadGroup(
             key=f"{row['actor_id']}-{row['day']:%Y%m%d}",
@@ -256,7 +239,7 @@ def person_read_log(
             count=row["count"],
             last_at=row["last_at"],
             emergency=row["emergencies"] > 0,
-            entries=newest.get(tuple(row[k] for k in who), []),
+            entries=newest.get(tuple(row[k] for k in [*GROUP_BY, "day"]), []),
             at_least=row["day"] == partial_day,
         )
         for row in rows
@@ -324,32 +307,26 @@ def _whole_days(rows: list[dict]) -> tuple[list[dict], dt.date | None, dt.date |
 GROUP_BY = ["actor_id", "actor_name", "actor_role", "actor_service"]
 
 
-def _newest_entries(reads: Any, rows: list[dict]) -> dict[tuple, list[ReadEntry]]:
-    """The newest ENTRIES_PER_GROUP reads of each group on the page, in one query (a
-    window numbers the reads within each group; the database keeps the first ones)."""
-    if not rows:
-        return {}
-    in_page = Q()
-    for row in rows:
-        in_page |= Q(**{k: row[k] for k in [*GROUP_BY, "day"]})
-    ranked = (
-        reads.annotate(day=TruncDate("at"))
-        .filter(in_page)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F(k) for k in [*GROUP_BY, "day"]],
-                order_by=[F("at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=ENTRIES_PER_GROUP)
-        .order_by("-at", "-pk")
-    )
-    by_group: dict[tuple, list[ReadEntry]] = {}
-    for entry in ranked:
-        key = tuple(getattr(entry, k) for k in [*GROUP_BY, "day"])
-        by_group.setdefault(key, []).append(_in_words(entry))
-    return by_group
+def _group_window(window: list[tuple]) -> tuple[list[dict], dict[tuple, list[ReadEntry]]]:
+    """The window's reads (newest first) grouped by who and day: the groups, by newest read
+    then name, each with how many reads, the newest and whether any was an emergency
+    access; and each group's newest ENTRIES_PER_GROUP reads in words."""
+    groups: dict[tuple, dict] = {}
+    newest: dict[tuple, list[ReadEntry]] = {}
+    zone = timezone.get_current_timezone()  # once: looking it up per read cost more than SQL
+    for *who, at, purpose, category in window:
+        key = (*who, at.astimezone(zone).date())
+        row = groups.get(key)
+        if row is None:
+            row = groups[key] = dict(zip([*GROUP_BY, "day"], key, strict=True))
+            row.update(count=0, last_at=at, emergencies=0)
+            newest[key] = []
+        row["count"] += 1
+        row["emergencies"] += purpose == "emergency"
+        if len(newest[key]) < ENTRIES_PER_GROUP:
+            newest[key].append(_in_words(at, purpose, category))
+    rows = sorted(groups.values(), key=lambda r: (-r["last_at"].timestamp(), r["actor_name"]))
+    return rows, newest
 
 
 # --- Consents as cards ------------------------------------------------------------------

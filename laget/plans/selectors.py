@@ -563,12 +563,20 @@ def coordinator_inbox(*, actor: Actor, request_id: str = "", days: int = 30) -> 
     if not mine:
         return []
     since = timezone.now() - dt.timedelta(days=days)
-    messages = list(
+    # The newest 200 first, then their plans and persons: joining before the limit made
+    # the database hash every plan and person in the country to join them to a caseload's
+    # thousands of messages.
+    newest = (
         Message.objects.filter(plan_id__in=mine, created_at__gte=since)
         .exclude(author=actor)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:200]
+    )
+    messages = list(
+        Message.objects.filter(pk__in=newest)
         .select_related("plan__person")
         .prefetch_related("attachments")
-        .order_by("-created_at", "-pk")[:200]
+        .order_by("-created_at", "-pk")
     )
     log_list(
         [(mine[pid], [Category.MESSAGES]) for pid in sorted({m.plan_id for m in messages})],

@@ -307,3 +307,24 @@ def test_unread_counts_cost_one_query_on_the_plans_list_and_inbox(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert f'<span class="badge">{2 * n}<span' in response.content.decode()
+
+
+def test_waiting_messages_are_each_open_plans_newest_when_the_person_or_a_relative_wrote_it(
+    plan_world,
+):
+    from laget.notifications.access import waiting_messages
+    from laget.plans import lifecycle
+
+    w = plan_world
+    assert waiting_messages() == []
+    first = plan_services.message_post(actor=w.person, plan=w.plan, body="Kan noen ringe meg?")
+    assert [m.pk for m in waiting_messages()] == [first.pk]
+    assert [m.pk for m in waiting_messages(plan_ids=[w.plan.pk])] == [first.pk]
+    assert waiting_messages(plan_ids=[]) == []
+    plan_services.message_post(actor=w.coordinator, plan=w.plan, body="Jeg ringer i morgen.")
+    assert waiting_messages() == []  # answered: the newest is the coordinator's
+    again = plan_services.message_post(actor=w.person, plan=w.plan, body="Takk, i morgen passer.")
+    (waiting,) = waiting_messages()
+    assert waiting.pk == again.pk and waiting.plan.person.pk == w.plan.person_id
+    lifecycle.plan_close(actor=w.coordinator, plan=w.plan, reason="Målene er nådd")
+    assert waiting_messages() == []  # a closed plan waits for nobody

@@ -300,18 +300,17 @@ def test_the_grouped_log_takes_the_same_queries_as_it_grows_tenfold(
     client = plan_client("person")
     url = reverse("plans:my_access_log")
     client.get(url)
-    # Expect 11 queries and the access-log entry's (the person: no MFA rule):
+    # Expect 10 queries and the access-log entry's (the person: no MFA rule):
     #   1-2   session, user
     #   3     the person
     #   4     the services that may have read (the teams' and emergency accesses', a UNION)
-    #   5     the page's groups (who, role, service, day, how many, newest, emergency),
-    #         grouped from the newest WINDOW reads before the cursor (keyset, no COUNT)
-    #   6     the newest entries of those groups (a window, in one query)
-    #   7     emergency accesses the coordinator has not reviewed
-    #   8-11  changes in who is responsible: the person's plans, the change records, and
+    #   5     the newest WINDOW reads before the cursor (keyset, no COUNT), the columns a
+    #         group needs; grouped by who and day, with each group's newest, in Python
+    #   6     emergency accesses the coordinator has not reviewed
+    #   7-10  changes in who is responsible: the person's plans, the change records, and
     #         the names of the coordinators and their services
     #   then  the access-log entry (log_write_queries: one statement or three)
-    with django_assert_num_queries(11 + log_write_queries):
+    with django_assert_num_queries(10 + log_write_queries):
         response = client.get(url)
     body = response.content.decode()
     assert response.status_code == 200
@@ -389,3 +388,20 @@ def test_a_day_with_more_reads_than_a_page_groups_says_at_least(
     second = client.get(reverse("plans:my_access_log"), {"eldre": older}).content.decode()
     assert (timezone.localdate() - dt.timedelta(days=1)).strftime("%-d.") in second
     assert client.get(reverse("plans:my_access_log"), {"eldre": "ikke-en-dato"}).status_code == 200
+
+
+def test_each_group_lists_its_newest_reads_newest_first_and_counts_them_all(plan_world):
+    from laget.plans import person_selectors
+
+    _reads(plan_world, 600)  # three readers, five days: fifteen groups of forty reads
+    log = person_selectors.person_read_log(actor=plan_world.person)
+    assert len(log.groups) == 15
+    last = [g.last_at for g in log.groups]
+    assert last == sorted(last, reverse=True)  # the group read most lately first
+    for group in log.groups:
+        assert group.count == 40 and not group.at_least and not group.emergency
+        shown = [entry.at for entry in group.entries]
+        assert len(shown) == person_selectors.ENTRIES_PER_GROUP
+        assert shown == sorted(shown, reverse=True) and shown[0] == group.last_at
+        assert all(timezone.localdate(at) == group.day for at in shown)
+        assert len({entry.what for entry in group.entries}) == 1 and group.entries[0].what
