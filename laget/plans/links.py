@@ -32,6 +32,7 @@ PLAN_LINKS = (
 # Links to one item of the plan: links.X is what comes before the item's id, links.X_end
 # what comes after it.
 ITEM_LINKS = (
+    "plans:attachment",
     "plans:emergency_review",
     "plans:goal_edit",
     "plans:measure_edit",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from laget.notifications import services as notifications
 from laget.plans import person_selectors, selectors, services
 from laget.plans.forms import MessageForm
+from laget.plans.links import plan_links
 from laget.plans.models import Message, Plan
 from laget.plans.views import _request_id
 
@@ -59,7 +60,13 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "plans/messages.html",
-        {"m": result, "plan": result.access.plan, "form": form, "new_messages": new},
+        {
+            "m": result,
+            "plan": result.access.plan,
+            "form": form,
+            "new_messages": new,
+            "links": plan_links(plan_id),
+        },
         status=status,
     )
 

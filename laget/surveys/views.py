@@ -221,8 +221,11 @@ def _results_context(request: HttpRequest, round_id: int) -> dict[str, Any]:
     context: dict[str, Any] = {"r": res, "round": res.round, "labels": _labels(), "dims": ITEMS}
     if res.ready and res.result and res.result.get("rc"):
         focus = request.GET.get("fokus") or None
-        groups = list(res.round.groups.all())
-        context["action_form"] = ActionForm(groups=groups)
+        # The organiser's action form (a drop-down of every tie) opens on demand: with htmx
+        # it loads when its <details> opens, without JavaScript its link reloads the page
+        # with it open. Most visits only read.
+        if res.role == "organiser" and request.GET.get("skjema") == ACTION_FORM:
+            context["action_form"] = ActionForm(groups=list(res.round.groups.all()))
         context["trend"] = selectors.trend(actor=request.user, round_=res.round, result=res.result)
         context["body"] = _results_body(request, res, focus, context)
     return context
@@ -263,9 +266,19 @@ def _results_body(request: HttpRequest, res: Any, focus: str | None, context: di
     return mark_safe(body)  # noqa: S308 (our own template's output, escaped when rendered)
 
 
+ACTION_FORM = "tiltak"
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def results(request: HttpRequest, round_id: int) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true" and request.GET.get("skjema") == ACTION_FORM:
+        # Just the action form, for the organiser (groups' names only: nothing personal).
+        round_, _role = selectors.round_or_404(
+            actor=request.user, round_id=round_id, organiser=True
+        )
+        form = ActionForm(groups=list(round_.groups.all()))
+        return render(request, "surveys/_action_form.html", {"round": round_, "action_form": form})
     return render(request, "surveys/results.html", _results_context(request, round_id))
 
 
