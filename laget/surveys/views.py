@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from collections import OrderedDict
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 from typing import Any
@@ -256,14 +257,26 @@ def _results_body(request: HttpRequest, res: Any, focus: str | None, context: di
         default=str,
     )
     key = "survey-results:" + hashlib.sha256(made_of.encode()).hexdigest()
-    body = cache.get(key)
+    # The key names the content, so a copy in this process is never stale: it saves the
+    # shared cache's read (a database query) for the rounds read most.
+    body = _bodies.get(key)
+    if body is None:
+        body = cache.get(key)
     if body is None:
         context["map"] = layout(res.result["groups"], res.result["rc"]["cells"], focus=focus)
         context["readings"] = readings(res.result["rc"])
         context["actions_by_tie"] = {(a.rater.name, a.target.name): a for a in res.previous_actions}
         body = render_to_string("surveys/_results_body.html", context, request=request)
         cache.set(key, str(body), RESULTS_CACHE_SECONDS)
+    _bodies[key] = str(body)
+    _bodies.move_to_end(key)
+    while len(_bodies) > BODIES_KEPT:
+        _bodies.popitem(last=False)
     return mark_safe(body)  # noqa: S308 (our own template's output, escaped when rendered)
+
+
+BODIES_KEPT = 32  # results bodies kept in each worker (a few hundred kB at most)
+_bodies: OrderedDict[str, str] = OrderedDict()
 
 
 ACTION_FORM = "tiltak"
