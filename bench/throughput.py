@@ -17,6 +17,11 @@ local one). Uses only the pages' URLs, the demo loader and the access-log API, s
 against an older checkout too, for before/after figures.
 
     .venv/bin/python bench/throughput.py [--requests 100]
+    .venv/bin/python bench/throughput.py --base /tmp/laget-base   # before/after, one run
+
+`--base DIR` serves an older checkout too (its own database, its own gunicorn worker, this
+venv) and measures both workers in turns, page by page, so both see the same machine load:
+`cpu_ratio` is this checkout's, `base_cpu_ratio` the older one's (no reads/s or memory then).
 
 The last line is one JSON object.
 """
@@ -73,7 +78,7 @@ def peak_mb(pid: int) -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
-def prepare(env: dict[str, str]) -> dict:
+def prepare(env: dict[str, str], root: Path = ROOT) -> dict:
     """Migrate, load the demo and make sessions, in a child (Django set up on the bench DB)."""
     code = r"""
 import json
@@ -105,7 +110,7 @@ print(json.dumps({
 }))
 """
     out = subprocess.run(  # noqa: S603 (this interpreter, our own code)
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True
     )
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
@@ -151,12 +156,136 @@ def log_in(base: str, email: str, password: str) -> None:
         raise RuntimeError(f"logging in {email} did not give a session")
 
 
+def pages_of(info: dict) -> dict[str, tuple[str, str, int]]:
+    plan = info["plan"]
+    return {
+        "empty_page": (f"/finnes-ikke/{uuid.uuid4().hex}/", info["coordinator"], 404),
+        "plan_page": (f"/planer/{plan}/", info["coordinator"], 200),
+        "message_page": (f"/planer/{plan}/meldinger/", info["coordinator"], 200),
+        "dashboard": ("/dashbord/", info["coordinator"], 200),
+        "survey_results": (
+            f"/samhandlingsmaling/{info['round']}/resultater/",
+            info["organiser"],
+            200,
+        ),
+        "plan_api": (f"/api/v1/plans/{plan}", info["coordinator"], 200),
+    }
+
+
+class Server:
+    """One checkout served by a one-worker gunicorn on its own database."""
+
+    def __init__(self, root: Path, admin) -> None:
+        self.root = root
+        self.db = f"laget_bench_tp_{uuid.uuid4().hex[:8]}"
+        admin.execute(f'CREATE DATABASE "{self.db}"')
+        self.url = BASE_URL.rsplit("/", 1)[0] + f"/{self.db}"
+        self.env = dict(
+            os.environ,
+            DATABASE_URL=self.url,
+            DJANGO_SETTINGS_MODULE="laget.settings",
+            LAGET_DEMO="1",
+            LAGET_DEBUG="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            PYTHONPATH=str(root),
+        )
+        self.gunicorn = None
+
+    def start(self) -> None:
+        self.info = prepare(self.env, self.root)
+        port = free_port()
+        self.gunicorn = subprocess.Popen(  # noqa: S603 (the venv's gunicorn, fixed arguments)
+            [str(BIN / "gunicorn"), "laget.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}"],
+            env=self.env,
+            cwd=self.root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.pid = worker_pid(self.gunicorn.pid)
+        self.base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                fetch(f"{self.base}/", "", "x")
+                break
+            except OSError:
+                time.sleep(0.2)
+        self.pages = pages_of(self.info)
+
+    def warm(self, page: str) -> None:
+        path, session, expect = self.pages[page]
+        for _ in range(5):
+            status = fetch(self.base + path, session, self.info["cookie"])
+        if status != expect:
+            raise RuntimeError(f"{self.root}: {path} answered {status}, expected {expect}")
+
+    def ticks(self, page: str, n: int) -> int:
+        path, session, _expect = self.pages[page]
+        before = cpu_ticks(self.pid)
+        for _ in range(n):
+            fetch(self.base + path, session, self.info["cookie"])
+        return cpu_ticks(self.pid) - before
+
+    def stop(self) -> None:
+        if self.gunicorn is not None:
+            self.gunicorn.send_signal(signal.SIGTERM)
+            self.gunicorn.wait(timeout=30)
+            self.gunicorn = None
+
+
+def compare(args: argparse.Namespace, admin) -> None:
+    """This checkout and `--base` measured in turns, page by page, in one run."""
+    servers = {"new": Server(ROOT, admin), "base": Server(Path(args.base).resolve(), admin)}
+    cpu: dict[str, dict[str, float]] = {"new": {}, "base": {}}
+    turns = 4
+    try:
+        for server in servers.values():
+            server.start()
+        for page in servers["new"].pages:
+            for server in servers.values():
+                server.warm(page)
+            ticks = {"new": 0, "base": 0}
+            for turn in range(turns):
+                order = ["new", "base"] if turn % 2 == 0 else ["base", "new"]
+                for side in order:
+                    ticks[side] += servers[side].ticks(page, max(1, args.requests // turns))
+            n = max(1, args.requests // turns) * turns
+            for side in cpu:
+                cpu[side][page] = round(ticks[side] * TICK_MS / n, 2)
+            print(f"{page:>15}: {cpu['new'][page]:7.2f} ms (base {cpu['base'][page]:7.2f} ms)")
+    finally:
+        for server in servers.values():
+            server.stop()
+            admin.execute(f'DROP DATABASE IF EXISTS "{server.db}" WITH (FORCE)')
+    ratios = {
+        side: {p: round(ms / cpu[side]["empty_page"], 2) for p, ms in cpu[side].items()}
+        for side in cpu
+    }
+    for side in ratios:
+        ratios[side].pop("empty_page")
+    print(
+        json.dumps(
+            {
+                "cpu_ms": cpu["new"],
+                "cpu_ratio": ratios["new"],
+                "base_cpu_ms": cpu["base"],
+                "base_cpu_ratio": ratios["base"],
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--base", help="an older checkout to measure side by side (CPU only)")
     args = parser.parse_args()
     import psycopg
+
+    if args.base:
+        admin = psycopg.connect(BASE_URL, autocommit=True)
+        compare(args, admin)
+        return
 
     name = f"laget_bench_tp_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(BASE_URL, autocommit=True)

@@ -28,6 +28,7 @@ import rules
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from laget.core.prepared import prepared
 from laget.core.types import Actor
 from laget.plans.models import (
     Category,
@@ -167,11 +168,21 @@ def plan_access(
     if team is not None:
         member = next((m for m in team if m.user_id == user.pk), None)
     else:
-        member = (
-            TeamMember.objects.active()
-            .filter(plan=plan, user=user)
-            .select_related("service__organisation")
-            .first()
+        member = next(
+            iter(
+                prepared(
+                    "plans.access.member",
+                    lambda plan_id, user_id: (
+                        TeamMember.objects.active()
+                        .filter(plan_id=plan_id, user_id=user_id)
+                        .select_related("service__organisation")
+                        .order_by("pk")[:1]
+                    ),
+                    plan_id=plan.pk,
+                    user_id=user.pk,
+                )
+            ),
+            None,
         )
     if member is None:
         return _emergency_access(user, plan, _name(user))

@@ -92,14 +92,27 @@ class PlanOut(Schema):
 
 
 class MessagePage(Schema):
-    count: int
-    page: int
-    pages: int
+    count: int | None = Field(
+        None, description="Messages in all; only when paged by number (absent with `before`)"
+    )
+    page: int | None = Field(None, description="Page number; absent with `before`")
+    pages: int | None = Field(None, description="Pages in all; absent with `before`")
     items: list[MessageOut]
+    next: str | None = Field(
+        None,
+        description="Cursor of the next, older page: pass it as `before`. Absent on the last "
+        "page. Paging by cursor costs the same however long the wall; page numbers count it.",
+    )
 
 
 class PageIn(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE)
+
+
+class MessagesIn(PageIn):
+    before: str = Field(
+        "", max_length=40, description="A `next` cursor: the page of messages older than it"
+    )
 
 
 class MessageIn(Schema):
@@ -219,15 +232,27 @@ def get_plan(request: HttpRequest, plan_id: int):
 
 
 @router.get("/plans/{plan_id}/messages", response=MessagePage)
-def list_messages(request: HttpRequest, plan_id: int, page: Query[PageIn]):
+def list_messages(request: HttpRequest, plan_id: int, page: Query[MessagesIn]):
+    """Newest first. Page by cursor (`before` = the last answer's `next`); `page` numbers
+    (with `count` and `pages`) stay for older clients."""
     result = selectors.messages_page(
-        actor=request.user, plan_id=plan_id, page_number=page.page, request_id=_rid(request)
+        actor=request.user,
+        plan_id=plan_id,
+        before=page.before,
+        page_number=None if page.before else page.page,
+        request_id=_rid(request),
     )
+    items = [_message(m) for m in result.messages]
+    if result.page is None:
+        return MessagePage(
+            count=None, page=None, pages=None, items=items, next=result.next_before or None
+        )
     return MessagePage(
         count=result.page.paginator.count,
         page=result.page.number,
         pages=result.page.paginator.num_pages,
-        items=[_message(m) for m in result.page.object_list],
+        items=items,
+        next=result.next_before or None,
     )
 
 

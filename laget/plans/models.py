@@ -636,7 +636,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     """A file on a message. Stored outside the static and media URLs: it is only ever
-    served by plans.views.attachment_download, after the access check and the log."""
+    served by plans.message_views.attachment_download, after the access check and the log."""
 
     MAX_BYTES = 10 * 1024 * 1024
     # The kinds people send a team: documents and photos of letters. Checked by content.

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from laget.audit.models import AccessLogEntry
 from laget.audit.services import access_log_write, access_log_write_many, refused_attempt_write
 from laget.core.exceptions import ExplainedNotFound
+from laget.core.prepared import known, prepared
 from laget.core.types import Actor
 from laget.directory.models import Membership
 from laget.plans.access import PlanAccess, plan_access, team_accesses, team_places
@@ -46,11 +47,19 @@ MESSAGES_PER_PAGE = 20
 TASKS_ON_PLAN_PAGE = 20
 
 
+def _plan_query(plan_id: int) -> QuerySet[Plan]:
+    return Plan.objects.select_related("person", "owner").filter(pk=plan_id)[:1]
+
+
 def _plan_or_404(plan_id: int) -> Plan:
     try:
-        return Plan.objects.select_related("person", "owner").get(pk=plan_id)
-    except Plan.DoesNotExist as exc:
+        plan_id = int(plan_id)
+    except (TypeError, ValueError) as exc:
         raise Http404 from exc
+    found = list(prepared("plans.plan", _plan_query, plan_id=plan_id))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def access_or_404(*, actor: Actor, plan_id: int, category: str = Category.PLAN) -> PlanAccess:
@@ -248,10 +257,27 @@ def plan_page(
     (it decides access) but returned only when the plan is shown. `manage` reads the
     coordinator's consents and unreviewed emergency accesses (the page shows them; the
     API does not)."""
+    # Every statement below has one shape for every plan: compiled once per process
+    # (core.prepared), which halves the worker CPU of this loader.
     plan = _plan_or_404(plan_id)
     # The page shows the team anyway, so the actor's own place on it is looked up there
     # (one query fewer). Nothing read here leaves this function unless access allows it.
-    team = _active_team(plan)
+    team = known(
+        list(
+            prepared(
+                "plan_page.team",
+                lambda plan_id: (
+                    TeamMember.objects.active()
+                    .filter(plan_id=plan_id)
+                    .select_related("user", "service__organisation")
+                    .order_by("role", "joined_at")
+                ),
+                plan_id=plan.pk,
+            )
+        ),
+        "plan",
+        plan,
+    )
     access = plan_access(actor, plan, team=team)
     if access is None or not access.may_read(Category.PLAN):
         refuse(actor, plan)
@@ -259,17 +285,30 @@ def plan_page(
     def wanted(category: str) -> bool:
         return category in shows and access.may_read(category)
 
+    def rows(key: str, build, **values: int) -> list:
+        return known(list(prepared(f"plan_page.{key}", build, **values)), "plan", plan)
+
     blocks: list[ItemBlock] = []
     goals: list = []
     measures: list[Measure] = []
     if wanted(Category.PLAN):
-        blocks = list(plan.blocks.all())
-        goals = access.visible(list(plan.goals.all()), ItemBlock.Kind.GOAL, blocks)
+        blocks = rows(
+            "blocks", lambda plan_id: ItemBlock.objects.filter(plan_id=plan_id), plan_id=plan.pk
+        )
+        goals = access.visible(
+            rows("goals", lambda plan_id: Goal.objects.filter(plan_id=plan_id), plan_id=plan.pk),
+            ItemBlock.Kind.GOAL,
+            blocks,
+        )
         measures = access.visible(
-            list(
-                plan.measures.select_related("responsible_service__organisation", "goal").order_by(
-                    "status", "starts", "pk"
-                )
+            rows(
+                "measures",
+                lambda plan_id: (
+                    Measure.objects.filter(plan_id=plan_id)
+                    .select_related("responsible_service__organisation", "goal")
+                    .order_by("status", "starts", "pk")
+                ),
+                plan_id=plan.pk,
             ),
             ItemBlock.Kind.MEASURE,
             blocks,
@@ -279,32 +318,61 @@ def plan_page(
     if wanted(Category.TASKS):
         # The first tasks and how many are open in all, in one query: the window count is
         # taken over every open task before the limit applies.
-        first = list(
-            plan.tasks.filter(status=Task.Status.OPEN)
-            .select_related("assignee_user", "assignee_service")
-            .annotate(open_total=Window(Count("pk")))[:TASKS_ON_PLAN_PAGE]
+        first = rows(
+            "tasks",
+            lambda plan_id: (
+                Task.objects.filter(plan_id=plan_id, status=Task.Status.OPEN)
+                .select_related("assignee_user", "assignee_service")
+                .annotate(open_total=Window(Count("pk")))[:TASKS_ON_PLAN_PAGE]
+            ),
+            plan_id=plan.pk,
         )
         open_tasks = first[0].open_total if first else 0
         tasks = list[Task](first)
     latest = None
     if wanted(Category.MESSAGES):
-        latest = list(_with_correction_flag(plan.messages.prefetch_related("attachments"))[:5])
+        latest = rows(
+            "messages",
+            lambda plan_id: _with_correction_flag(
+                Message.objects.filter(plan_id=plan_id).prefetch_related("attachments")
+            )[:5],
+            plan_id=plan.pk,
+        )
     emergencies = None
     consents = None
     if manage and access.may_manage_team and wanted(Category.PLAN):
-        emergencies = list(
-            EmergencyAccess.objects.filter(plan=plan, reviewed_at__isnull=True)
-            .select_related("user", "service")
-            .order_by("starts_at")
+        emergencies = rows(
+            "emergencies",
+            lambda plan_id: (
+                EmergencyAccess.objects.filter(plan_id=plan_id, reviewed_at__isnull=True)
+                .select_related("user", "service")
+                .order_by("starts_at")
+            ),
+            plan_id=plan.pk,
         )
         consents = list(
-            Consent.objects.filter(person_id=plan.person_id)
-            .select_related("to_service", "to_organisation", "to_relative")
-            .order_by("-recorded_at")
+            prepared(
+                "plan_page.consents",
+                lambda person_id: (
+                    Consent.objects.filter(person_id=person_id)
+                    .select_related("to_service", "to_organisation", "to_relative")
+                    .order_by("-recorded_at")
+                ),
+                person_id=plan.person_id,
+            )
         )
     crisis = None
     if wanted(Category.HEALTH):
-        crisis = CrisisPlan.objects.filter(plan=plan).first()
+        crisis = next(
+            iter(
+                rows(
+                    "crisis",
+                    lambda plan_id: CrisisPlan.objects.filter(plan_id=plan_id).order_by("pk")[:1],
+                    plan_id=plan.pk,
+                )
+            ),
+            None,
+        )
     shown = [c for c in PLAN_PAGE if wanted(c)]
     log_read(access, categories=shown, request_id=request_id, purpose=purpose)
     return PlanPage(
@@ -336,16 +404,69 @@ def plan_page(
 @dataclass
 class MessagesPage:
     access: PlanAccess
-    page: Page
+    messages: list[Message]  # newest first
     draft: str  # what the reader was writing and has not sent yet: theirs alone
+    before: str = ""  # the cursor this page starts after ("" on the newest page)
+    next_before: str = ""  # the cursor of the next (older) page, if there is one
+    page: Page | None = None  # only when asked for by page number (the API's old contract)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def message_cursor(message: Message) -> str:
+    """'<microseconds since 1970>.<id>' of a message: where the next page starts after."""
+    return f"{(message.created_at - _EPOCH) // dt.timedelta(microseconds=1)}.{message.pk}"
+
+
+def _parse_message_cursor(value: str) -> tuple[dt.datetime, int] | None:
+    micros, _, pk = value.partition(".")
+    try:
+        return _EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _first_messages(plan_id: int) -> QuerySet[Message]:
+    return _with_correction_flag(
+        Message.objects.filter(plan_id=plan_id).prefetch_related("attachments")
+    ).order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1]
 
 
 def messages_page(
-    *, actor: Actor, plan_id: int, page_number: int | str = 1, request_id: str = ""
+    *,
+    actor: Actor,
+    plan_id: int,
+    before: str = "",
+    page_number: int | str | None = None,
+    request_id: str = "",
 ) -> MessagesPage:
+    """A page of the plan's messages, newest first. Paged by keyset on (created_at, id)
+    with `before` (a cursor from `next_before`): no COUNT and no OFFSET, one range of the
+    (plan, created_at, id) index however long the wall. `page_number` keeps the API's
+    numbered pages (count and pages; they grow with the wall)."""
     access = access_or_404(actor=actor, plan_id=plan_id, category=Category.MESSAGES)
-    messages = _with_correction_flag(access.plan.messages.prefetch_related("attachments"))
-    page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+    page = None
+    cursor = _parse_message_cursor(before) if before else None
+    if page_number is not None:
+        messages = _with_correction_flag(access.plan.messages.prefetch_related("attachments"))
+        page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+        shown = list(page.object_list)
+        more = page.has_next()
+    else:
+        if cursor is None:
+            rows = list(prepared("messages_page.first", _first_messages, plan_id=access.plan.pk))
+        else:
+            created, pk = cursor
+            rows = list(
+                _with_correction_flag(
+                    Message.objects.filter(plan_id=access.plan.pk, created_at__lte=created)
+                    .filter(Q(created_at__lt=created) | Q(pk__lt=pk))
+                    .prefetch_related("attachments")
+                ).order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1]
+            )
+        more = len(rows) > MESSAGES_PER_PAGE
+        shown = rows[:MESSAGES_PER_PAGE]
     draft = ""
     if access.may_write_messages:
         draft = (
@@ -354,7 +475,14 @@ def messages_page(
             .first()
         ) or ""
     log_read(access, categories=[Category.MESSAGES], request_id=request_id)
-    return MessagesPage(access=access, page=page, draft=draft)
+    return MessagesPage(
+        access=access,
+        messages=shown,
+        draft=draft,
+        before=before if cursor is not None else "",
+        next_before=message_cursor(shown[-1]) if more and shown else "",
+        page=page,
+    )
 
 
 @dataclass

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from laget.plans import invitation_views, lifecycle_views, person_views, views
+from laget.plans import (
+    invitation_views,
+    lifecycle_views,
+    message_views,
+    person_views,
+    task_views,
+    views,
+)
 
 app_name = "plans"
 
@@ -12,11 +19,13 @@ urlpatterns = [
     path("planer/<int:plan_id>/utskrift/", views.plan_print, name="print"),
     path("planer/<int:plan_id>/pdf/", views.plan_pdf, name="pdf"),
     path("planer/<int:plan_id>/samtykke/", views.plan_consent, name="plan_consent"),
-    path("planer/<int:plan_id>/meldinger/", views.plan_messages, name="messages"),
-    path("planer/<int:plan_id>/meldinger/utkast/", views.message_draft, name="message_draft"),
+    path("planer/<int:plan_id>/meldinger/", message_views.plan_messages, name="messages"),
+    path(
+        "planer/<int:plan_id>/meldinger/utkast/", message_views.message_draft, name="message_draft"
+    ),
     path(
         "planer/<int:plan_id>/vedlegg/<int:attachment_id>/",
-        views.attachment_download,
+        message_views.attachment_download,
         name="attachment",
     ),
     path("planer/<int:plan_id>/mal/", views.goal_add, name="goal_add"),
@@ -24,13 +33,17 @@ urlpatterns = [
     path("planer/<int:plan_id>/tiltak/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path("planer/<int:plan_id>/tiltak/", views.measure_add, name="measure_add"),
     path("planer/<int:plan_id>/oppgaver/", views.task_add, name="task_add"),
-    path("planer/<int:plan_id>/oppgaver/<int:task_id>/ferdig/", views.task_done, name="task_done"),
+    path(
+        "planer/<int:plan_id>/oppgaver/<int:task_id>/ferdig/",
+        task_views.task_done,
+        name="task_done",
+    ),
     path(
         "planer/<int:plan_id>/oppgaver/<int:task_id>/gi-videre/",
-        views.task_reassign,
+        task_views.task_reassign,
         name="task_reassign",
     ),
-    path("oppgaver/", views.my_tasks, name="my_tasks"),
+    path("oppgaver/", task_views.my_tasks, name="my_tasks"),
     path("planer/<int:plan_id>/aktiver/", views.plan_activate, name="activate"),
     path(
         "planer/<int:plan_id>/nodtilgang/<int:emergency_id>/sett/",

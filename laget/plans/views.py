@@ -8,10 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,8 +18,7 @@ from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.meetings import selectors as meetings_selectors
-from laget.notifications import services as notifications
-from laget.plans import consent_services, person_selectors, selectors, services
+from laget.plans import selectors, services
 from laget.plans.access import may_open_emergency_access
 from laget.plans.forms import (
     CrisisPlanForm,
@@ -31,13 +29,13 @@ from laget.plans.forms import (
     LeaveForm,
     MeasureEditForm,
     MeasureForm,
-    MessageForm,
     PlanConsentForm,
     PlanEditForm,
     StandInForm,
     TaskForm,
     TeamAddForm,
 )
+from laget.plans.links import plan_links
 from laget.plans.models import (
     Category,
     CrisisPlan,
@@ -45,9 +43,7 @@ from laget.plans.models import (
     Goal,
     ItemBlock,
     Measure,
-    Message,
     Plan,
-    Task,
     TeamMember,
 )
 from laget.plans.pdf import render_pdf
@@ -86,13 +82,13 @@ def _render_plan(
     context = {
         "p": page,
         "plan": page.plan,
+        "links": plan_links(page.plan.pk),
         "next_meeting": meetings_selectors.plan_next_meeting(access=page.access),
         # The person and relatives read on a phone: the long parts start folded.
         "phone_first": not page.access.is_professional,
         "goal_form": forms.get("goal_form"),
         "measure_form": forms.get("measure_form"),
         "task_form": forms.get("task_form"),
-        "message_form": MessageForm(),
         "plan_consent_form": PlanConsentForm(),
         "activate_errors": forms.get("activate_errors"),
     }
@@ -212,93 +208,6 @@ def plan_activate(request: HttpRequest, plan_id: int) -> HttpResponse:
         return _render_plan(request, plan_id, status=400, activate_errors=exc.messages)
     messages.success(request, _("The plan is active."))
     return redirect("plans:plan", plan_id=plan_id)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
-    form = MessageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="messages")
-        if form.is_valid():
-            try:
-                services.message_post(
-                    actor=request.user,
-                    plan=access.plan,
-                    body=form.cleaned_data["body"],
-                    reply_to=_message_of(access.plan, request.POST.get("reply_to")),
-                    corrects=_message_of(access.plan, request.POST.get("corrects")),
-                    attachments=form.cleaned_data["attachments"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your message is sent to the team."))
-                return redirect("plans:messages", plan_id=plan_id)
-    result = selectors.messages_page(
-        actor=request.user,
-        plan_id=plan_id,
-        page_number=request.GET.get("side", 1),
-        request_id=_request_id(request),
-    )
-    if request.method != "POST" and result.draft:
-        form = MessageForm(initial={"body": result.draft})  # what they had not sent yet
-    elif request.method != "POST" and request.GET.get("om") and result.access.may_write_messages:
-        # A comment on a measure or a task: the message starts by saying what it is about.
-        opening = person_selectors.comment_opening(access=result.access, about=request.GET["om"])
-        form = MessageForm(initial={"body": opening})
-    form.keep_drafts_at(reverse("plans:message_draft", kwargs={"plan_id": plan_id}))
-    status = 400 if request.method == "POST" else 200
-    # What is new to the reader since their last visit (their unread notifications here).
-    new = notifications.wall_visited(actor=request.user, plan_id=plan_id)
-    return render(
-        request,
-        "plans/messages.html",
-        {"m": result, "plan": result.access.plan, "form": form, "new_messages": new},
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def message_draft(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Keeps the message being written (htmx autosave); answers with the status line."""
-    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="messages")
-    try:
-        draft = services.message_draft_save(
-            actor=request.user, plan=access.plan, body=request.POST.get("body", "")
-        )
-    except ValidationError as exc:
-        return render(
-            request, "plans/_draft_status.html", {"error": " ".join(exc.messages)}, status=400
-        )
-    return render(request, "plans/_draft_status.html", {"saved": draft is not None})
-
-
-def _message_of(plan: Plan, message_id: str | None) -> Message | None:
-    """A message on this plan named by a form field, or None (unknown ids are ignored)."""
-    if not message_id or not message_id.isdigit():
-        return None
-    return plan.messages.filter(pk=int(message_id)).first()
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def attachment_download(request: HttpRequest, plan_id: int, attachment_id: int) -> FileResponse:
-    attachment = selectors.attachment_get(
-        actor=request.user,
-        plan_id=plan_id,
-        attachment_id=attachment_id,
-        request_id=_request_id(request),
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -513,66 +422,6 @@ def plan_consent(request: HttpRequest, plan_id: int) -> HttpResponse:
         ),
         _("The consent to the plan is recorded."),
     )
-    return redirect("plans:plan", plan_id=plan_id)
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def my_tasks(request: HttpRequest) -> HttpResponse:
-    tasks = selectors.my_tasks(
-        actor=request.user, request_id=_request_id(request), after=request.GET.get("etter", "")
-    )
-    return render(request, "plans/my_tasks.html", {"tasks": tasks})
-
-
-@login_required
-@require_POST
-def task_done(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
-    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="tasks")
-    task = get_object_or_404(Task, pk=task_id, plan=access.plan)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = 0
-    try:
-        services.task_complete(actor=request.user, task=task, based_on_version=version)
-    except EditConflict:
-        messages.error(request, _("Someone changed the task before you. Look at it again."))
-    else:
-        messages.success(request, _("The task is marked as done."))
-    if request.POST.get("from") == "my_tasks":
-        return redirect("plans:my_tasks")
-    return redirect("plans:plan", plan_id=plan_id)
-
-
-@login_required
-@require_POST
-def task_reassign(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
-    """The coordinator gives a task (marked after a withdrawal) to someone else on the team."""
-    access = selectors.access_or_404(actor=request.user, plan_id=plan_id, category="tasks")
-    task = get_object_or_404(Task, pk=task_id, plan=access.plan, status=Task.Status.OPEN)
-    member = (
-        TeamMember.objects.active()
-        .filter(plan=access.plan, pk=request.POST.get("member") or 0)
-        .first()
-    )
-    if member is None:
-        if not access.is_coordinator:
-            raise PermissionDenied
-        messages.error(request, _("Choose someone on the team."))
-        return redirect("plans:plan", plan_id=plan_id)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = 0
-    try:
-        consent_services.task_reassign(
-            actor=request.user, task=task, member=member, based_on_version=version
-        )
-    except EditConflict:
-        messages.error(request, _("Someone changed the task before you. Look at it again."))
-    else:
-        messages.success(request, _("The task is given to %(name)s.") % {"name": member.user})
     return redirect("plans:plan", plan_id=plan_id)
 
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from collections import OrderedDict
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 from typing import Any
@@ -221,8 +222,11 @@ def _results_context(request: HttpRequest, round_id: int) -> dict[str, Any]:
     context: dict[str, Any] = {"r": res, "round": res.round, "labels": _labels(), "dims": ITEMS}
     if res.ready and res.result and res.result.get("rc"):
         focus = request.GET.get("fokus") or None
-        groups = list(res.round.groups.all())
-        context["action_form"] = ActionForm(groups=groups)
+        # The organiser's action form (a drop-down of every tie) opens on demand: with htmx
+        # it loads when its <details> opens, without JavaScript its link reloads the page
+        # with it open. Most visits only read.
+        if res.role == "organiser" and request.GET.get("skjema") == ACTION_FORM:
+            context["action_form"] = ActionForm(groups=list(res.round.groups.all()))
         context["trend"] = selectors.trend(actor=request.user, round_=res.round, result=res.result)
         context["body"] = _results_body(request, res, focus, context)
     return context
@@ -253,19 +257,41 @@ def _results_body(request: HttpRequest, res: Any, focus: str | None, context: di
         default=str,
     )
     key = "survey-results:" + hashlib.sha256(made_of.encode()).hexdigest()
-    body = cache.get(key)
+    # The key names the content, so a copy in this process is never stale: it saves the
+    # shared cache's read (a database query) for the rounds read most.
+    body = _bodies.get(key)
+    if body is None:
+        body = cache.get(key)
     if body is None:
         context["map"] = layout(res.result["groups"], res.result["rc"]["cells"], focus=focus)
         context["readings"] = readings(res.result["rc"])
         context["actions_by_tie"] = {(a.rater.name, a.target.name): a for a in res.previous_actions}
         body = render_to_string("surveys/_results_body.html", context, request=request)
         cache.set(key, str(body), RESULTS_CACHE_SECONDS)
+    _bodies[key] = str(body)
+    _bodies.move_to_end(key)
+    while len(_bodies) > BODIES_KEPT:
+        _bodies.popitem(last=False)
     return mark_safe(body)  # noqa: S308 (our own template's output, escaped when rendered)
+
+
+BODIES_KEPT = 32  # results bodies kept in each worker (a few hundred kB at most)
+_bodies: OrderedDict[str, str] = OrderedDict()
+
+
+ACTION_FORM = "tiltak"
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def results(request: HttpRequest, round_id: int) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true" and request.GET.get("skjema") == ACTION_FORM:
+        # Just the action form, for the organiser (groups' names only: nothing personal).
+        round_, _role = selectors.round_or_404(
+            actor=request.user, round_id=round_id, organiser=True
+        )
+        form = ActionForm(groups=list(round_.groups.all()))
+        return render(request, "surveys/_action_form.html", {"round": round_, "action_form": form})
     return render(request, "surveys/results.html", _results_context(request, round_id))
 
 

@@ -78,17 +78,79 @@ def test_message_page_queries_stay_the_same(
     client = plan_client("person")
     url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)
-    # Expect 7 queries and the access-log entry's (the person: no MFA rule, no team lookup):
+    # Expect 6 queries and the access-log entry's (the person: no MFA rule, no team lookup):
     #   1-2   session, user
-    #   3     the plan with person and owner
-    #   4     COUNT of messages (the pager)
-    #   5     the person's own unsent draft, if any
+    #   3     one page of messages (and one more, to know whether there is an older page)
+    #         with what they reply to and whether they were corrected; no COUNT, no OFFSET
+    #   4     their attachments (prefetch)
+    #   5     the plan with person and owner
+    #   6     the person's own unsent draft, if any
     #   then  the access-log entry (log_write_queries: one statement or three)
-    #   6     one page of messages with what they reply to and whether they were corrected
-    #   7     their attachments (prefetch)
-    with django_assert_num_queries(7 + log_write_queries):
+    with django_assert_num_queries(6 + log_write_queries):
         response = client.get(url)
     assert response.status_code == 200
+    older = response.context["m"].next_before
+    assert bool(older) == (n > 2)  # 10n messages, 20 a page: an older page after the first
+    if older:  # reached by its cursor, in as many queries
+        with django_assert_num_queries(6 + log_write_queries):
+            response = client.get(url, {"eldre": older})
+        assert response.status_code == 200 and len(response.context["m"].messages) == 20
+
+
+def _wall(w, n: int, same_time: int = 0) -> list[int]:
+    """n messages on the plan, the first `same_time` of them at one instant (ties on
+    created_at); their ids newest first, the order the wall shows."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    made = Message.objects.bulk_create(
+        Message(
+            plan=w.plan,
+            author=w.person,
+            author_name="Lise",
+            author_role="personen selv",
+            body=f"Melding {i}",
+            created_at=now if i < same_time else now + dt.timedelta(seconds=i),
+        )
+        for i in range(n)
+    )
+    return [m.pk for m in sorted(made, key=lambda m: (m.created_at, m.pk), reverse=True)]
+
+
+def test_message_wall_pages_by_cursor_through_ties_without_gaps_or_repeats(plan_world, plan_client):
+    expected = _wall(plan_world, 45, same_time=25)
+    client = plan_client("person")
+    url = reverse("plans:messages", kwargs={"plan_id": plan_world.plan.pk})
+    seen, cursor, pages = [], "", 0
+    while True:
+        m = client.get(url, {"eldre": cursor} if cursor else {}).context["m"]
+        seen += [msg.pk for msg in m.messages]
+        pages += 1
+        cursor = m.next_before
+        if not cursor:
+            break
+    assert seen == expected and pages == 3
+    body = client.get(url, {"eldre": "tull"}).content.decode()  # a bad cursor: the newest
+    assert f"Melding {44}" in body
+
+
+def test_message_api_pages_by_cursor_and_keeps_numbered_pages(plan_world, plan_client):
+    expected = _wall(plan_world, 45, same_time=25)
+    client = plan_client("person")
+    url = reverse("api-v1:list_messages", kwargs={"plan_id": plan_world.plan.pk})
+    numbered = client.get(url, {"page": 2}).json()  # the old contract, unchanged
+    assert (numbered["count"], numbered["page"], numbered["pages"]) == (45, 2, 3)
+    assert [i["id"] for i in numbered["items"]] == expected[20:40]
+    seen, cursor = [], None
+    while True:
+        data = client.get(url, {"before": cursor} if cursor else {}).json()
+        seen += [i["id"] for i in data["items"]]
+        if cursor:  # paged by cursor: nothing is counted
+            assert data["count"] is None and data["pages"] is None
+        cursor = data["next"]
+        if cursor is None:
+            break
+    assert seen == expected
 
 
 def test_plan_page_shows_goals_measures_tasks_and_flags(plan_world, plan_client):
