@@ -1,38 +1,43 @@
-"""Pages at national scale against the same pages on the demo database, side by side.
+"""Pages at national scale against the same pages on a demo-sized database, side by side.
 
-Makes two databases of its own (named h15scale_*) on the PostgreSQL server of DATABASE_URL
-(default postgres://postgres@127.0.0.1:5432): one with the Fjordvik demo, and a copy of it
-(CREATE DATABASE ... TEMPLATE) with a country added around the demo, in SQL, copying demo
-rows as templates:
+Makes three databases of its own (named h15scale_*) on the PostgreSQL server of
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432), each a copy (CREATE DATABASE ...
+TEMPLATE) of the one before with more added in SQL, copying demo rows as templates:
 
-- `--persons N` persons (default 10,000), each with an active plan and a coordinator;
-- 100 messages and 20 tasks per plan (1 M and 200,000 at the default, Ahmed's plans
-  included), all newer than the demo's messages, so Jonas's plan is the worst case of "a
-  plan whose messages are the oldest";
-- 500 access-log entries per person (5 M at the default), each person's its own chain with
-  a head, and 50,000 more for Jonas (the worst case of a person's own log);
-- 50 more plans coordinated by Ahmed Rahimi (the worst case of a coordinator's dashboard).
+- `demo`: the Fjordvik demo;
+- `worst`: the demo with the worst cases, still demo-sized: Ahmed Rahimi coordinates 50
+  more plans (55 in all; each with 100 messages and 20 tasks), and Jonas has 50,000 more
+  access-log entries;
+- `large`: the country around them: `--persons N` persons (default 10,000), each with an
+  active plan, 100 messages and 20 tasks (1 M and 200,000 at the default), and 500
+  access-log entries per person (5 M), each person's its own chain with a head. All the
+  country's messages are newer than the demo's, so Jonas's plan is the worst case of "a
+  plan whose messages are the oldest".
 
-The country is loaded like a restore: foreign-key triggers off (the rows are copies of rows
-that satisfy them), the big tables' secondary indexes and unique constraints dropped during
-the load and built after it, then ANALYZE. The bulk access-log entries are a synthetic chain:
-each entry's prev_hash is the entry_hash of the one before it in the person's chain and the
-head points at the last, but the hashes are SHA-256 of a counter, not HMACs, so
-`verify_audit` would refuse them (the bench never runs it). Their size, chain names,
-sequence numbers and spread over people and time are those of real entries.
+`ratio` is large against worst: the same page with the same worst case, so the country's
+size alone (the must-show: within 1.2x). `ratio_to_demo` is large against the plain demo,
+the worst case's own size included (55 plans listed against 5 cannot cost the same).
 
-Then each page and API call is measured on both databases, interleaved (in-process, the
-whole middleware stack, the app's connection pool; each round runs a page once on the demo
-and once at scale), so a change in the machine's load hits both alike. Ratios are
-large/small (medians of `--rounds`): a page whose cost does not grow with the country stays
-near 1. `--explain` prints the slowest queries of each page at scale with EXPLAIN (ANALYZE,
-BUFFERS); `--drop-index NAME` (repeatable) measures a second time without those indexes (on
-both databases), for before/after figures on the same data.
+The additions are loaded like a restore: foreign-key triggers off (the rows are copies of
+rows that satisfy them), the big tables' secondary indexes and unique constraints dropped
+during the load and built after it, then ANALYZE. The bulk access-log entries are a
+synthetic chain: each entry's prev_hash is the entry_hash of the one before it in the
+person's chain and the head points at the last, but the hashes are SHA-256 of a counter,
+not HMACs, so `verify_audit` would refuse them (the bench never runs it). Their size, chain
+names, sequence numbers and spread over people and time are those of real entries.
+
+Then each page and API call is measured on the three databases, interleaved (in-process,
+the whole middleware stack, the app's connection pool; each round runs a page once on
+each), so a change in the machine's load hits all alike; medians of `--rounds`.
+`--explain` prints the slowest queries of each page at scale with EXPLAIN (ANALYZE,
+BUFFERS); `--drop-index NAME` (repeatable) measures a second time without those indexes
+(on every database), for before/after figures on the same data.
 
     .venv/bin/python bench/scale.py [--persons 10000] [--rounds 15] [--explain]
 
-Both databases are dropped at the end. The last line is one JSON object:
-{"persons": N, "build_s": ..., "pages": {NAME: {"small_ms", "large_ms", "ratio", "queries"}}}
+The databases are dropped at the end. The last line is one JSON object: {"persons": N,
+"build_s": ..., "pages": {NAME: {"small_ms", "large_ms", "ratio", "queries", "demo_ms",
+"ratio_to_demo"}}}
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ import statistics
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -66,15 +72,15 @@ def main() -> None:
     import psycopg
 
     tag = uuid.uuid4().hex[:8]
-    small, large = f"h15scale_{tag}_demo", f"h15scale_{tag}_country"
+    names = {size: f"h15scale_{tag}_{size}" for size in ("demo", "worst", "large")}
     admin = psycopg.connect(_url("postgres"), autocommit=True)
-    admin.execute(f'CREATE DATABASE "{small}"')
-    os.environ["DATABASE_URL"] = _url(small)
+    admin.execute(f'CREATE DATABASE "{names["demo"]}"')
+    os.environ["DATABASE_URL"] = _url(names["demo"])
     os.environ["LAGET_DEMO"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laget.settings")
     sys.path.insert(0, str(ROOT))
     try:
-        result = run(admin, small, large, args)
+        result = run(admin, names, args)
     finally:
         from django.db import connections
 
@@ -82,12 +88,12 @@ def main() -> None:
             conn.close()
             if hasattr(conn, "close_pool"):
                 conn.close_pool()
-        for name in (small, large):
+        for name in names.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(json.dumps(result))
 
 
-def run(admin, small: str, large: str, args) -> dict:  # type: ignore[no-untyped-def]
+def run(admin, names: dict[str, str], args) -> dict:  # type: ignore[no-untyped-def]
     import django
 
     django.setup()
@@ -102,19 +108,26 @@ def run(admin, small: str, large: str, args) -> dict:  # type: ignore[no-untyped
     pages = page_urls(demo)
     check(pages, demo)
     started = time.perf_counter()
-    # The country is a copy of the demo database with the country added: the demo rows, ids
-    # and sessions are the same in both, so each page is the same request on both.
-    _close(connections["default"])
-    admin.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [small]
-    )
-    admin.execute(f'CREATE DATABASE "{large}" TEMPLATE "{small}"')
-    connections.settings["large"] = dict(connections["default"].settings_dict, NAME=large)
-    dbs = {"small": connections["default"], "large": connections["large"]}
-    use(dbs["large"])
-    build(demo, args.persons)
+    # Each database is a copy of the one before with more added: the demo rows, ids and
+    # sessions are the same in all three, so each page is the same request on each.
+    # demo -> worst (the worst cases, demo-sized) -> large (the country around them).
+    dbs = {"demo": connections["default"]}
+    for before, name, add in (
+        ("demo", "worst", lambda: add_worst_cases(demo)),
+        ("worst", "large", lambda: add_country(demo, args.persons)),
+    ):
+        _close(dbs[before])
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            [names[before]],
+        )
+        admin.execute(f'CREATE DATABASE "{names[name]}" TEMPLATE "{names[before]}"')
+        connections.settings[name] = dict(dbs["demo"].settings_dict, NAME=names[name])
+        dbs[name] = connections[name]
+        use(dbs[name])
+        add()
     build_s = time.perf_counter() - started
-    use(dbs["small"])
+    use(dbs["demo"])
     print(f"built {args.persons} persons in {build_s:.0f} s", flush=True)
     times, queries = measure(dbs, pages, demo, args.rounds, explain=args.explain)
     result = {
@@ -131,27 +144,34 @@ def run(admin, small: str, large: str, args) -> dict:  # type: ignore[no-untyped
         print(f"without {', '.join(args.drop_index)}:")
         times, queries = measure(dbs, pages, demo, args.rounds, explain=args.explain)
         result["without_indexes"] = {"dropped": args.drop_index, "pages": report(times, queries)}
-    use(dbs["small"])
+    use(dbs["demo"])
     return result
 
 
 def report(times: dict, queries: dict) -> dict:
+    """`ratio`: at scale against the same page on the demo-sized database with the same
+    worst cases (the country's effect alone); `ratio_to_demo`: against the plain demo (the
+    worst case's own size included, e.g. 55 plans listed against 5)."""
     pages = {}
-    for page, (small_ms, large_ms) in times.items():
+    for page, got in times.items():
+        small_ms, large_ms, demo_ms = got["worst"], got["large"], got["demo"]
         pages[page] = {
             "small_ms": round(small_ms, 2),
             "large_ms": round(large_ms, 2),
             "ratio": round(large_ms / small_ms, 2),
             "queries": queries[page]["large"],
+            "demo_ms": round(demo_ms, 2),
+            "ratio_to_demo": round(large_ms / demo_ms, 2),
         }
         extra = (
             ""
-            if queries[page]["small"] == queries[page]["large"]
-            else (f" ({queries[page]['small']} on the demo)")
+            if queries[page]["worst"] == queries[page]["large"]
+            else (f" ({queries[page]['worst']} demo-sized)")
         )
         print(
-            f"{page:>28}: {small_ms:7.2f} ms demo, {large_ms:7.2f} ms at scale,"
-            f" ratio {large_ms / small_ms:5.2f}, {queries[page]['large']} queries{extra}",
+            f"{page:>28}: {small_ms:7.2f} ms demo-sized, {large_ms:7.2f} ms at scale,"
+            f" ratio {large_ms / small_ms:5.2f}, {queries[page]['large']} queries{extra};"
+            f" plain demo {demo_ms:7.2f} ms (x{large_ms / demo_ms:.2f})",
             flush=True,
         )
     return pages
@@ -246,7 +266,7 @@ def measure(dbs: dict, pages: dict, demo: Demo, rounds: int, *, explain: bool): 
         who[size] = clients(demo)
     times, queries = {}, {}
     for page, (actor, url) in pages.items():
-        samples: dict[str, list[float]] = {"small": [], "large": []}
+        samples: dict[str, list[float]] = {size: [] for size in dbs}
         counts = {}
         for size, db in dbs.items():  # one warm-up each
             use(db)
@@ -265,9 +285,9 @@ def measure(dbs: dict, pages: dict, demo: Demo, rounds: int, *, explain: bool): 
             counts[size] = len(captured)
             if explain and size == "large":
                 _explain(page, captured.captured_queries)
-        times[page] = (statistics.median(samples["small"]), statistics.median(samples["large"]))
+        times[page] = {size: statistics.median(got) for size, got in samples.items()}
         queries[page] = counts
-    use(dbs["small"])
+    use(dbs["demo"])
     return times, queries
 
 
@@ -342,133 +362,130 @@ def without_indexes(cursor, table: str) -> list[str]:  # type: ignore[no-untyped
     return rebuild
 
 
-def build(demo: Demo, persons: int) -> None:
+COLLEAGUE = "skala.koordinator@laget.test"
+
+
+@contextmanager
+def restoring(*models):  # type: ignore[no-untyped-def]
+    """Load like a restore, not like requests: no statement timeout, no foreign-key
+    triggers (every row copies a row that satisfies them), the big tables' secondary
+    indexes built once after the load, then VACUUM ANALYZE."""
     from django.db import connection, transaction
 
-    from laget.accounts.models import User
-    from laget.audit.chain import GENESIS
-    from laget.audit.models import AccessLogEntry, AuditChain
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        rebuild = [sql for model in models for sql in without_indexes(cursor, model._meta.db_table)]
+        yield cursor
+        for sql in rebuild:
+            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+        cursor.execute("VACUUM ANALYZE")
+
+
+def add_plans(demo: Demo, n: int, coordinator: int, colleague: int) -> int:
+    """n persons, each with an active plan coordinated by `coordinator`, Jonas's consents
+    (so the coordinators may read it), 100 messages from `colleague` (the newest now, all
+    newer than the demo's) and 20 tasks for the coordinator (some overdue). Returns the
+    first new person's id."""
     from laget.plans.models import Consent, Message, Person, Plan, Task, TeamMember
 
     plan = demo.plan
     coordinator_row = TeamMember.objects.get(plan=plan, role="coordinator", left_at__isnull=True)
     message = Message.objects.filter(plan=plan).order_by("created_at").first()
     task = Task.objects.filter(plan=plan).first()
-    # A coordinator's read, as most of a person's log is (the person's own reads are not
-    # shown to them, so copying one of those would make Jonas's log look empty).
-    log_row = (
+    if not (message and task):
+        raise RuntimeError("the demo plan has no message or task to copy")
+    p0 = clone(
+        Person,
+        demo.person.pk,
+        n,
+        {
+            "first_name": "'Skala'",
+            "last_name": "'Person ' || g",
+            "national_id": "NULL",
+            "user_id": "NULL",
+            "email": "''",
+            "phone": "''",
+        },
+        first=True,
+    )
+    q0 = clone(Plan, plan.pk, n, {"person_id": f"{p0} - 1 + g", "stand_in_id": "NULL"}, first=True)
+    clone(
+        Consent,
+        f"t.person_id = {demo.person.pk} AND t.to_relative_id IS NULL",
+        n,
+        {"person_id": f"{p0} - 1 + g"},
+    )
+    clone(
+        TeamMember,
+        coordinator_row.pk,
+        n,
+        {"plan_id": f"{q0} - 1 + g", "user_id": str(coordinator)},
+    )
+    clone(
+        Message,
+        message.pk,
+        n * 100,
+        {
+            "plan_id": f"{q0} + (g - 1) % {n}",
+            "author_id": str(colleague),
+            "reply_to_id": "NULL",
+            "corrects_id": "NULL",
+            "created_at": "now() - (g * interval '40 milliseconds')",
+        },
+    )
+    clone(
+        Task,
+        task.pk,
+        n * 20,
+        {
+            "plan_id": f"{q0} + (g - 1) % {n}",
+            "assignee_user_id": str(coordinator),
+            "assignee_service_id": "NULL",
+            "created_by_id": str(colleague),
+            "due": "current_date + ((g % 60) - 20)",
+        },
+    )
+    return p0
+
+
+def _log_row(demo: Demo):  # type: ignore[no-untyped-def]
+    """A coordinator's read, as most of a person's log is (the person's own reads are not
+    shown to them, so copying one of those would make Jonas's log look empty)."""
+    from laget.audit.models import AccessLogEntry
+
+    row = (
         AccessLogEntry.objects.filter(person_id=demo.person.pk)
         .exclude(purpose="self")
         .order_by("pk")
         .first()
     )
-    if not (message and task and log_row):
-        raise RuntimeError("the demo plan has no message, task or log entry to copy")
-    big = [Message, Task, AccessLogEntry]
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A restore, not requests: no statement timeout, no foreign-key triggers (every row
-        # copies a row that satisfies them), memory for sorting the index builds.
-        cursor.execute("SET LOCAL statement_timeout = 0")
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        rebuild = [sql for model in big for sql in without_indexes(cursor, model._meta.db_table)]
-        # A colleague who coordinates the country's plans (nobody the bench logs in as).
-        colleague = clone(
-            User, demo.coordinator.pk, 1, {"email": "'skala.koordinator@laget.test'"}, first=True
-        )
-        total = persons + 50
-        p0 = clone(
-            Person,
-            demo.person.pk,
-            total,
-            {
-                "first_name": "'Skala'",
-                "last_name": "'Person ' || g",
-                "national_id": "NULL",
-                "user_id": "NULL",
-                "email": "''",
-                "phone": "''",
-            },
-            first=True,
-        )
-        q0 = clone(
-            Plan, plan.pk, total, {"person_id": f"{p0} - 1 + g", "stand_in_id": "NULL"}, first=True
-        )
-        # Each person's consents are Jonas's (to services and organisations), so the
-        # coordinators may read their plans.
-        clone(
-            Consent,
-            f"t.person_id = {demo.person.pk} AND t.to_relative_id IS NULL",
-            total,
-            {"person_id": f"{p0} - 1 + g"},
-        )
-        # Plans 1..persons are the colleague's; the last 50 are Ahmed's.
-        clone(
-            TeamMember,
-            coordinator_row.pk,
-            total,
-            {
-                "plan_id": f"{q0} - 1 + g",
-                "user_id": (
-                    f"CASE WHEN g > {persons} THEN {demo.coordinator.pk} ELSE {colleague} END"
-                ),
-            },
-        )
-        # 100 messages per plan, Ahmed's fifty included (his inbox's work), the newest now,
-        # all newer than the demo's.
-        clone(
-            Message,
-            message.pk,
-            total * 100,
-            {
-                "plan_id": f"{q0} + (g - 1) % {total}",
-                "author_id": str(colleague),
-                "reply_to_id": "NULL",
-                "corrects_id": "NULL",
-                "created_at": "now() - (g * interval '40 milliseconds')",
-            },
-        )
-        # 20 tasks per plan, Ahmed's fifty included (some overdue: his dashboard's work).
-        clone(
-            Task,
-            task.pk,
-            total * 20,
-            {
-                "plan_id": f"{q0} + (g - 1) % {total}",
-                "assignee_user_id": (
-                    f"CASE WHEN (g - 1) % {total} >= {persons} THEN {demo.coordinator.pk}"
-                    f" ELSE {colleague} END"
-                ),
-                "assignee_service_id": "NULL",
-                "created_by_id": str(colleague),
-                "due": "current_date + ((g % 60) - 20)",
-            },
-        )
-        # 500 access-log entries per person, interleaved in time as reads are; entry g is
-        # number (g - 1) / persons + 1 in its person's chain, after entry g - persons.
-        digest = "encode(sha256(convert_to({}, 'UTF8')), 'hex')".format
-        scale_before = digest(f"'scale:' || (g - {persons})")
-        head_last = digest(f"'scale:' || ({persons} * 499 + i + 1)")
-        head_before = digest(f"'scale:' || ({persons} * 498 + i + 1)")
-        clone(
-            AccessLogEntry,
-            log_row.pk,
-            persons * 500,
-            {
-                "person_id": f"{p0} + (g - 1) % {persons}",
-                "chain": f"'access:' || ({p0} + (g - 1) % {persons})",
-                "seq": f"(g - 1) / {persons} + 1",
-                "prev_hash": (f"CASE WHEN g <= {persons} THEN '{GENESIS}' ELSE {scale_before} END"),
-                "entry_hash": digest("'scale:' || g"),
-                "at": "now() - (g * interval '100 milliseconds')",
-            },
-        )
-        cursor.execute(
-            f"""INSERT INTO {AuditChain._meta.db_table} (name, last_hash, length, before_last_hash)
-            SELECT 'access:' || ({p0} + i), {head_last},
-                   500, {head_before}
-            FROM generate_series(0, {persons - 1}) i"""  # noqa: S608
-        )
+    if row is None:
+        raise RuntimeError("the demo plan has no log entry to copy")
+    return row
+
+
+DIGEST = "encode(sha256(convert_to({}, 'UTF8')), 'hex')".format
+
+
+def add_worst_cases(demo: Demo) -> None:
+    """On a copy of the demo, still demo-sized: Ahmed coordinates 50 more plans (55 in all)
+    and Jonas's log has 50,000 more entries. Both databases measured against each other
+    carry them, so a ratio is the country's effect; `ratio_to_demo` adds the worst case's
+    own size."""
+    from laget.accounts.models import User
+    from laget.audit.models import AccessLogEntry, AuditChain
+    from laget.plans.models import Message, Task
+
+    log_row = _log_row(demo)
+    with restoring(Message, Task, AccessLogEntry) as cursor:
+        # A colleague who writes in Ahmed's plans and coordinates the country's (nobody the
+        # bench logs in as).
+        colleague = clone(User, demo.coordinator.pk, 1, {"email": f"'{COLLEAGUE}'"}, first=True)
+        add_plans(demo, 50, demo.coordinator.pk, colleague)
         # 50,000 more for Jonas, a second apart, after the demo's entries in his chain.
         head = AuditChain.objects.get(name=f"access:{demo.person.pk}")
         jonas_before = "'jonas:' || (g - 1)"
@@ -479,22 +496,55 @@ def build(demo: Demo, persons: int) -> None:
             {
                 "seq": f"{head.length} + g",
                 "prev_hash": (
-                    f"CASE WHEN g = 1 THEN '{head.last_hash}' ELSE {digest(jonas_before)} END"
+                    f"CASE WHEN g = 1 THEN '{head.last_hash}' ELSE {DIGEST(jonas_before)} END"
                 ),
-                "entry_hash": digest("'jonas:' || g"),
+                "entry_hash": DIGEST("'jonas:' || g"),
                 "at": "now() - ((50001 - g) * interval '1 second')",
             },
         )
-        cursor.execute("SELECT " + digest("'jonas:' || 50000") + ", " + digest("'jonas:' || 49999"))
+        cursor.execute("SELECT " + DIGEST("'jonas:' || 50000") + ", " + DIGEST("'jonas:' || 49999"))
         last_hash, before_last = cursor.fetchone()
         AuditChain.objects.filter(pk=head.pk).update(
             length=head.length + 50_000, last_hash=last_hash, before_last_hash=before_last
         )
-        for sql in rebuild:
-            cursor.execute(sql)
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 0")
-        cursor.execute("VACUUM ANALYZE")
+
+
+def add_country(demo: Demo, persons: int) -> None:
+    """The country around the worst cases: `persons` persons with a plan each (the
+    colleague's), 100 messages and 20 tasks per plan, 500 access-log entries per person."""
+    from laget.accounts.models import User
+    from laget.audit.chain import GENESIS
+    from laget.audit.models import AccessLogEntry, AuditChain
+    from laget.plans.models import Message, Task
+
+    log_row = _log_row(demo)
+    colleague = User.objects.get(email=COLLEAGUE).pk
+    with restoring(Message, Task, AccessLogEntry) as cursor:
+        p0 = add_plans(demo, persons, colleague, colleague)
+        # 500 access-log entries per person, interleaved in time as reads are; entry g is
+        # number (g - 1) / persons + 1 in its person's chain, after entry g - persons.
+        scale_before = DIGEST(f"'scale:' || (g - {persons})")
+        head_last = DIGEST(f"'scale:' || ({persons} * 499 + i + 1)")
+        head_before = DIGEST(f"'scale:' || ({persons} * 498 + i + 1)")
+        clone(
+            AccessLogEntry,
+            log_row.pk,
+            persons * 500,
+            {
+                "person_id": f"{p0} + (g - 1) % {persons}",
+                "chain": f"'access:' || ({p0} + (g - 1) % {persons})",
+                "seq": f"(g - 1) / {persons} + 1",
+                "prev_hash": (f"CASE WHEN g <= {persons} THEN '{GENESIS}' ELSE {scale_before} END"),
+                "entry_hash": DIGEST("'scale:' || g"),
+                "at": "now() - (g * interval '100 milliseconds')",
+            },
+        )
+        cursor.execute(
+            f"""INSERT INTO {AuditChain._meta.db_table} (name, last_hash, length, before_last_hash)
+            SELECT 'access:' || ({p0} + i), {head_last},
+                   500, {head_before}
+            FROM generate_series(0, {persons - 1}) i"""  # noqa: S608
+        )
 
 
 if __name__ == "__main__":
