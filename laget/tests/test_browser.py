@@ -885,5 +885,12 @@ def test_person_and_relative_on_a_phone_manage_consent_and_every_page_fits(demo,
     assert mother.get_by_role("link", name="Trenger deg").count() == 0
     pages = crawl_at_375(mother)
     assert f"/planer/{plan.pk}/" in pages
+    # In English too: the footer's language form wraps rather than widening the page
+    # ("Language", "English", "Change" are longer than "Språk", "Norsk bokmål", "Bytt").
+    mother.goto("/")
+    mother.get_by_label("Språk").select_option("en")
+    mother.get_by_role("button", name="Bytt").click()
+    mother.get_by_role("button", name="Change").wait_for()
+    assert mother.evaluate("document.documentElement.scrollWidth") <= 375
     for page in (phone, worker, mother):
         assert page.csp_violations == []  # type: ignore[attr-defined]
