@@ -186,8 +186,9 @@ def _queries(client, url) -> int:
 # (quality.figures; here only the current month, kept by the first view), one query per
 # indicator (20) for the closed months no refresh has kept yet. Kept months: test_figures.
 OVERVIEW_QUERIES = 27
-# The same door (6), the kept figures, one query for the indicator and one per age group (6).
-INDICATOR_QUERIES = 14
+# The same door (6), the kept figures, one query for the indicator and one per age group (6),
+# the network's districts (1) and one per district and "not recorded" (3 + 1): h19-district.
+INDICATOR_QUERIES = 19
 
 
 def test_overview_query_count_is_pinned_and_flat(w, client_for):

@@ -4,6 +4,7 @@ with an empty month and suppressed cells; the report's shape; the command."""
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import io
 import json
 
@@ -79,6 +80,75 @@ def test_small_cells_are_suppressed_and_hide_their_counts(w):
     assert by_age["unknown"].months[0].value == SUPPRESSED  # 3 persons
     assert by_age["45-66"].months[0].value is None  # nobody: nothing to count, not zero
     hidden = by_age["18-25"].months[0]
+    assert hidden.numerator is None and hidden.denominator is None
+
+
+def _five_in_oyane_in_b(w):
+    """Five decisions in month b for persons in Øyane, 1 to 5 days after the referral, and
+    their first contacts 2 to 10 days after it."""
+    from laget.directory.models import District
+    from laget.plans.models import Person
+    from laget.quality.tests.data import at
+    from laget.teams.models import Case, CrossLevelTeam, Decision, Referral
+
+    oyane = District.objects.get(network=w.network, name="Øyane")
+    team = CrossLevelTeam.objects.get(network=w.network)
+    for k in range(5):
+        person = Person.objects.create(
+            first_name="Øy", last_name=SECRET_NAME, birth_date=dt.date(1970, 1, 1), district=oyane
+        )
+        r = Referral.objects.create(
+            team=team,
+            source="gp",
+            referrer_contact="Legekontoret",
+            person=person,
+            received_at=at(w.b, 0),
+            status="decided",
+        )
+        Decision.objects.create(
+            referral=r,
+            outcome="direct",
+            reason="ok",
+            decided_by=w.member,
+            decided_at=at(w.b, k + 1),
+        )
+        Case.objects.create(
+            team=team, referral=r, mode="direct", first_contact_at=at(w.b, 2 * (k + 1))
+        )
+    return oyane
+
+
+def test_the_district_breakdown_has_known_answers(w):
+    from laget.directory.models import District
+    from laget.quality.indicators import district_group
+
+    oyane = _five_in_oyane_in_b(w)
+    sentrum = District.objects.get(network=w.network, name="Sentrum")
+    nordsida = District.objects.get(network=w.network, name="Nordsida")
+
+    def by(indicator_id, district):
+        return values(indicator_id, w, age_group=district_group(district))
+
+    # a: Sentrum has the 2 young persons (suppressed), 3 referrals name no person (not
+    # recorded, suppressed); b: the five in Øyane, 1..5 days → 3 days on average.
+    assert by("av_referral_to_decision", sentrum.pk) == [SUPPRESSED, None]
+    assert by("av_referral_to_decision", oyane.pk) == [None, 3.0]
+    assert by("av_referral_to_first_contact", oyane.pk) == [None, 6.0]
+    assert by("av_referral_to_decision", "unknown") == [SUPPRESSED, None]
+    # An empty district: nothing to count, not zero.
+    assert by("av_referral_to_decision", nordsida.pk) == [None, None]
+    assert by("av_referral_to_first_contact", nordsida.pk) == [None, None]
+    # The districts and "not recorded" add up to the whole.
+    whole = compute(BY_ID["av_referral_to_decision"], w.network, w.months).months
+    parts = [
+        compute(
+            BY_ID["av_referral_to_decision"], w.network, w.months, age_group=district_group(d)
+        ).months
+        for d in (sentrum.pk, nordsida.pk, oyane.pk, "unknown")
+    ]
+    assert [f.denominator for f in whole] == [5, 5]
+    assert sum(p[1].denominator or 0 for p in parts) == 5
+    hidden = parts[0][0]
     assert hidden.numerator is None and hidden.denominator is None
 
 
