@@ -9,6 +9,7 @@ registered whom; a repeated number as a keyed digest, so probing shows).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,12 +19,25 @@ from django.utils.translation import gettext as _
 from laget.audit.services import change_record, create_recorded
 from laget.core.identifiers import validate_national_id
 from laget.core.types import Actor
-from laget.directory.models import Service
+from laget.directory.models import District, Service
 from laget.notifications.services import notify
 from laget.plans.lifecycle_access import works_in
 from laget.plans.lifecycle_models import PlanRequest
 from laget.plans.models import Person, Plan, TeamMember
 from laget.plans.services import number_digest
+
+
+def districts_for(service_or_services: Service | list[Service]) -> Any:
+    """The municipality districts of the networks the service(s) are in."""
+    services = (
+        service_or_services if isinstance(service_or_services, list) else [service_or_services]
+    )
+    return (
+        District.objects.filter(network__organisations__services__in=services)
+        .select_related("network")
+        .order_by("network__name", "name")
+        .distinct()
+    )
 
 
 class PersonAlreadyKnown(ValidationError):
@@ -52,13 +66,19 @@ def person_register(
     phone: str = "",
     email: str = "",
     preferred_language: str = Person.Language.BOKMAL,
+    district: District | None = None,
 ) -> Person:
     """Register a person for `service` (the actor works there). Raises PersonAlreadyKnown
-    when the number is registered, after writing that attempt to the change log."""
+    when the number is registered, after writing that attempt to the change log.
+    `district`: optional, one of the districts of a network the service is in."""
     _require_service(actor, service)
     number = clean_national_id(national_id)
     if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+    if district is not None and not districts_for(service).filter(pk=district.pk).exists():
+        raise ValidationError(
+            {"district": _("Choose one of the districts of the network the service is in.")}
+        )
     existing = Person.objects.filter(national_id=number).first()
     if existing is None:
         try:
@@ -76,6 +96,7 @@ def person_register(
                         preferred_language=preferred_language,
                         registered_by=actor,
                         registered_for=service,
+                        district=district,
                     ),
                     # Who registered whom, for which service; never the number itself.
                     fields=["first_name", "last_name", "birth_date", "registered_for_id"],

@@ -1,0 +1,91 @@
+"""The person's municipality district (issue 19): optional, set at registration, only one
+of the districts of a network the registering service is in; a district from another
+network, or a made-up one, gets a Norwegian message and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import override
+
+from laget.directory.models import District
+from laget.directory.tests.factories import NetworkFactory
+from laget.plans import registration
+from laget.plans.demo import synthetic_national_id
+from laget.plans.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def districts(plan_world):
+    ours = NetworkFactory(name="Testvik nettverk", slug="testvik-nett")
+    ours.organisations.set([plan_world.municipal.organisation])
+    theirs = NetworkFactory(name="Annet nettverk", slug="annet-nett")
+    return (
+        District.objects.create(network=ours, name="Sentrum"),
+        District.objects.create(network=ours, name="Øyane"),
+        District.objects.create(network=theirs, name="Fjellet"),
+    )
+
+
+def form_data(w, **extra):
+    return {
+        "service": w.municipal.pk,
+        "national_id": synthetic_national_id(dt.date(1991, 2, 3)),
+        "first_name": "Kari",
+        "last_name": "Distriktsen",
+        "birth_date": "1991-02-03",
+        "preferred_language": "nb",
+        **extra,
+    }
+
+
+def test_the_district_is_chosen_at_registration(plan_world, plan_client, districts):
+    _sentrum, oyane, _fjellet = districts
+    client = plan_client("coordinator")
+    page = client.get(reverse("plans:register")).content.decode()
+    # Only the districts of the service's network are offered.
+    assert "Sentrum" in page and "Øyane" in page and "Fjellet" not in page
+    assert "Ikke registrert" in page
+    response = client.post(reverse("plans:register"), form_data(plan_world, district=oyane.pk))
+    assert response.status_code == 302
+    assert Person.objects.get(last_name="Distriktsen").district == oyane
+
+
+def test_optional(plan_world, plan_client, districts):
+    response = plan_client("coordinator").post(reverse("plans:register"), form_data(plan_world))
+    assert response.status_code == 302
+    assert Person.objects.get(last_name="Distriktsen").district is None
+
+
+def test_another_networks_district_is_refused_in_norwegian(plan_world, plan_client, districts):
+    _sentrum, _oyane, fjellet = districts
+    client = plan_client("coordinator")
+    for bad in (fjellet.pk, 999999, "x"):
+        response = client.post(reverse("plans:register"), form_data(plan_world, district=bad))
+        assert response.status_code == 400, bad
+        assert "Velg en av kommunedelene" in response.content.decode(), bad
+    assert not Person.objects.filter(last_name="Distriktsen").exists()
+    # The service layer refuses it too (the API and any other caller).
+    with pytest.raises(ValidationError) as exc, override("nb"):
+        registration.person_register(
+            actor=plan_world.coordinator,
+            service=plan_world.municipal,
+            national_id=synthetic_national_id(dt.date(1991, 2, 3)),
+            first_name="Kari",
+            last_name="Distriktsen",
+            birth_date=dt.date(1991, 2, 3),
+            district=fjellet,
+        )
+    with override("nb"):
+        assert "Velg en av kommunedelene" in " ".join(exc.value.messages)
+    assert not Person.objects.filter(last_name="Distriktsen").exists()
+
+
+def test_no_districts_no_field(plan_world, plan_client):
+    page = plan_client("coordinator").get(reverse("plans:register")).content.decode()
+    assert 'name="district"' not in page
