@@ -264,3 +264,21 @@ class SetPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Type the password again.")},
     )
+
+
+class PersonDistrictForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("Municipality district"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Not recorded"),
+        help_text=_("Where the person lives. Used only to count waiting times per district."),
+        error_messages={
+            "invalid_choice": _("Choose one of the districts of the network the service is in.")
+        },
+    )
+    was = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]

@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laget.audit.services import change_record, create_recorded
+from laget.audit.services import change_record, create_recorded, snapshot
 from laget.core.identifiers import validate_national_id
 from laget.core.types import Actor
 from laget.directory.models import District, Service
 from laget.notifications.services import notify
+from laget.plans.access import plan_access
 from laget.plans.lifecycle_access import works_in
 from laget.plans.lifecycle_models import PlanRequest
 from laget.plans.models import Person, Plan, TeamMember
@@ -175,3 +176,54 @@ def join_request_create(
         if plan is not None:
             notify(event="join_requested", plan=plan, actor=actor, target=request)
     return request
+
+
+class DistrictChanged(ValidationError):
+    """Someone else changed the person's district after the form was shown."""
+
+
+NOT_OURS = _("Choose one of the districts of the network the service is in.")
+
+
+def districts_for_plan(plan: Plan) -> Any:
+    """The districts of the networks the plan's owner (an organisation) is in."""
+    return (
+        District.objects.filter(network__organisations=plan.owner_id)
+        .select_related("network")
+        .order_by("network__name", "name")
+        .distinct()
+    )
+
+
+def person_district_set(
+    *, actor: Actor, plan: Plan, district: District | None, was_id: int | None
+) -> Person:
+    """The person's municipality district, set by the person or the coordinator (those who
+    manage the plan's team). `was_id`: the district the form showed; a change by someone
+    else since then is refused (DistrictChanged), never overwritten."""
+    access = plan_access(actor, plan)
+    if access is None or not access.may_manage_team:
+        raise PermissionDenied
+    if district is not None and not districts_for_plan(plan).filter(pk=district.pk).exists():
+        raise ValidationError({"district": NOT_OURS})
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=plan.person_id)
+        if person.district_id != was_id:
+            raise DistrictChanged(
+                _(
+                    "Someone else changed the district while you were editing. Check what "
+                    "is recorded now and save again."
+                ),
+                code="changed",
+            )
+        before = snapshot(person, ["district_id"])
+        person.district = district
+        person.save(update_fields=["district"])
+        change_record(
+            actor=actor,
+            action="person_district_set",
+            obj=person,
+            before=before,
+            after=snapshot(person, ["district_id"]),
+        )
+        return person

@@ -89,3 +89,52 @@ def test_another_networks_district_is_refused_in_norwegian(plan_world, plan_clie
 def test_no_districts_no_field(plan_world, plan_client):
     page = plan_client("coordinator").get(reverse("plans:register")).content.decode()
     assert 'name="district"' not in page
+
+
+# Setting the district (POST): the person and the coordinator (they manage the team);
+# a reader of the plan gets 403, anyone else 404 (the plan's existence is not theirs).
+SET = {"anonymous": 302, "coordinator": 302, "person": 302}
+
+
+def test_setting_the_district_for_every_actor(plan_world, plan_client, districts):
+    from laget.audit.models import ChangeRecord
+    from laget.plans.tests.conftest import PLAN_ACTORS
+    from laget.plans.tests.test_access_matrix import MANAGE
+
+    sentrum, oyane, _fjellet = districts
+    url = reverse("plans:person_district", kwargs={"plan_id": plan_world.plan.pk})
+    person = plan_world.plan.person
+    for actor in PLAN_ACTORS:
+        person.refresh_from_db()
+        was = person.district_id or ""
+        target = oyane if person.district_id == sentrum.pk else sentrum
+        response = plan_client(actor).post(url, {"district": target.pk, "was": was})
+        expected = SET.get(actor, MANAGE[actor])
+        assert response.status_code == expected, (actor, response.status_code)
+        person.refresh_from_db()
+        changed = person.district_id == target.pk
+        assert changed == (actor in ("coordinator", "person")), actor
+    assert ChangeRecord.objects.filter(action="person_district_set").count() == 2
+    # The page shows the choice to those two, with the network's districts only.
+    page = plan_client("coordinator").get(url).content.decode()
+    assert "Sentrum" in page and "Øyane" in page and "Fjellet" not in page
+
+
+def test_setting_a_bad_or_stale_district_changes_nothing(plan_world, plan_client, districts):
+    sentrum, oyane, fjellet = districts
+    url = reverse("plans:person_district", kwargs={"plan_id": plan_world.plan.pk})
+    client = plan_client("coordinator")
+    for bad in (fjellet.pk, 999999, "x"):
+        response = client.post(url, {"district": bad, "was": ""})
+        assert response.status_code == 400, bad
+        assert "Velg en av kommunedelene" in response.content.decode()
+    person = plan_world.plan.person
+    person.refresh_from_db()
+    assert person.district is None
+    # The person sets Øyane; the coordinator's form still shows "not recorded": refused.
+    assert plan_client("person").post(url, {"district": oyane.pk, "was": ""}).status_code == 302
+    stale = client.post(url, {"district": sentrum.pk, "was": ""})
+    assert stale.status_code == 409
+    assert "Noen andre endret kommunedelen" in stale.content.decode()
+    person.refresh_from_db()
+    assert person.district == oyane
