@@ -91,6 +91,20 @@ class Indicator:
         return round(numerator * self.scale, 1)
 
     def definition(self) -> dict[str, str]:
+        out = self._definition()
+        parts = [
+            name
+            for name, on in (
+                ("age group", self.by_age_group),
+                ("municipality district", self.by_district),
+            )
+            if on
+        ]
+        if parts:  # shown on the trend page, not in the exports or the report
+            out["breakdown"] = " and ".join(parts)
+        return out
+
+    def _definition(self) -> dict[str, str]:
         return {
             "dimension": self.dimension,
             "numerator": str(self.numerator),

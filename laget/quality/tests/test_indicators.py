@@ -197,6 +197,10 @@ def test_every_dimension_has_indicators_with_definitions():
     for i in INDICATORS:
         d = i.definition()
         assert d["numerator"] and d["denominator"] and d["period"] and d["source"], i.id
+    # Availability and fair distribution: by age group and municipality district.
+    for i in ("av_referral_to_decision", "av_referral_to_first_contact"):
+        assert BY_ID[i].definition()["breakdown"] == "age group and municipality district"
+    assert "breakdown" not in BY_ID["sf_overdue_tasks"].definition()
 
 
 def test_quality_report_command_prints_one_json_object(w):
