@@ -77,9 +77,7 @@ def person_register(
     if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
     if district is not None and not districts_for(service).filter(pk=district.pk).exists():
-        raise ValidationError(
-            {"district": _("Choose one of the districts of the network the service is in.")}
-        )
+        raise ValidationError({"district": not_ours()})
     existing = Person.objects.filter(national_id=number).first()
     if existing is None:
         try:
@@ -182,7 +180,8 @@ class DistrictChanged(ValidationError):
     """Someone else changed the person's district after the form was shown."""
 
 
-NOT_OURS = _("Choose one of the districts of the network the service is in.")
+def not_ours() -> str:
+    return _("Choose one of the districts of the network the service is in.")
 
 
 def districts_for_plan(plan: Plan) -> Any:
@@ -205,7 +204,7 @@ def person_district_set(
     if access is None or not access.may_manage_team:
         raise PermissionDenied
     if district is not None and not districts_for_plan(plan).filter(pk=district.pk).exists():
-        raise ValidationError({"district": NOT_OURS})
+        raise ValidationError({"district": not_ours()})
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=plan.person_id)
         if person.district_id != was_id:

@@ -138,3 +138,42 @@ def test_setting_a_bad_or_stale_district_changes_nothing(plan_world, plan_client
     assert "Noen andre endret kommunedelen" in stale.content.decode()
     person.refresh_from_db()
     assert person.district == oyane
+
+
+def test_the_api_registers_with_a_district_of_its_own_network_only(
+    plan_world, plan_client, districts
+):
+    _sentrum, oyane, fjellet = districts
+    client = plan_client("coordinator")
+    url = reverse("api-v1:register_person")
+
+    def body(district_id, born):
+        return {
+            "service_id": plan_world.municipal.pk,
+            "national_id": synthetic_national_id(born),
+            "first_name": "Api",
+            "last_name": "Distriktsen",
+            "birth_date": born.isoformat(),
+            "district_id": district_id,
+        }
+
+    for bad in (fjellet.pk, 999999):
+        response = client.post(url, body(bad, dt.date(1992, 3, 4)), content_type="application/json")
+        assert response.status_code == 422, bad
+        assert "Velg en av kommunedelene" in response.content.decode(), bad
+    assert not Person.objects.filter(first_name="Api").exists()
+    ok = client.post(url, body(oyane.pk, dt.date(1993, 4, 5)), content_type="application/json")
+    assert ok.status_code == 201
+    assert Person.objects.get(first_name="Api").district == oyane
+
+
+def test_the_service_refuses_another_networks_district_in_norwegian(plan_world, districts):
+    _sentrum, _oyane, fjellet = districts
+    with override("nb"), pytest.raises(ValidationError) as exc:
+        registration.person_district_set(
+            actor=plan_world.coordinator, plan=plan_world.plan, district=fjellet, was_id=None
+        )
+    with override("nb"):
+        assert "Velg en av kommunedelene" in " ".join(exc.value.messages)
+    plan_world.plan.person.refresh_from_db()
+    assert plan_world.plan.person.district is None
