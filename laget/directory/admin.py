@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from laget.directory.models import (
     CatalogueEntry,
+    District,
     Membership,
     Network,
     Organisation,
@@ -25,9 +26,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "org_number")
 
 
+class DistrictInline(admin.TabularInline):
+    model = District
+    fields = ("name",)
+    extra = 0
+
+
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
+    inlines = [DistrictInline]
     filter_horizontal = ("organisations",)
     prepopulated_fields = {"slug": ("name",)}
 

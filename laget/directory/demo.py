@@ -28,6 +28,8 @@ ORGANISATIONS = {
 }
 
 AREA = "Fjordvik kommune"
+# The municipality's districts (kommunedeler), for the fair-distribution figures (issue 19).
+DISTRICTS = ["Sentrum", "Nordsida", "Øyane", "Fjellbygda"]
 
 # slug: organisation key, name, level, sector, catalogue entry
 SERVICES: dict[str, tuple[str, str, str, str, dict[str, str]]] = {

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from laget.accounts.models import User
 from laget.accounts.totp import DEMO_TOTP_SECRET, ensure_totp
 from laget.directory import demo
+from laget.directory.access import can_manage_districts
 from laget.directory.models import Organisation, Service
 from laget.directory.services import (
+    district_create,
     membership_add,
     network_create,
     organisation_create,
@@ -37,7 +39,7 @@ def load_directory() -> DemoDirectory:
         key: organisation_create(actor=operator, name=name, kind=kind, org_number=number)
         for key, (name, kind, number) in demo.ORGANISATIONS.items()
     }
-    network_create(
+    network = network_create(
         actor=operator,
         name=demo.NETWORK["name"],
         slug=demo.NETWORK["slug"],
@@ -80,4 +82,8 @@ def load_directory() -> DemoDirectory:
                 position_percent=percent,
                 role=role,
             )
+    # The network's districts, as its leader would add them on the districts page.
+    leader = next(user for user in professionals.values() if can_manage_districts(user, network))
+    for name in demo.DISTRICTS:
+        district_create(actor=leader, network=network, name=name)
     return DemoDirectory(operator, organisations, services, professionals)

@@ -103,3 +103,16 @@ class CatalogueEntryForm(forms.ModelForm):
                 code="invalid_phone",
             )
         return phone
+
+
+class DistrictForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the district"),
+        max_length=100,
+        help_text=_("As the municipality names it, for example Sentrum or Nordsida."),
+        error_messages={
+            "required": _("Write the name of the district."),
+            "max_length": _("The name may have at most 100 characters."),
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

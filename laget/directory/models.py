@@ -77,6 +77,29 @@ class Network(models.Model):
         return self.name
 
 
+class District(models.Model):
+    """A part of a municipality in the network (kommunedel, bydel), as the network names
+    it: the fair-distribution indicators count per district (issue 19). Defined by the
+    network's leaders on the network's districts page; a person may be placed in one."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="districts")
+    name = models.CharField(_("name"), max_length=100)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality district")
+        verbose_name_plural = _("municipality districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "name"], name="one_district_name_per_network"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Service(models.Model):
     class Level(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal")

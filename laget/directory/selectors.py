@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from laget.accounts.models import User
 from laget.core.types import Actor
-from laget.directory.access import can_edit_catalogue_entry, can_view_staff
-from laget.directory.models import Membership, Network, Organisation, Service
+from laget.directory.access import can_edit_catalogue_entry, can_manage_districts, can_view_staff
+from laget.directory.models import District, Membership, Network, Organisation, Service
 
 # Fields a keyword is looked for in: the service, its organisation and its catalogue text.
 SEARCH_FIELDS = (
@@ -257,3 +257,15 @@ def network_staff(
         .distinct()
         .order_by("first_name", "last_name")
     )
+
+
+def network_for_districts(*, actor: Actor, slug: str) -> tuple[Network, list[District]]:
+    """The network and its districts, for its leaders; 404 for a network that does not
+    exist, 403 for one this actor does not lead in (network names are public). District
+    names name places, not persons: no access-log entry."""
+    network = Network.objects.filter(slug=slug).first()
+    if network is None:
+        raise Http404
+    if not can_manage_districts(actor, network):
+        raise PermissionDenied
+    return network, list(District.objects.filter(network=network))

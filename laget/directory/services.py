@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
 from laget.audit.services import change_record, create_recorded, snapshot
-from laget.directory.access import can_edit_catalogue_entry
+from laget.directory.access import can_edit_catalogue_entry, can_manage_districts
 from laget.directory.models import (
     CatalogueEntry,
+    District,
     Membership,
     Network,
     Organisation,
@@ -223,6 +224,71 @@ def membership_add(
             ),
         )
     return membership
+
+
+@dataclass
+class DistrictEditConflict(Exception):
+    """Someone renamed the district after the version this edit was based on."""
+
+    current: District
+
+
+def _district_name(network: Network, name: str, *, other_than: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Write the name of the district.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("The name may have at most 100 characters.")})
+    taken = District.objects.filter(network=network, name__iexact=name)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("The network already has a district called %(name)s.") % {"name": name}}
+        )
+    return name
+
+
+def district_create(*, actor: Any, network: Network, name: str) -> District:
+    """A municipality district of the network, defined by its leaders."""
+    if not can_manage_districts(actor, network):
+        raise PermissionDenied
+    with transaction.atomic():
+        district = District(network=network, name=_district_name(network, name))
+        try:
+            with transaction.atomic():
+                return create_recorded(
+                    actor=actor, action="district_create", obj=district, fields=["name"]
+                )
+        except IntegrityError as exc:  # the same name saved a moment ago
+            raise ValidationError(
+                {"name": _("The network already has a district called %(name)s.") % {"name": name}}
+            ) from exc
+
+
+def district_rename(
+    *, actor: Any, district: District, name: str, based_on_version: int
+) -> District:
+    """Rename; refused (DistrictEditConflict) if someone renamed it since `based_on_version`."""
+    if not can_manage_districts(actor, district.network):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = District.objects.select_for_update().get(pk=district.pk)
+        if current.version != based_on_version:
+            raise DistrictEditConflict(current)
+        new_name = _district_name(current.network, name, other_than=current.pk)
+        before = snapshot(current, ["name"])
+        current.name = new_name
+        current.version += 1
+        current.save(update_fields=["name", "version"])
+        change_record(
+            actor=actor,
+            action="district_rename",
+            obj=current,
+            before=before,
+            after=snapshot(current, ["name"]),
+        )
+        return current
 
 
 def _user_or_none(actor: Any) -> User | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.directory import selectors, services
-from laget.directory.forms import CatalogueEntryForm, CatalogueSearchForm
+from laget.directory.forms import CatalogueEntryForm, CatalogueSearchForm, DistrictForm
+from laget.directory.models import District, Network
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -91,3 +92,79 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def whos_who(request: HttpRequest, slug: str) -> HttpResponse:
     whos_who = selectors.network_whos_who(actor=request.user, slug=slug)
     return render(request, "directory/whos_who.html", {"w": whos_who})
+
+
+def _districts_page(
+    request: HttpRequest,
+    network: Network,
+    districts: list[District],
+    *,
+    form: DistrictForm | None = None,
+    editing: District | None = None,
+    rename_form: DistrictForm | None = None,
+    conflict: District | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "network": network,
+        "districts": districts,
+        "form": form or DistrictForm(),
+        "editing": editing,
+        "rename_form": rename_form,
+        "conflict": conflict,
+    }
+    return render(request, "directory/districts.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def districts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's municipality districts; POST adds one. For the network's leaders."""
+    network, existing = selectors.network_for_districts(actor=request.user, slug=slug)
+    if request.method != "POST":
+        return _districts_page(request, network, existing)
+    form = DistrictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.district_create(
+                actor=request.user, network=network, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict.get("name", exc.messages))
+        else:
+            messages.success(request, _("The district is added."))
+            return redirect("directory:districts", slug=network.slug)
+    return _districts_page(request, network, existing, form=form, status=400)
+
+
+@login_required
+@require_POST
+def district_rename(request: HttpRequest, slug: str, district_id: int) -> HttpResponse:
+    """Rename a district; someone else's rename in between is shown, never overwritten."""
+    network, existing = selectors.network_for_districts(actor=request.user, slug=slug)
+    district = next((d for d in existing if d.pk == district_id), None)
+    if district is None:  # another network's district, or none
+        raise Http404
+    form = DistrictForm(request.POST)
+    if form.is_valid() and form.cleaned_data["version"] is None:
+        form.add_error(None, _("The page was out of date. Open it again and retry."))
+    if form.is_valid():
+        try:
+            services.district_rename(
+                actor=request.user,
+                district=district,
+                name=form.cleaned_data["name"],
+                based_on_version=form.cleaned_data["version"],
+            )
+        except services.DistrictEditConflict as exc:
+            return _districts_page(
+                request, network, existing, editing=district, conflict=exc.current, status=409
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict.get("name", exc.messages))
+        else:
+            messages.success(request, _("The district is renamed."))
+            return redirect("directory:districts", slug=network.slug)
+    return _districts_page(
+        request, network, existing, editing=district, rename_form=form, status=400
+    )

@@ -15,6 +15,7 @@ from laget.accounts.models import User
 from laget.core.identifiers import NIN_K1_WEIGHTS, NIN_K2_WEIGHTS, mod11_check_digit
 from laget.directory.demo import DEMO_PASSWORD
 from laget.directory.demo_load import DemoDirectory
+from laget.directory.models import District
 from laget.plans import selectors, services
 from laget.plans.models import Message, Plan
 
@@ -262,6 +263,8 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
     today = timezone.localdate()
     users = directory.professionals
     plans = []
+    # Where they live: spread over the municipality's districts, every fifth not recorded.
+    districts = list(District.objects.filter(network__slug="fjordvik").order_by("pk"))
     for n, p in enumerate(PERSONS):
         coordinator = users[p.coordinator]
         person_user = None
@@ -280,6 +283,7 @@ def load_plans(directory: DemoDirectory) -> list[Plan]:
             birth_date=p.born,
             national_id=synthetic_national_id(p.born, 100 + n),
             user=person_user,
+            district=districts[n % len(districts)] if districts and n % 5 != 4 else None,
         )
         kommune = directory.organisations["kommune"]
         plan = services.plan_create(
@@ -428,6 +432,7 @@ def load_plan_request(directory: DemoDirectory) -> None:
         birth_date=born,
         phone="400 00 190",
         preferred_language="en",
+        district=District.objects.filter(network__slug="fjordvik", name="Øyane").first(),
     )
     requests.plan_request_create(
         actor=silje,

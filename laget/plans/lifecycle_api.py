@@ -15,7 +15,8 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from laget.accounts.models import User
-from laget.directory.models import Service
+from laget.core.validation import Id
+from laget.directory.models import District, Service
 from laget.plans import invitations, lifecycle, registration, requests, selectors
 from laget.plans.lifecycle_access import is_professional
 from laget.plans.lifecycle_models import PlanRequest
@@ -56,6 +57,9 @@ class PersonIn(Schema):
     phone: str = Field("", max_length=32)
     email: str = Field("", max_length=254)
     preferred_language: str = Person.Language.BOKMAL
+    district_id: Id | None = Field(
+        None, description="A municipality district of a network the service is in (optional)"
+    )
 
 
 class PersonOut(Schema):
@@ -172,6 +176,10 @@ def register_person(request: HttpRequest, payload: PersonIn):
     _professional(request)
     data = payload.dict()
     service = _service(data.pop("service_id"))
+    district_id = data.pop("district_id")
+    data["district"] = District.objects.filter(pk=district_id).first() if district_id else None
+    if district_id and data["district"] is None:
+        raise HttpError(422, registration.not_ours())
     try:
         person = registration.person_register(actor=request.user, service=service, **data)
     except registration.PersonAlreadyKnown as exc:

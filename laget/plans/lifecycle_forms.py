@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laget.directory.models import Membership, Service
+from laget.directory.models import District, Membership, Service
 from laget.plans.lifecycle_models import Invitation
 from laget.plans.models import Person, Plan, TeamMember
+from laget.plans.registration import districts_for
 
 
 class DateInput(forms.DateInput):
@@ -77,12 +78,29 @@ class RegisterForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=Person.Language.choices
     )
+    district = forms.ModelChoiceField(
+        label=_("Municipality district"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Not recorded"),
+        help_text=_(
+            "Where the person lives, if your network has defined its districts. Used only "
+            "to count waiting times per district."
+        ),
+        error_messages={
+            "invalid_choice": _("Choose one of the districts of the network the service is in.")
+        },
+    )
 
     def __init__(self, *args: Any, services: list[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in services]
         ).select_related("organisation")
+        districts = districts_for(list(services))
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        if not districts.exists():  # no network of these services has districts
+            del self.fields["district"]
 
 
 class JoinRequestForm(forms.Form):
@@ -246,3 +264,21 @@ class SetPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Type the password again.")},
     )
+
+
+class PersonDistrictForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("Municipality district"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Not recorded"),
+        help_text=_("Where the person lives. Used only to count waiting times per district."),
+        error_messages={
+            "invalid_choice": _("Choose one of the districts of the network the service is in.")
+        },
+    )
+    was = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laget.core.identifiers import mask_national_id, validate_national_id
-from laget.directory.models import LONG_TEXT, Organisation, Service, long_text
+from laget.directory.models import LONG_TEXT, District, Organisation, Service, long_text
 
 
 class Category(models.TextChoices):
@@ -76,6 +76,17 @@ class Person(models.Model):
     )
     registered_for = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Where the person lives, as the network names its parts (optional): counted, never
+    # shown, by the fair-distribution indicators (issue 19). PROTECT: a district in use
+    # is not deleted out from under the persons in it.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality district"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.directory.selectors import CatalogueFilters, service_queryset
-from laget.plans import consent_services, person_selectors, selectors
+from laget.plans import consent_services, person_selectors, registration, selectors
 from laget.plans.forms import ConsentForm
+from laget.plans.lifecycle_forms import PersonDistrictForm
 from laget.plans.models import Consent
 from laget.plans.views import _block_form
 
@@ -170,3 +171,52 @@ def consent_undo(request: HttpRequest, plan_id: int, consent_id: int) -> HttpRes
     else:
         messages.success(request, _("The withdrawal is undone. The consent applies again."))
     return redirect("plans:consents", plan_id=plan_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_district(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Where the person lives (municipality district), for the fair-distribution figures:
+    the person and the coordinator set it. Reading it is reading the plan (logged)."""
+    if not selectors.access_or_404(actor=request.user, plan_id=plan_id).may_manage_team:
+        raise PermissionDenied  # before anything is read, so nothing is logged
+    page = selectors.plan_page(
+        actor=request.user,
+        plan_id=plan_id,
+        request_id=_request_id(request),
+        shows=selectors.PLAN_ONLY,
+    )
+    person = page.plan.person
+    districts = registration.districts_for_plan(page.plan)
+    status = 200
+    if request.method == "POST":
+        form = PersonDistrictForm(request.POST, districts=districts)
+        status = 400
+        if form.is_valid():
+            try:
+                registration.person_district_set(
+                    actor=request.user,
+                    plan=page.plan,
+                    district=form.cleaned_data["district"],
+                    was_id=form.cleaned_data["was"],
+                )
+            except registration.DistrictChanged as exc:
+                status = 409
+                # Show what is recorded now, and base the next save on it.
+                person.refresh_from_db(fields=["district"])
+                now = person.district_id or ""
+                form = PersonDistrictForm({"district": now, "was": now}, districts=districts)
+                form.is_valid()
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The district is saved."))
+                return redirect("plans:person_district", plan_id=plan_id)
+    else:
+        form = PersonDistrictForm(
+            initial={"district": person.district_id, "was": person.district_id},
+            districts=districts,
+        )
+    context = {"plan": page.plan, "person": person, "form": form, "any": districts.exists()}
+    return render(request, "plans/person_district.html", context, status=status)

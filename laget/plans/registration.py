@@ -9,21 +9,36 @@ registered whom; a repeated number as a keyed digest, so probing shows).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laget.audit.services import change_record, create_recorded
+from laget.audit.services import change_record, create_recorded, snapshot
 from laget.core.identifiers import validate_national_id
 from laget.core.types import Actor
-from laget.directory.models import Service
+from laget.directory.models import District, Service
 from laget.notifications.services import notify
+from laget.plans.access import plan_access
 from laget.plans.lifecycle_access import works_in
 from laget.plans.lifecycle_models import PlanRequest
 from laget.plans.models import Person, Plan, TeamMember
 from laget.plans.services import number_digest
+
+
+def districts_for(service_or_services: Service | list[Service]) -> Any:
+    """The municipality districts of the networks the service(s) are in."""
+    services = (
+        service_or_services if isinstance(service_or_services, list) else [service_or_services]
+    )
+    return (
+        District.objects.filter(network__organisations__services__in=services)
+        .select_related("network")
+        .order_by("network__name", "name")
+        .distinct()
+    )
 
 
 class PersonAlreadyKnown(ValidationError):
@@ -52,13 +67,17 @@ def person_register(
     phone: str = "",
     email: str = "",
     preferred_language: str = Person.Language.BOKMAL,
+    district: District | None = None,
 ) -> Person:
     """Register a person for `service` (the actor works there). Raises PersonAlreadyKnown
-    when the number is registered, after writing that attempt to the change log."""
+    when the number is registered, after writing that attempt to the change log.
+    `district`: optional, one of the districts of a network the service is in."""
     _require_service(actor, service)
     number = clean_national_id(national_id)
     if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": _("The birth date cannot be in the future.")})
+    if district is not None and not districts_for(service).filter(pk=district.pk).exists():
+        raise ValidationError({"district": not_ours()})
     existing = Person.objects.filter(national_id=number).first()
     if existing is None:
         try:
@@ -76,6 +95,7 @@ def person_register(
                         preferred_language=preferred_language,
                         registered_by=actor,
                         registered_for=service,
+                        district=district,
                     ),
                     # Who registered whom, for which service; never the number itself.
                     fields=["first_name", "last_name", "birth_date", "registered_for_id"],
@@ -154,3 +174,55 @@ def join_request_create(
         if plan is not None:
             notify(event="join_requested", plan=plan, actor=actor, target=request)
     return request
+
+
+class DistrictChanged(ValidationError):
+    """Someone else changed the person's district after the form was shown."""
+
+
+def not_ours() -> str:
+    return _("Choose one of the districts of the network the service is in.")
+
+
+def districts_for_plan(plan: Plan) -> Any:
+    """The districts of the networks the plan's owner (an organisation) is in."""
+    return (
+        District.objects.filter(network__organisations=plan.owner_id)
+        .select_related("network")
+        .order_by("network__name", "name")
+        .distinct()
+    )
+
+
+def person_district_set(
+    *, actor: Actor, plan: Plan, district: District | None, was_id: int | None
+) -> Person:
+    """The person's municipality district, set by the person or the coordinator (those who
+    manage the plan's team). `was_id`: the district the form showed; a change by someone
+    else since then is refused (DistrictChanged), never overwritten."""
+    access = plan_access(actor, plan)
+    if access is None or not access.may_manage_team:
+        raise PermissionDenied
+    if district is not None and not districts_for_plan(plan).filter(pk=district.pk).exists():
+        raise ValidationError({"district": not_ours()})
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=plan.person_id)
+        if person.district_id != was_id:
+            raise DistrictChanged(
+                _(
+                    "Someone else changed the district while you were editing. Check what "
+                    "is recorded now and save again."
+                ),
+                code="changed",
+            )
+        before = snapshot(person, ["district_id"])
+        person.district = district
+        person.save(update_fields=["district"])
+        change_record(
+            actor=actor,
+            action="person_district_set",
+            obj=person,
+            before=before,
+            after=snapshot(person, ["district_id"]),
+        )
+        return person

@@ -25,7 +25,7 @@ from laget.audit.services import (
 from laget.core.files import CheckedFile, check_upload
 from laget.core.identifiers import is_valid_national_id
 from laget.core.types import Actor
-from laget.directory.models import LONG_TEXT, Organisation, Service
+from laget.directory.models import LONG_TEXT, District, Organisation, Service
 from laget.notifications.services import notify
 from laget.plans.access import PlanAccess, may_open_emergency_access, plan_access
 from laget.plans.consent_services import (  # noqa: F401  (callers know them as services.*)
@@ -72,6 +72,7 @@ def person_create(
     phone: str = "",
     email: str = "",
     user: User | None = None,
+    district: District | None = None,
 ) -> Person:
     """Register a person. Only professionals register persons (they then create a plan)."""
     if not (actor.is_authenticated and actor.kind == User.Kind.PROFESSIONAL):
@@ -88,6 +89,7 @@ def person_create(
                 phone=phone,
                 email=email,
                 user=user,
+                district=district,
             ),
             fields=["first_name", "last_name", "birth_date"],  # never the national id
         )

@@ -51,6 +51,11 @@ urlpatterns = [
         name="emergency_review",
     ),
     path("planer/<int:plan_id>/team/", views.team, name="team"),
+    path(
+        "planer/<int:plan_id>/kommunedel/",
+        person_views.person_district,
+        name="person_district",
+    ),
     path("planer/<int:plan_id>/stedfortreder/", views.stand_in, name="stand_in"),
     path("innboks/", views.inbox, name="inbox"),
     path("planer/<int:plan_id>/team/<int:member_id>/ut/", views.team_leave, name="team_leave"),

@@ -3,7 +3,8 @@
 
 Counting an indicator live costs what the rows cost: at 100,000 persons the overview took
 half a minute. So the counts of a month, (numerator, denominator) per indicator, network,
-service and age group, are kept in `MonthlyFigure` (counts only, never a person's id):
+service and breakdown (age group or municipality district), are kept in `MonthlyFigure`
+(counts only, never a person's id):
 
 - A closed month is counted once, by `refresh` (`manage.py quality_refresh`, nightly), and
   counted again for the last `LATE_MONTHS` closed months on every run, so entries made late
@@ -34,17 +35,24 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from laget.core.months import Cell, last_months, midnight, month_end
-from laget.directory.models import Network, Service
+from laget.directory.models import District, Network, Service
 from laget.quality import indicators
-from laget.quality.indicators import DIMENSIONS, Indicator, Series, month_key
+from laget.quality.indicators import (
+    DIMENSIONS,
+    Indicator,
+    Series,
+    district_group,
+    month_key,
+    split_group,
+)
 from laget.quality.models import MonthlyFigure
-from laget.teams.aggregates import AGE_GROUPS
+from laget.teams.aggregates import AGE_GROUPS, DISTRICT_UNKNOWN
 
 log = logging.getLogger(__name__)
 
 MAX_MONTHS = 36  # the longest period a page may ask for; the refresh keeps as many
 LATE_MONTHS = 3  # closed months counted again on every refresh (late entries)
-# One indicator (and age group, where it is broken down) in one scope.
+# One indicator (and age group or district, where it is broken down) in one scope.
 Want = tuple[Indicator, str | None]
 
 
@@ -52,11 +60,14 @@ def live_seconds() -> int:
     return int(getattr(settings, "LAGET_QUALITY_LIVE_SECONDS", 600))
 
 
-def scope_key(network: Network | None, service: Service | None, age_group: str | None) -> str:
-    return "/".join(
-        str(part) if part else "-"
-        for part in (network.pk if network else None, service.pk if service else None, age_group)
-    )
+def scope_key(network: Network | None, service: Service | None, group: str | None) -> str:
+    """ "<network>/<service>/<age group>", and for a district "<network>/<service>/-/<district
+    id or unknown>" (the keys stored before districts existed stay valid)."""
+    age_group, district = split_group(group)
+    parts = [network.pk if network else None, service.pk if service else None, age_group]
+    if district is not None:
+        parts.append(district)
+    return "/".join(str(part) if part else "-" for part in parts)
 
 
 def _settled(month: dt.date, computed_at: dt.datetime) -> bool:
@@ -130,12 +141,14 @@ def _row(
     cell: Cell,
     now: dt.datetime,
 ) -> MonthlyFigure:
+    age_group, district = split_group(group)
     return MonthlyFigure(
         indicator=indicator.id,
         scope=scope_key(network, service, group),
         network=network,
         service=service,
-        age_group=group or "",
+        age_group=age_group or "",
+        district_id=int(district) if district and district != DISTRICT_UNKNOWN else None,
         month=month,
         numerator=float(cell[0]),
         denominator=int(cell[1]),
@@ -154,9 +167,22 @@ def _store(rows: list[MonthlyFigure]) -> None:
     )
 
 
-def wants_for(indicator: Indicator) -> list[Want]:
-    """The indicator itself and, where it is broken down by age, each age group."""
-    groups = list(AGE_GROUPS) if indicator.by_age_group and indicator.source_available else []
+def district_groups(districts: Sequence[District]) -> list[str]:
+    """The network's districts, then "not recorded"; none when the network has none."""
+    if not districts:
+        return []
+    return [*(district_group(d.pk) for d in districts), district_group(DISTRICT_UNKNOWN)]
+
+
+def wants_for(indicator: Indicator, districts: Sequence[District] = ()) -> list[Want]:
+    """The indicator itself and, where it is broken down, each age group and each of the
+    network's `districts` (with "not recorded")."""
+    groups: list[str] = []
+    if indicator.source_available:
+        if indicator.by_age_group:
+            groups += list(AGE_GROUPS)
+        if indicator.by_district:
+            groups += district_groups(districts)
     return [(indicator, None), *((indicator, g) for g in groups)]
 
 
@@ -169,7 +195,7 @@ def refresh(
     today: dt.date | None = None,
 ) -> int:
     """Count and keep the closed months of one network (None: the whole installation), for
-    the network and each of `services`, every indicator and age group: the last
+    the network and each of `services`, every indicator, age group and district: the last
     `late_months` closed months always, older ones (up to MAX_MONTHS back) when they are
     not stored yet; with `current`, the current month too (kept LIVE_SECONDS: run it more
     often than that and no page counts it live). Idempotent. Returns how many monthly
@@ -178,7 +204,12 @@ def refresh(
     *closed, this_month = last_months(MAX_MONTHS + 1, today)
     recent = set(closed[len(closed) - late_months :]) if late_months > 0 else set()
     scopes: list[Service | None] = [None, *services]
-    wants = [w for i in indicators.INDICATORS if i.source_available for w in wants_for(i)]
+    # One query: the network's districts (none for the whole installation: districts
+    # belong to a network).
+    districts = list(District.objects.filter(network=network)) if network is not None else []
+    wants = [
+        w for i in indicators.INDICATORS if i.source_available for w in wants_for(i, districts)
+    ]
     keys = {scope_key(network, s, g) for s in scopes for _, g in wants}
     done = {
         (ind, scope, month)

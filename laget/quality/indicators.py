@@ -70,6 +70,7 @@ class Indicator:
     suppress: bool = True
     higher_is_better: bool = True
     by_age_group: bool = False
+    by_district: bool = False  # by the network's municipality districts
     notes: tuple[Promise, ...] = field(default_factory=tuple)
 
     @property
@@ -90,6 +91,20 @@ class Indicator:
         return round(numerator * self.scale, 1)
 
     def definition(self) -> dict[str, str]:
+        out = self._definition()
+        parts = [
+            name
+            for name, on in (
+                ("age group", self.by_age_group),
+                ("municipality district", self.by_district),
+            )
+            if on
+        ]
+        if parts:  # shown on the trend page, not in the exports or the report
+            out["breakdown"] = " and ".join(parts)
+        return out
+
+    def _definition(self) -> dict[str, str]:
         return {
             "dimension": self.dimension,
             "numerator": str(self.numerator),
@@ -111,8 +126,26 @@ class Indicator:
 
 
 AGE_NOTE = _(
-    "By age group on the month's first day. Municipality district is not recorded in Laget."
+    "By age group on the month's first day, and by municipality district as recorded on "
+    "the person today (the districts the network has defined; a referral without a "
+    "registered person, or a person without a district, counts as district not recorded)."
 )
+# A breakdown ("group") is an age group (teams.aggregates.AGE_GROUPS) or a district:
+# DISTRICT_PREFIX + the District's id, or + DISTRICT_UNKNOWN.
+DISTRICT_PREFIX = "district:"
+
+
+def district_group(district_id: int | str) -> str:
+    return f"{DISTRICT_PREFIX}{district_id}"
+
+
+def split_group(group: str | None) -> tuple[str | None, str | None]:
+    """(age group, district) of a breakdown; at most one is set."""
+    if group is not None and group.startswith(DISTRICT_PREFIX):
+        return None, group.removeprefix(DISTRICT_PREFIX)
+    return group, None
+
+
 MONTH = _("calendar month (local time); the current month so far")
 
 INDICATORS: list[Indicator] = [
@@ -298,6 +331,7 @@ INDICATORS: list[Indicator] = [
         compute=teams.referral_to_decision,
         higher_is_better=False,
         by_age_group=True,
+        by_district=True,
         notes=(AGE_NOTE,),
     ),
     Indicator(
@@ -314,6 +348,7 @@ INDICATORS: list[Indicator] = [
         compute=teams.referral_to_first_contact,
         higher_is_better=False,
         by_age_group=True,
+        by_district=True,
         notes=(AGE_NOTE,),
     ),
     # --- good use of resources
@@ -465,8 +500,11 @@ def count(
     if indicator.compute is None:
         raise ValueError(f"{indicator.id} has no source in Laget yet")
     kwargs: dict[str, Any] = {"service": service}
-    if age_group is not None:
-        kwargs["age_group"] = age_group
+    age, district = split_group(age_group)
+    if age is not None:
+        kwargs["age_group"] = age
+    if district is not None:
+        kwargs["district"] = district
     return indicator.compute(network, months, **kwargs)
 
 

@@ -195,14 +195,15 @@ class EvaluationAnswer(models.Model):
 
 
 class MonthlyFigure(models.Model):
-    """One indicator's counts for one month in one scope (network, service, age group):
+    """One indicator's counts for one month in one scope (network, service, age group or
+    municipality district):
     the numerator and the denominator, never a person's id. Closed months are written by
     `quality.figures.refresh` (nightly); the current month is kept here for a few minutes
     by the pages (quality.figures.read). Suppression applies when shown, not here."""
 
     indicator = models.CharField(max_length=64)
-    # "<network id or ->/<service id or ->/<age group or ->": one key for the unique index
-    # (NULLs would not be equal in a unique constraint).
+    # "<network id or ->/<service id or ->/<age group or ->[/<district id or unknown>]":
+    # one key for the unique index (NULLs would not be equal in a unique constraint).
     scope = models.CharField(max_length=64)
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -211,6 +212,10 @@ class MonthlyFigure(models.Model):
         "directory.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     age_group = models.CharField(max_length=16, blank=True)
+    # The district counted (None: no district breakdown, or "not recorded", see scope).
+    district = models.ForeignKey(
+        "directory.District", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     month = models.DateField()
     numerator = models.FloatField()
     denominator = models.IntegerField()

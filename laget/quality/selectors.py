@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404
 
 from laget.core.months import last_months
 from laget.core.types import Actor
-from laget.directory.models import Network, Service
+from laget.directory.models import District, Network, Service
 from laget.quality import figures
 from laget.quality.access import may_see_indicators, organises
 from laget.quality.indicators import BY_ID, DIMENSIONS, Indicator, Series
 from laget.quality.models import Cohort
+from laget.teams.aggregates import AGE_GROUPS
 
 MAX_MONTHS = figures.MAX_MONTHS
 DEFAULT_MONTHS = 12
@@ -64,6 +65,9 @@ class Trend:
     indicator: Indicator
     series: Series
     by_age: list[tuple[str, Series]]  # empty unless the indicator is broken down by age
+    # (district name, or None: not recorded; series): empty unless broken down by district
+    # and the network has districts. A district's name is the network's, never a person's.
+    by_district: list[tuple[str | None, Series]]
 
 
 def trend(
@@ -77,10 +81,16 @@ def trend(
     indicator = BY_ID.get(indicator_id)
     if indicator is None:
         return None
-    wants = figures.wants_for(indicator)
-    series, *by_age = figures.read(network, last_months(months, today), service, wants)
-    groups = [str(g) for _, g in wants[1:]]
-    return Trend(indicator, series, list(zip(groups, by_age, strict=True)))
+    # One query: the network's districts (counted even when the indicator has no district
+    # breakdown, so the page's cost is the same for every indicator).
+    districts = list(District.objects.filter(network=network))
+    wants = figures.wants_for(indicator, districts)
+    series, *rest = figures.read(network, last_months(months, today), service, wants)
+    n_age = len(AGE_GROUPS) if indicator.by_age_group and indicator.source_available else 0
+    by_age = list(zip([str(g) for _, g in wants[1 : 1 + n_age]], rest[:n_age], strict=True))
+    names: list[str | None] = [d.name for d in districts] + [None]
+    by_district = list(zip(names, rest[n_age:], strict=False)) if rest[n_age:] else []
+    return Trend(indicator, series, by_age, by_district)
 
 
 # --- The learning network (Samhandlingsutdanning)

@@ -50,11 +50,27 @@ def _age(prefix: str, group: str | None, b: Bounds) -> Q:
     )
 
 
+# A district breakdown names a District's id, or DISTRICT_UNKNOWN: no district recorded
+# (the referral names no registered person yet, or the person's district is not set).
+DISTRICT_UNKNOWN = "unknown"
+
+
+def _district(prefix: str, district: int | str | None) -> Q:
+    """Persons in the municipality district (as recorded today: no history is kept)."""
+    if district is None:
+        return Q()
+    if district == DISTRICT_UNKNOWN:
+        # LEFT JOIN: no person and a person without a district alike.
+        return Q(**{f"{prefix}person__district__isnull": True})
+    return Q(**{f"{prefix}person__district_id": int(district)})
+
+
 def referral_to_decision(
     network: Network | None,
     months: Sequence[dt.date],
     service: Service | None = None,
     age_group: str | None = None,
+    district: int | str | None = None,
 ) -> list[Cell]:
     """Intake decisions made in the month; the numerator sums the time from the referral
     to the decision (seconds)."""
@@ -68,7 +84,11 @@ def referral_to_decision(
     )
 
     def within(b: Bounds) -> Q:
-        return Q(decided_at__gte=b[2], decided_at__lt=b[3]) & _age("referral__", age_group, b)
+        return (
+            Q(decided_at__gte=b[2], decided_at__lt=b[3])
+            & _age("referral__", age_group, b)
+            & _district("referral__", district)
+        )
 
     return per_month(qs, months, within=within, value=lambda b: Sum(wait, filter=within(b)))
 
@@ -78,6 +98,7 @@ def referral_to_first_contact(
     months: Sequence[dt.date],
     service: Service | None = None,
     age_group: str | None = None,
+    district: int | str | None = None,
 ) -> list[Cell]:
     """Cases whose first contact fell in the month; the numerator sums the time from the
     referral to that contact (seconds)."""
@@ -91,8 +112,10 @@ def referral_to_first_contact(
     )
 
     def within(b: Bounds) -> Q:
-        return Q(first_contact_at__gte=b[2], first_contact_at__lt=b[3]) & _age(
-            "referral__", age_group, b
+        return (
+            Q(first_contact_at__gte=b[2], first_contact_at__lt=b[3])
+            & _age("referral__", age_group, b)
+            & _district("referral__", district)
         )
 
     return per_month(qs, months, within=within, value=lambda b: Sum(wait, filter=within(b)))

@@ -61,6 +61,20 @@ def none(w):
     return {}
 
 
+# A network's leaders (leaders and administrators of a service in it): the owner, and the
+# outsider (administrator of the network's other service).
+NETWORK_LEADER_PAGE = STAFF_PAGE | {"member": 403}
+# POST only: a GET is refused (405) once logged in with two-factor.
+POST_ONLY = dict.fromkeys(ACTORS, 405) | {"anonymous": 302, "no_mfa": 302}
+
+
+def district(w):
+    from laget.directory.models import District
+
+    d, _ = District.objects.get_or_create(network=w.network, name="Sentrum")
+    return {"slug": w.network.slug, "district_id": d.pk}
+
+
 MATRIX = {
     "home": (none, PUBLIC_PAGE),
     "directory:catalogue": (none, PUBLIC_PAGE),
@@ -68,6 +82,8 @@ MATRIX = {
     "directory:service_edit": (service_slug, OWNER_ONLY_PAGE),
     "directory:networks": (none, PUBLIC_PAGE),
     "directory:whos_who": (network_slug, STAFF_PAGE),
+    "directory:districts": (network_slug, NETWORK_LEADER_PAGE),
+    "directory:district_rename": (district, POST_ONLY),
     "api-v1:api-root": (none, dict.fromkeys(ACTORS, 404) | {"no_mfa": 403}),
     "api-v1:openapi-json": (none, PUBLIC_API),
     "api-v1:list_organisations": (none, PUBLIC_API),

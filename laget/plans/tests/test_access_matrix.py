@@ -129,6 +129,7 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:consents": ("get", None, MANAGE, True),
+    "plans:person_district": ("get", None, MANAGE, True),
     "plans:team": ("get", None, MANAGE, True),
     "plans:edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),
     "plans:plan_consent": ("post", nothing, MANAGE | {"coordinator": 302, "person": 302}, False),

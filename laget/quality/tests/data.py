@@ -11,7 +11,7 @@ from laget.accounts.models import User
 from laget.conftest import make_professional
 from laget.continuity.models import Handoff, ServiceEpisode
 from laget.core.months import last_months, midnight
-from laget.directory.models import Membership, Network, Service
+from laget.directory.models import District, Membership, Network, Service
 from laget.directory.tests.factories import NetworkFactory, ServiceFactory, UserFactory
 from laget.meetings.models import Kind, Meeting, Participant
 from laget.outcomes.models import Rating
@@ -238,13 +238,22 @@ def fill(w: QualityWorld) -> None:
             recorded_by=c,
         )
     # The Samhandlingsteam: 5 decisions in a, 2, 4, 6, 8, 10 days after the referral; the
-    # first two persons aged 18-25 at a, the rest no registered person.
+    # first two persons aged 18-25 at a and living in Sentrum, the rest no registered
+    # person (district not recorded). Nordsida and Øyane: nobody (Øyane gets five in b in
+    # test_indicators' district test).
+    sentrum, *_empty = (
+        District.objects.create(network=w.network, name=name)
+        for name in ("Sentrum", "Nordsida", "Øyane")
+    )
     team = CrossLevelTeam.objects.create(network=w.network, service=w.team_service)
     for k in range(5):
         person = None
         if k < 2:
             person = Person.objects.create(
-                first_name="Ung", last_name=SECRET_NAME, birth_date=dt.date(a.year - 20, 1, 1)
+                first_name="Ung",
+                last_name=SECRET_NAME,
+                birth_date=dt.date(a.year - 20, 1, 1),
+                district=sentrum,
             )
         r = Referral.objects.create(
             team=team,

@@ -143,6 +143,33 @@ def test_the_page_shows_values_trend_and_numbers(w, client_for):
     assert "<svg" in page and ">60,0<" in page  # 3 of the 5 closed cases feel better
 
 
+def test_the_trend_page_shows_the_district_breakdown(w, client_for):
+    """Sentrum's two young persons and the three without a person are hidden (few); the
+    empty districts show nothing to count; a district is named, a person never."""
+    import re
+
+    page = client_for("leader").get(
+        reverse(
+            "quality:indicator",
+            kwargs={"slug": w.network.slug, "indicator_id": "av_referral_to_decision"},
+        )
+    )
+    body = page.content.decode()
+    assert "Etter kommunedel" in body
+    table = body[body.index('id="district-caption"') :]
+    table = table[: table.index("</table>")]
+    heads = re.findall(r'<th scope="col" class="num">([^<]+)</th>', table)
+    assert heads == ["Nordsida", "Sentrum", "Øyane", "kommunedel ikke registrert"]
+    rows = re.findall(r'<tr><th scope="row">.*?</tr>', table)
+    month_a = rows[-3]  # the last three rows: a, b and the current month
+    cells = re.findall(r'<td class="num">(.*?)</td>', month_a, re.S)
+    assert len(cells) == 4
+    nordsida, sentrum, oyane, unknown = (c.strip() for c in cells)
+    assert "skjult" in sentrum.lower() and "skjult" in unknown.lower()
+    assert "skjult" not in nordsida.lower() and "skjult" not in oyane.lower()
+    assert SECRET_NAME not in body
+
+
 def test_csv_and_json_exports_hold_every_indicator(w, client_for):
     leader = client_for("leader")
     csv_body = leader.get(url_for("quality:export_csv", w)).content.decode()
@@ -186,8 +213,9 @@ def _queries(client, url) -> int:
 # (quality.figures; here only the current month, kept by the first view), one query per
 # indicator (20) for the closed months no refresh has kept yet. Kept months: test_figures.
 OVERVIEW_QUERIES = 27
-# The same door (6), the kept figures, one query for the indicator and one per age group (6).
-INDICATOR_QUERIES = 14
+# The same door (6), the kept figures, one query for the indicator and one per age group (6),
+# the network's districts (1) and one per district and "not recorded" (3 + 1): h19-district.
+INDICATOR_QUERIES = 19
 
 
 def test_overview_query_count_is_pinned_and_flat(w, client_for):

@@ -33,6 +33,18 @@ def test_a_leader_reads_the_indicators_and_runs_the_learning_network(demo, page_
     assert download.value.suggested_filename == "kvalitet-fjordvik.csv"
     page.goto("/kvalitet/definisjoner/")
     assert_accessible(page)
+    # Fair distribution: the waiting time by age group and by municipality district, and
+    # the network's districts page where the leader defines them.
+    page.goto("/nettverk/fjordvik/kvalitet/av_referral_to_decision/")
+    page.get_by_role("heading", name="Etter kommunedel").wait_for()
+    assert page.get_by_role("columnheader", name="Øyane").is_visible()
+    assert_accessible(page)
+    page.goto("/nettverk/fjordvik/kommunedeler/")
+    page.get_by_label("Navn på kommunedelen").fill("Holmen")
+    page.get_by_role("button", name="Legg til kommunedelen").click()
+    page.get_by_text("Kommunedelen er lagt til.").wait_for()
+    assert page.get_by_label("Nytt navn på Holmen").is_visible()
+    assert_accessible(page)
 
     # On a phone the overview fits the screen.
     phone = page_for(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)

@@ -72,6 +72,24 @@ def test_every_indicator_page_and_export_names_nobody(demo):
             assert path not in text, (url, path)
 
 
+def test_the_leaders_trend_page_shows_the_districts(demo):
+    from laget.directory.demo import DISTRICTS
+
+    # The demo persons live in the districts (every fifth not recorded).
+    assert Person.objects.filter(district__name="Øyane").exists()
+    assert Person.objects.filter(district__isnull=True).exists()
+    client = Client()
+    client.force_login(User.objects.get(email=LEADER))
+    url = reverse(
+        "quality:indicator", kwargs={"slug": "fjordvik", "indicator_id": "av_referral_to_decision"}
+    )
+    text = client.get(url, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Etter kommunedel" in text
+    for name in DISTRICTS:
+        assert f'class="num">{name}</th>' in text, name
+    assert "kommunedel ikke registrert" in text
+
+
 def test_the_demo_cohort_is_mixed_and_attended(demo):
     cohort = Cohort.objects.get()
     assert cohort.participants.count() >= 30

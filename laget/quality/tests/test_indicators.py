@@ -4,6 +4,7 @@ with an empty month and suppressed cells; the report's shape; the command."""
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import io
 import json
 
@@ -82,6 +83,75 @@ def test_small_cells_are_suppressed_and_hide_their_counts(w):
     assert hidden.numerator is None and hidden.denominator is None
 
 
+def _five_in_oyane_in_b(w):
+    """Five decisions in month b for persons in Øyane, 1 to 5 days after the referral, and
+    their first contacts 2 to 10 days after it."""
+    from laget.directory.models import District
+    from laget.plans.models import Person
+    from laget.quality.tests.data import at
+    from laget.teams.models import Case, CrossLevelTeam, Decision, Referral
+
+    oyane = District.objects.get(network=w.network, name="Øyane")
+    team = CrossLevelTeam.objects.get(network=w.network)
+    for k in range(5):
+        person = Person.objects.create(
+            first_name="Øy", last_name=SECRET_NAME, birth_date=dt.date(1970, 1, 1), district=oyane
+        )
+        r = Referral.objects.create(
+            team=team,
+            source="gp",
+            referrer_contact="Legekontoret",
+            person=person,
+            received_at=at(w.b, 0),
+            status="decided",
+        )
+        Decision.objects.create(
+            referral=r,
+            outcome="direct",
+            reason="ok",
+            decided_by=w.member,
+            decided_at=at(w.b, k + 1),
+        )
+        Case.objects.create(
+            team=team, referral=r, mode="direct", first_contact_at=at(w.b, 2 * (k + 1))
+        )
+    return oyane
+
+
+def test_the_district_breakdown_has_known_answers(w):
+    from laget.directory.models import District
+    from laget.quality.indicators import district_group
+
+    oyane = _five_in_oyane_in_b(w)
+    sentrum = District.objects.get(network=w.network, name="Sentrum")
+    nordsida = District.objects.get(network=w.network, name="Nordsida")
+
+    def by(indicator_id, district):
+        return values(indicator_id, w, age_group=district_group(district))
+
+    # a: Sentrum has the 2 young persons (suppressed), 3 referrals name no person (not
+    # recorded, suppressed); b: the five in Øyane, 1..5 days → 3 days on average.
+    assert by("av_referral_to_decision", sentrum.pk) == [SUPPRESSED, None]
+    assert by("av_referral_to_decision", oyane.pk) == [None, 3.0]
+    assert by("av_referral_to_first_contact", oyane.pk) == [None, 6.0]
+    assert by("av_referral_to_decision", "unknown") == [SUPPRESSED, None]
+    # An empty district: nothing to count, not zero.
+    assert by("av_referral_to_decision", nordsida.pk) == [None, None]
+    assert by("av_referral_to_first_contact", nordsida.pk) == [None, None]
+    # The districts and "not recorded" add up to the whole.
+    whole = compute(BY_ID["av_referral_to_decision"], w.network, w.months).months
+    parts = [
+        compute(
+            BY_ID["av_referral_to_decision"], w.network, w.months, age_group=district_group(d)
+        ).months
+        for d in (sentrum.pk, nordsida.pk, oyane.pk, "unknown")
+    ]
+    assert [f.denominator for f in whole] == [5, 5]
+    assert sum(p[1].denominator or 0 for p in parts) == 5
+    hidden = parts[0][0]
+    assert hidden.numerator is None and hidden.denominator is None
+
+
 def test_a_service_sees_its_own_part(w):
     # Tasks are the municipal service's; the DPS has none (nothing to count, not zero).
     assert values("sf_overdue_tasks", w, service=w.kommune) == [40.0, None]
@@ -127,6 +197,10 @@ def test_every_dimension_has_indicators_with_definitions():
     for i in INDICATORS:
         d = i.definition()
         assert d["numerator"] and d["denominator"] and d["period"] and d["source"], i.id
+    # Availability and fair distribution: by age group and municipality district.
+    for i in ("av_referral_to_decision", "av_referral_to_first_contact"):
+        assert BY_ID[i].definition()["breakdown"] == "age group and municipality district"
+    assert "breakdown" not in BY_ID["sf_overdue_tasks"].definition()
 
 
 def test_quality_report_command_prints_one_json_object(w):
