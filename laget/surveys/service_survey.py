@@ -29,7 +29,7 @@ from laget.plans.models import Plan, TeamMember
 from laget.surveys.access import ORGANISER, may_create_round, service_round_role
 from laget.surveys.analysis import ABSOLUTE_MIN_N
 from laget.surveys.models import Invitation, Rating, Response, Round, WorkGroup
-from laget.surveys.services import _invitation
+from laget.surveys.services import _invitation, score, still_open, submit
 from laget.surveys.textpacks import SERVICE, SERVICE_ITEMS
 
 
@@ -166,10 +166,7 @@ def user_answers_save(
     """Save the person's answers so far: (service group id, item) → 1-5, or empty to leave
     it unanswered. Nothing is written unless every value is good."""
     round_ = invitation.round
-    if invitation.answered_on is not None or response.submitted:
-        raise ValidationError(_("You have already answered. Thank you!"))
-    if not round_.is_open:
-        raise ValidationError(_("The survey is closed."))
+    still_open(invitation, response)
     group_ids = set(WorkGroup.objects.filter(round=round_).values_list("pk", flat=True))
     keep, clear = [], []
     for (group_id, item), value in answers.items():
@@ -178,13 +175,7 @@ def user_answers_save(
         if value in (None, ""):
             clear.append((group_id, item))
             continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(_("Choose one of the five answers for each statement.")) from exc
-        if not 1 <= number <= 5:
-            raise ValidationError(_("An answer must be from 1 to 5. Choose one of the five."))
-        keep.append((group_id, item, number))
+        keep.append((group_id, item, score(value)))
     with transaction.atomic():
         for group_id, item in clear:
             Rating.objects.filter(
@@ -204,17 +195,9 @@ def user_answers_save(
 def user_response_submit(*, invitation: Invitation, response: Response) -> None:
     """Send: the response counts from now on and the invitation is marked answered (a day,
     not a time), in one transaction. A second send is refused and stores nothing."""
-    with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.answered_on is not None:
-            raise ValidationError(_("You have already answered. Thank you!"))
-        if not locked.round.is_open:
-            raise ValidationError(_("The survey is closed."))
-        current = Response.objects.select_for_update().get(pk=response.pk)
+
+    def ready(current: Response) -> None:
         if not Rating.objects.filter(response=current, instrument=SERVICE).exists():
             raise ValidationError(_("Answer at least one statement about one service first."))
-        current.submitted = True
-        current.resume_hash = None
-        current.save(update_fields=["submitted", "resume_hash"])
-        locked.answered_on = timezone.localdate()
-        locked.save(update_fields=["answered_on"])
+
+    submit(invitation=invitation, response=response, ready=ready)

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -336,21 +336,13 @@ def answers_save(
     """Save one page of answers (and the respondent's group). `ratings` are (instrument,
     rated group id or None, item, value 1-5); an empty value leaves the item unanswered."""
     round_ = invitation.round
-    if invitation.answered_on is not None or response.submitted:
-        raise ValidationError(_("You have already answered. Thank you!"))
-    if not round_.is_open:
-        raise ValidationError(_("The survey is closed."))
+    still_open(invitation, response)
     group_ids = set(WorkGroup.objects.filter(round=round_).values_list("pk", flat=True))
     rows = []
     for instrument, target, item, value in ratings:
         if value in (None, ""):
             continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(_("Choose one of the five answers for each statement.")) from exc
-        if not 1 <= number <= 5:
-            raise ValidationError(_("An answer must be from 1 to 5. Choose one of the five."))
+        number = score(value)
         if item not in KEYS.get(instrument, ()) or (instrument == RC) != (target is not None):
             raise ValidationError(_("The form was changed. Reload the page and try again."))
         if target is not None and target not in group_ids:
@@ -376,6 +368,41 @@ def answers_save(
 def response_submit(*, invitation: Invitation, response: Response) -> None:
     """Send the answers: the response counts from now on and the invitation is marked
     answered, in one transaction. A second send is refused and stores nothing."""
+
+    def ready(current: Response) -> None:
+        if current.group_id is None:
+            raise ValidationError(_("Choose your own group first."))
+        if not Rating.objects.filter(response=current).exists():
+            raise ValidationError(_("Answer at least one page before you send."))
+
+    submit(invitation=invitation, response=response, ready=ready)
+
+
+def still_open(invitation: Invitation, response: Response) -> None:
+    """Answers may still be saved: not sent yet, and the round has not closed."""
+    if invitation.answered_on is not None or response.submitted:
+        raise ValidationError(_("You have already answered. Thank you!"))
+    if not invitation.round.is_open:
+        raise ValidationError(_("The survey is closed."))
+
+
+def score(value: Any) -> int:
+    """An answer on the five-point scale, or a Norwegian message saying what to choose."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Choose one of the five answers for each statement.")) from exc
+    if not 1 <= number <= 5:
+        raise ValidationError(_("An answer must be from 1 to 5. Choose one of the five."))
+    return number
+
+
+def submit(
+    *, invitation: Invitation, response: Response, ready: Callable[[Response], None]
+) -> None:
+    """Send a response (any kind of round): `ready` refuses one that is not complete enough.
+    The response counts from now on and the invitation is marked answered (a day, not a
+    time), in one transaction; a second send is refused and stores nothing."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.answered_on is not None:
@@ -383,10 +410,7 @@ def response_submit(*, invitation: Invitation, response: Response) -> None:
         if not locked.round.is_open:
             raise ValidationError(_("The survey is closed."))
         current = Response.objects.select_for_update().get(pk=response.pk)
-        if current.group_id is None:
-            raise ValidationError(_("Choose your own group first."))
-        if not Rating.objects.filter(response=current).exists():
-            raise ValidationError(_("Answer at least one page before you send."))
+        ready(current)
         current.submitted = True
         current.resume_hash = None  # nothing left to resume
         current.save(update_fields=["submitted", "resume_hash"])
