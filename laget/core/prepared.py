@@ -37,6 +37,7 @@ class _Compiled:
     iterable_class: type
     fields: tuple[str, ...] | None
     prefetch: tuple[Any, ...]
+    converters: dict[int, Any]  # how each column's value is read (the same every run)
 
 
 _cache: dict[tuple[str, str], _Compiled] = {}
@@ -55,7 +56,9 @@ def _compile(using: str, build: Callable[..., QuerySet], names: Iterable[str]) -
     compiler = queryset.query.get_compiler(using=using)
     sql, params = compiler.as_sql()
     by_value = {value: name for name, value in stand_ins.items()}
-    slots = tuple((i, by_value[p]) for i, p in enumerate(params) if p in by_value)
+    slots = tuple(
+        (i, by_value[p]) for i, p in enumerate(params) if type(p) is int and p in by_value
+    )
     missing = set(stand_ins) - {name for _i, name in slots}
     if missing:  # a value was transformed or unused: this statement cannot be prepared
         raise ValueError(f"prepared statement: {sorted(missing)} not found in its parameters")
@@ -68,6 +71,9 @@ def _compile(using: str, build: Callable[..., QuerySet], names: Iterable[str]) -
         iterable_class=queryset._iterable_class,
         fields=queryset._fields,
         prefetch=tuple(queryset._prefetch_related_lookups),
+        converters=compiler.get_converters(
+            [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
+        ),
     )
 
 
@@ -91,6 +97,9 @@ def prepared(key: str, build: Callable[..., QuerySet], **values: int) -> QuerySe
     compiler.__dict__.update(compiled.state)
     sql = compiled.sql
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    # Finding each column's converters costs more than reading the rows on a short list.
+    converters = compiled.converters
+    compiler.get_converters = lambda expressions: converters
     query = copy.copy(compiled.query)  # shares the compiled parts, never changes them
     query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
     model = compiled.query.model
