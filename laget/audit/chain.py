@@ -14,6 +14,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 GENESIS = "0" * 64
@@ -36,6 +37,7 @@ def entry_hash(key: bytes, prev_hash: str, payload: dict[str, Any]) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+@lru_cache(maxsize=8)  # the same key for every entry: derived once, not on every read
 def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     """HMAC's inner and outer keys, so a database can compute the same HMAC with two plain
     SHA-256 calls: sha256(outer || sha256(inner || message)). They are sent as parameters

@@ -8,6 +8,7 @@ saved with: it is atomic on its own, written in the same request as the read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -218,7 +219,31 @@ def _append_in_one_statement(entry: E) -> E:
     sent as parameters and never stored), over the head's hash and the entry's canonical
     text (which Python writes, so there is one definition of it). The upsert's row lock
     makes writers to the same chain take turns; other chains do not wait."""
-    model = type(entry)
+    sql, fields = _append_statement(type(entry))
+    inner, outer = hmac_pads(audit_key())
+    text = "\n" + canonical(entry.payload())
+    params = [
+        entry.chain,
+        outer,
+        inner,
+        GENESIS,
+        text,
+        GENESIS,
+        outer,
+        inner,
+        text,
+        entry.chain,
+        *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = cursor.fetchone()
+    entry._state.adding, entry._state.db = False, connection.alias
+    return entry
+
+
+@lru_cache(maxsize=8)  # one statement per kind of entry, built once per process
+def _append_statement(model: type[ChainedEntry]) -> tuple[str, list[models.Field]]:
     pk = model._meta.pk
     assert pk is not None  # noqa: S101 (a concrete model always has one)
     fields = [
@@ -249,26 +274,7 @@ def _append_in_one_statement(entry: E) -> E:
         FROM head
         RETURNING {qn(pk.column)}, seq, prev_hash, entry_hash
     """  # noqa: S608 (names from the models, every value a parameter)
-    inner, outer = hmac_pads(audit_key())
-    text = "\n" + canonical(entry.payload())
-    params = [
-        entry.chain,
-        outer,
-        inner,
-        GENESIS,
-        text,
-        GENESIS,
-        outer,
-        inner,
-        text,
-        entry.chain,
-        *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = cursor.fetchone()
-    entry._state.adding, entry._state.db = False, connection.alias
-    return entry
+    return sql, fields
 
 
 @dataclass
