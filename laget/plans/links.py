@@ -17,6 +17,7 @@ PLAN_LINKS = (
     "outcomes:chart",
     "plans:activate",
     "plans:consents",
+    "plans:consent_summary",
     "plans:crisis_plan",
     "plans:edit",
     "plans:invite",

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -81,6 +82,7 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
         plan_id=plan_id,
         request_id=_request_id(request),
         shows=selectors.PLAN_ONLY,
+        list_consents=True,
     )
     form = _consent_form(request, page, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -123,6 +125,21 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
             for b in page.blocks
         ]
     return render(request, "plans/consents.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def consent_summary(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan page's consents section, loaded when it is opened (htmx): the consents in
+    force or still to come, and how many earlier ones the consents page keeps."""
+    summary = selectors.consent_summary(
+        actor=request.user, plan_id=plan_id, request_id=_request_id(request)
+    )
+    return render(
+        request,
+        "plans/_consent_summary.html",
+        {"summary": summary, "consents_url": reverse("plans:consents", args=[plan_id])},
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.http import Http404
@@ -200,8 +201,8 @@ class PlanPage:
     flags: MeasureFlags
     tasks: list[Task] | None  # None: not consented
     open_tasks: int
-    latest_messages: list[Message] | None
-    consents: list[Consent] | None  # for the person and the coordinator
+    latest_messages: list[Message] | None  # the newest one (the page shows no more)
+    consents: list[Consent] | None  # for the person and the coordinator, when asked for
     emergencies: list[EmergencyAccess] | None  # not yet reviewed; for the same two
     crisis_plan: CrisisPlan | None  # None: health details not consented
     blocks: list[ItemBlock]  # the person's own blocks, for the person only
@@ -210,6 +211,7 @@ class PlanPage:
     changeable_measures: frozenset[int] = frozenset()
     closable_tasks: frozenset[int] = frozenset()
     my_open_tasks: list[Task] = field(default_factory=list)  # given to the reader or their service
+    manages: bool = False  # the reader manages the team and consents (coordinator, person)
 
 
 def _active_team(plan: Plan) -> list[TeamMember]:
@@ -247,6 +249,7 @@ def plan_page(
     purpose: str = "",
     shows: Collection[str] = PLAN_PAGE,
     manage: bool = True,
+    list_consents: bool = False,
 ) -> PlanPage:
     """The plan as this actor may see it, in a fixed number of queries. `purpose`
     'export' marks a printout or PDF in the access log.
@@ -254,9 +257,10 @@ def plan_page(
     Log what was shown, no more: `shows` names the categories the caller shows (the whole
     page by default). Only those are read, and the access-log entry names exactly those the
     actor may read; whatever is not read stays empty (None or []). The team is read anyway
-    (it decides access) but returned only when the plan is shown. `manage` reads the
-    coordinator's consents and unreviewed emergency accesses (the page shows them; the
-    API does not)."""
+    (it decides access) but returned only when the plan is shown. `manage` reads, for the
+    coordinator and the person, the unreviewed emergency accesses (the page shows them; the
+    API does not), and `list_consents` the person's consents (the consents page lists them;
+    the plan page loads them when its consents section is opened)."""
     # Every statement below has one shape for every plan: compiled once per process
     # (core.prepared), which halves the worker CPU of this loader.
     plan = _plan_or_404(plan_id)
@@ -331,16 +335,19 @@ def plan_page(
         tasks = list[Task](first)
     latest = None
     if wanted(Category.MESSAGES):
+        # The page shows the newest message's author, time and opening words: one row, the
+        # columns it shows, from the (plan, created) index.
         latest = rows(
             "messages",
-            lambda plan_id: _with_correction_flag(
-                Message.objects.filter(plan_id=plan_id).prefetch_related("attachments")
-            )[:5],
+            lambda plan_id: Message.objects.filter(plan_id=plan_id).only(
+                "plan_id", "author_name", "created_at", "body"
+            )[:1],
             plan_id=plan.pk,
         )
     emergencies = None
     consents = None
-    if manage and access.may_manage_team and wanted(Category.PLAN):
+    manages = manage and access.may_manage_team and wanted(Category.PLAN)
+    if manages:
         emergencies = rows(
             "emergencies",
             lambda plan_id: (
@@ -350,17 +357,8 @@ def plan_page(
             ),
             plan_id=plan.pk,
         )
-        consents = list(
-            prepared(
-                "plan_page.consents",
-                lambda person_id: (
-                    Consent.objects.filter(person_id=person_id)
-                    .select_related("to_service", "to_organisation", "to_relative")
-                    .order_by("-recorded_at")
-                ),
-                person_id=plan.person_id,
-            )
-        )
+    if list_consents and access.may_manage_team and wanted(Category.PLAN):
+        consents = person_consents(plan)
     crisis = None
     if wanted(Category.HEALTH):
         crisis = next(
@@ -386,6 +384,7 @@ def plan_page(
         open_tasks=open_tasks,
         latest_messages=latest,
         consents=consents,
+        manages=manages,
         emergencies=emergencies,
         crisis_plan=crisis,
         blocks=blocks if access.is_person else [],
@@ -399,6 +398,43 @@ def plan_page(
             or (access.service_id is not None and t.assignee_service_id == access.service_id)
         ],
     )
+
+
+def person_consents(plan: Plan) -> list[Consent]:
+    """The person's consents, newest first, with whom they are to. The caller has checked
+    that the reader manages them and logs the read."""
+    return list(
+        prepared(
+            "plan_page.consents",
+            lambda person_id: (
+                Consent.objects.filter(person_id=person_id)
+                .select_related("to_service", "to_organisation", "to_relative")
+                .order_by("-recorded_at")
+            ),
+            person_id=plan.person_id,
+        )
+    )
+
+
+@dataclass
+class ConsentSummary:
+    current: list[Consent]  # in force or still to come: what the plan page lists
+    earlier: int  # withdrawn or run out: their history is on the consents page
+    today: dt.date
+
+
+def consent_summary(*, actor: Actor, plan_id: int, request_id: str = "") -> ConsentSummary:
+    """The plan page's consents section, loaded when it is opened: for those who manage
+    the consents (the coordinator and the person). Withdrawn and run-out consents pile up
+    over the years, so only their number is given here."""
+    access = access_or_404(actor=actor, plan_id=plan_id)
+    if not access.may_manage_team:
+        raise PermissionDenied  # before anything is read, so nothing is logged
+    consents = person_consents(access.plan)
+    log_read(access, categories=[Category.PLAN], request_id=request_id)
+    today = timezone.localdate()
+    current = [c for c in consents if c.withdrawn_at is None and c.valid_to >= today]
+    return ConsentSummary(current=current, earlier=len(consents) - len(current), today=today)
 
 
 @dataclass
@@ -684,36 +720,58 @@ class InboxItem:
     covering: bool  # shown because the actor stands in for the coordinator
 
 
-def coordinator_inbox(*, actor: Actor, request_id: str = "", days: int = 30) -> list[InboxItem]:
+@dataclass
+class Inbox:
+    items: list[InboxItem]  # newest first
+    before: str = ""  # the cursor this page starts after ("" on the newest page)
+    next_before: str = ""  # the cursor of the next (older) page, if there is one
+
+
+INBOX_PER_PAGE = 50
+
+
+def coordinator_inbox(
+    *, actor: Actor, request_id: str = "", days: int = 30, before: str = ""
+) -> Inbox:
     """Messages of the last `days` days on the plans the actor coordinates, or covers as
-    stand-in, newest first; the actor's own messages left out. One log entry per person."""
+    stand-in, newest first; the actor's own messages left out. Paged by keyset on
+    (created_at, id) like the message wall (`before` is a cursor from `next_before`), so a
+    page costs the same with 40 plans' worth of messages. One log entry per person shown."""
     mine = {a.plan.pk: a for a in team_accesses(actor) if a.member is not None and a.is_coordinator}
     if not mine:
-        return []
+        return Inbox(items=[])
     since = timezone.now() - dt.timedelta(days=days)
-    # The newest 200 first, then their plans and persons: joining before the limit made
+    cursor = _parse_message_cursor(before) if before else None
+    # The page's ids first, then their plans and persons: joining before the limit made
     # the database hash every plan and person in the country to join them to a caseload's
     # thousands of messages.
-    newest = (
-        Message.objects.filter(plan_id__in=mine, created_at__gte=since)
-        .exclude(author=actor)
-        .order_by("-created_at", "-pk")
-        .values("pk")[:200]
-    )
-    messages = list(
-        Message.objects.filter(pk__in=newest)
+    newest = Message.objects.filter(plan_id__in=mine, created_at__gte=since).exclude(author=actor)
+    if cursor is not None:
+        created, pk = cursor
+        newest = newest.filter(created_at__lte=created).filter(
+            Q(created_at__lt=created) | Q(pk__lt=pk)
+        )
+    rows = list(
+        Message.objects.filter(
+            pk__in=newest.order_by("-created_at", "-pk").values("pk")[: INBOX_PER_PAGE + 1]
+        )
         .select_related("plan__person")
         .prefetch_related("attachments")
         .order_by("-created_at", "-pk")
     )
+    shown = rows[:INBOX_PER_PAGE]
     log_list(
-        [(mine[pid], [Category.MESSAGES]) for pid in sorted({m.plan_id for m in messages})],
+        [(mine[pid], [Category.MESSAGES]) for pid in sorted({m.plan_id for m in shown})],
         request_id=request_id,
     )
-    return [
-        InboxItem(m, covering=mine[m.plan_id].member.role != TeamMember.Role.COORDINATOR)  # type: ignore[union-attr]
-        for m in messages
-    ]
+    return Inbox(
+        items=[
+            InboxItem(m, covering=mine[m.plan_id].member.role != TeamMember.Role.COORDINATOR)  # type: ignore[union-attr]
+            for m in shown
+        ],
+        before=before if cursor is not None else "",
+        next_before=message_cursor(shown[-1]) if len(rows) > INBOX_PER_PAGE else "",
+    )
 
 
 def visible_goals(access: PlanAccess) -> QuerySet[Goal]:

@@ -61,6 +61,11 @@ urlpatterns = [
     path("planer/<int:plan_id>/team/<int:member_id>/ut/", views.team_leave, name="team_leave"),
     path("planer/<int:plan_id>/samtykker/", person_views.consents, name="consents"),
     path(
+        "planer/<int:plan_id>/samtykker/oversikt/",
+        person_views.consent_summary,
+        name="consent_summary",
+    ),
+    path(
         "planer/<int:plan_id>/samtykker/<int:consent_id>/trekk-tilbake/",
         person_views.consent_withdraw,
         name="consent_withdraw",

@@ -89,7 +89,12 @@ def _render_plan(
         "goal_form": forms.get("goal_form"),
         "measure_form": forms.get("measure_form"),
         "task_form": forms.get("task_form"),
-        "plan_consent_form": PlanConsentForm(),
+        # Shown only until the consent to the plan is recorded.
+        "plan_consent_form": (
+            PlanConsentForm()
+            if not page.plan.consent_given_at and page.access.may_manage_team
+            else None
+        ),
         "activate_errors": forms.get("activate_errors"),
     }
     return render(request, "plans/plan.html", context, status=status)
@@ -360,8 +365,10 @@ def stand_in(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox(request: HttpRequest) -> HttpResponse:
-    items = selectors.coordinator_inbox(actor=request.user, request_id=_request_id(request))
-    return render(request, "plans/inbox.html", {"items": items})
+    inbox = selectors.coordinator_inbox(
+        actor=request.user, request_id=_request_id(request), before=request.GET.get("eldre", "")
+    )
+    return render(request, "plans/inbox.html", {"inbox": inbox, "items": inbox.items})
 
 
 @login_required

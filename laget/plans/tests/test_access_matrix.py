@@ -129,6 +129,8 @@ PLAN_MATRIX = {
         False,
     ),
     "plans:consents": ("get", None, MANAGE, True),
+    # The plan page's consents section, loaded when opened: the same readers.
+    "plans:consent_summary": ("get", None, MANAGE, True),
     "plans:person_district": ("get", None, MANAGE, True),
     "plans:team": ("get", None, MANAGE, True),
     "plans:edit": ("get", None, READ_PLAN | {"relative_with_consent": 403}, True),

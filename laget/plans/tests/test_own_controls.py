@@ -405,3 +405,47 @@ def test_each_group_lists_its_newest_reads_newest_first_and_counts_them_all(plan
         assert shown == sorted(shown, reverse=True) and shown[0] == group.last_at
         assert all(timezone.localdate(at) == group.day for at in shown)
         assert len({entry.what for entry in group.entries}) == 1 and group.entries[0].what
+
+
+def test_the_plan_pages_consents_section_lists_those_in_force_and_counts_the_earlier_ones(
+    plan_world, plan_client
+):
+    """Withdrawn and run-out consents pile up over the years: the section, loaded when it
+    is opened, lists those in force or still to come and points to the consents page for
+    the rest; the plan page itself reads no consents."""
+    w = plan_world
+    today = timezone.localdate()
+    coming = services.consent_record(
+        actor=w.person,
+        plan=w.plan,
+        to_service=w.municipal,
+        categories=["plan"],
+        valid_from=today + dt.timedelta(days=10),
+        valid_to=today + dt.timedelta(days=100),
+        method="digital",
+    )
+    relative = Consent.objects.get(person=w.plan.person, to_relative=w.relative_with_consent)
+    services.consent_withdraw(actor=w.person, plan=w.plan, consent=relative)
+    client = plan_client("coordinator")
+    page = client.get(reverse("plans:plan", kwargs={"plan_id": w.plan.pk}))
+    assert page.context["p"].consents is None
+    summary_url = reverse("plans:consent_summary", kwargs={"plan_id": w.plan.pk})
+    html = page.content.decode()
+    section = html[html.index('id="consents"') :].split("</details>")[0]
+    assert f'hx-get="{summary_url}"' in section and " open" not in section.split(">")[0]
+    before = AccessLogEntry.objects.count()
+    response = client.get(summary_url)
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert {c.pk for c in summary.current} == {
+        Consent.objects.get(person=w.plan.person, to_service=w.dps).pk,
+        coming.pk,
+    }
+    assert summary.earlier == 1
+    fragment = response.content.decode()
+    assert "gjelder ikke ennå" in fragment  # the one still to come says so
+    assert w.relative_with_consent.get_full_name() not in fragment
+    assert "1 tidligere samtykke (trukket eller utløpt) står på siden for samtykker." in fragment
+    entry = AccessLogEntry.objects.order_by("-pk").first()
+    assert AccessLogEntry.objects.count() == before + 1
+    assert entry.person_id == w.plan.person_id and entry.category == "plan"

@@ -80,3 +80,40 @@ def test_the_dashboard_is_paged_and_logs_only_the_plans_shown(plan_world, plan_c
         shown += [i.plan_id for i in items]
     assert shown == [i.plan_id for i in everyone][: len(shown)]
     assert "Side 1 av" in client.get(url).content.decode()
+
+
+def test_the_inbox_pages_by_keyset_and_logs_the_persons_on_each_page(
+    plan_world, plan_client, monkeypatch
+):
+    from laget.plans import selectors
+
+    monkeypatch.setattr(selectors, "INBOX_PER_PAGE", 2)
+    grow(plan_world, 3)  # a message from the person on the plan for each round
+    client = plan_client("coordinator")
+    url = reverse("plans:inbox")
+    seen: list[int] = []
+    after, pages = "", 0
+    while True:
+        before = _last_pk()
+        response = client.get(url, {"eldre": after} if after else {})
+        assert response.status_code == 200
+        inbox = response.context["inbox"]
+        shown = [item.message.pk for item in inbox.items]
+        assert 1 <= len(shown) <= 2 and not set(shown) & set(seen)
+        seen += shown
+        persons = {item.message.plan.person_id for item in inbox.items}
+        assert {e.person_id for e in _new_entries(before)} == persons
+        pages += 1
+        if not inbox.next_before:
+            break
+        assert f'href="?eldre={inbox.next_before}"' in response.content.decode()
+        after = inbox.next_before
+    expected = selectors.Message.objects.filter(plan=plan_world.plan).exclude(
+        author=plan_world.coordinator
+    )
+    assert seen == list(expected.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    assert len(seen) == 3 and pages == 2
+    assert "Nyeste meldinger" in response.content.decode()  # back to the first page
+    # A cursor that is not one shows the newest page, not an error.
+    first = client.get(url, {"eldre": "ikke-en-markør"})
+    assert first.status_code == 200 and first.context["inbox"].before == ""

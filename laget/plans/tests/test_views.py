@@ -53,19 +53,18 @@ def test_plan_page_queries_stay_the_same_as_history_grows(
     client = plan_client("team_professional")
     url = reverse("plans:plan", kwargs={"plan_id": plan_world.plan.pk})
     client.get(url)  # the access-log chain's head row exists from here on
-    # Expect 13 queries and the access-log entry's:
+    # Expect 12 queries and the access-log entry's:
     #   1-3   session, user, TOTP authenticator (the MFA rule)
     #   4     the plan with person and owner
     #   5-6   the active team with users and services (it holds this user's place, which
     #         access decides on); the consents in force for the person
-    #   7-12  the person's blocks, goals, measures (with services and goals), the first open
-    #         tasks with how many are open in all, the latest messages with what they reply
-    #         to and whether they were corrected, their attachments
+    #   7-11  the person's blocks, goals, measures (with services and goals), the first open
+    #         tasks with how many are open in all, the newest message (the page shows one)
     #   then  the access-log entry (log_write_queries: one statement or three)
-    #   13    the plan's next planned meeting (what happens next, at the top)
+    #   12    the plan's next planned meeting (what happens next, at the top)
     # No session write: the first request renewed it, and reads within a minute do not.
     # The add-forms' drop-downs load only when a form is opened (see views.ADD_FORMS).
-    with django_assert_num_queries(13 + log_write_queries):
+    with django_assert_num_queries(12 + log_write_queries):
         response = client.get(url)
     assert response.status_code == 200
 
