@@ -5,27 +5,46 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from laget.core.prepared import prepared
 from laget.core.types import Actor
 from laget.directory.models import Network
-from laget.surveys.access import ORGANISER, may_create_round, round_role
+from laget.surveys.access import ORGANISER, may_create_round, role_of, with_roles
 from laget.surveys.models import Action, Analysis, Invitation, Response, Round, WorkGroup
 from laget.surveys.report import band
-from laget.surveys.tasks import analyse_round, fresh_result, submitted_count
+from laget.surveys.tasks import (
+    AnalysisFigures,
+    analyse_round,
+    fresh_summary,
+    light_analysis,
+    submitted_count,
+)
 
 
 def round_or_404(*, actor: Actor, round_id: int, organiser: bool = False) -> tuple[Round, str]:
-    """The round and the actor's role in it; 404 for anyone without one."""
-    round_ = (
-        Round.objects.select_related("network", "previous")
-        .filter(pk=round_id, kind=Round.Kind.STAFF)  # user surveys: service_survey_selectors
-        .first()
+    """The round and the actor's role in it; 404 for anyone without one. One query,
+    compiled once per process (core.prepared)."""
+    if not actor.is_authenticated:
+        raise Http404
+    found = prepared(
+        "surveys.round_with_roles",
+        lambda round_id, user_id: with_roles(
+            Round.objects.select_related("network", "previous").filter(
+                pk=round_id,
+                kind=Round.Kind.STAFF,  # user surveys: service_survey_selectors
+            ),
+            user_id,
+        ),
+        round_id=int(round_id),
+        user_id=actor.pk,
     )
-    role = round_role(actor, round_) if round_ else None
+    round_ = next(iter(found), None)
+    role = role_of(actor, round_) if round_ else None
     if round_ is None or role is None or (organiser and role != ORGANISER):
         raise Http404
     return round_, role
@@ -102,49 +121,80 @@ class Results:
     role: str
     ready: bool
     progress: int
-    result: dict | None
-    matrix: list[tuple[str, list[MatrixCell]]]
+    # The analysis when ready, without its result (see tasks.light_analysis): a page whose
+    # results body is cached reads only the few figures beside it.
+    analysis: AnalysisFigures | None
     actions: list[Action]  # this round's agreed actions
     previous_actions: list[Action]  # agreed after the previous round: shown beside now
+
+    @cached_property
+    def result(self) -> dict | None:
+        """The whole result, read when first asked for."""
+        if not self.ready or self.analysis is None:
+            return None
+        return Analysis.objects.values_list("result", flat=True).get(pk=self.analysis.pk)
+
+    @cached_property
+    def matrix(self) -> list[tuple[str, list[MatrixCell]]]:
+        return _matrix(self.result) if self.result else []
+
+    @property
+    def has_ties(self) -> bool:
+        """Whether the ties between groups were analysed (there were answers about them)."""
+        return self.ready and self.analysis is not None and self.analysis.rc_min_n is not None
+
+    @property
+    def version(self) -> tuple:
+        """Names this result: a new analysis (new answers) has a new finishing time."""
+        a = self.analysis
+        return (a.pk, a.answers_seen, str(a.finished_at)) if a is not None else ()
 
 
 def results(*, actor: Actor, round_id: int) -> Results:
     """The round's results once it has closed. A stale or missing analysis is queued
     (in the background in production; at once in development)."""
     round_, role = round_or_404(actor=actor, round_id=round_id)
-    analysis = Analysis.objects.filter(round=round_).first()
-    result = None
+    analysis = light_analysis(round_)
+    ready = False
     progress = analysis.progress if analysis else 0
     if round_.is_closed:
         seen = submitted_count(round_.pk)
-        if analysis is None or analysis.result is None or analysis.answers_seen != seen:
+        if analysis is None or not analysis.has_result or analysis.answers_seen != seen:
             if _queue_once(round_, seen, analysis):
                 analyse_round.enqueue(round_.pk)
-            analysis = Analysis.objects.filter(round=round_).first()
-        if analysis and analysis.result is not None and analysis.answers_seen == seen:
-            result = analysis.result
+            analysis = light_analysis(round_)
+        if analysis and analysis.has_result and analysis.answers_seen == seen:
+            ready = True
             progress = 100
-    actions = list(round_.actions.select_related("rater", "target"))
     previous = round_.previous
-    previous_actions = (
-        list(previous.actions.select_related("rater", "target")) if previous is not None else []
-    )
     return Results(
         round=round_,
         role=role,
-        ready=result is not None,
+        ready=ready,
         progress=progress,
-        result=result,
-        matrix=_matrix(result) if result else [],
-        actions=actions,
-        previous_actions=previous_actions,
+        analysis=analysis if ready else None,
+        actions=_actions(round_.pk),
+        previous_actions=_actions(previous.pk) if previous is not None else [],
+    )
+
+
+def _actions(round_id: int) -> list[Action]:
+    """A round's agreed actions with their groups (compiled once per process)."""
+    return list(
+        prepared(
+            "surveys.actions",
+            lambda round_id: Action.objects.filter(round_id=round_id).select_related(
+                "rater", "target"
+            ),
+            round_id=round_id,
+        )
     )
 
 
 QUEUED_FOR_AT_MOST = dt.timedelta(minutes=10)  # after that, a lost task is queued again
 
 
-def _queue_once(round_: Round, seen: int, analysis: Analysis | None) -> bool:
+def _queue_once(round_: Round, seen: int, analysis: AnalysisFigures | None) -> bool:
     """Whether to queue the analysis: not when the same one was queued a moment ago (the
     progress bar polls every second while a worker runs it)."""
     now = timezone.now()
@@ -169,25 +219,25 @@ class TrendPoint:
     between: float | None
 
 
-def trend(*, actor: Actor, round_: Round, result: dict, rounds: int = 5) -> list[TrendPoint]:
+def trend(
+    *, actor: Actor, round_: Round, analysis: AnalysisFigures, rounds: int = 5
+) -> list[TrendPoint]:
     """This round and up to four before it (following "compare with"): respondents and
-    the within- and between-group means, oldest first. Earlier rounds' results come from
-    their caches (analysed now if never cached); all are suppressed the same way."""
-    points = [TrendPoint(round_, result["respondents"], *_within_between(result))]
+    the within- and between-group means, oldest first. Earlier rounds' figures come from
+    their analyses (analysed now if never cached; only the figures are read, see
+    tasks.light_analysis); all are suppressed the same way."""
+    points = [TrendPoint(round_, analysis.respondents or 0, analysis.within, analysis.between)]
     earlier = round_.previous
     seen = {round_.pk}
     while earlier is not None and len(points) < rounds and earlier.pk not in seen:
         seen.add(earlier.pk)
-        cached = fresh_result(earlier)
-        if cached:
-            points.append(TrendPoint(earlier, cached["respondents"], *_within_between(cached)))
+        cached = fresh_summary(earlier)
+        if cached and cached.has_result:
+            points.append(
+                TrendPoint(earlier, cached.respondents or 0, cached.within, cached.between)
+            )
         earlier = earlier.previous
     return points[::-1]
-
-
-def _within_between(result: dict) -> tuple[float | None, float | None]:
-    rc = result.get("rc") or {}
-    return rc.get("within"), rc.get("between")
 
 
 def _matrix(result: dict) -> list[tuple[str, list[MatrixCell]]]:

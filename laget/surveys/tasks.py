@@ -3,13 +3,17 @@ shows. The result is cached on the round and refreshed when the answers change."
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass, fields
 
 import numpy as np
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from laget.core.prepared import prepared
 from laget.surveys import report
 from laget.surveys.analysis import ITEMS, Columns, analyse_columns
 from laget.surveys.models import Analysis, Rating, Response, Round
@@ -99,6 +103,56 @@ def fresh_result(round_: Round) -> dict | None:
     analyse_round.call(round_.pk)
     analysis = Analysis.objects.get(round=round_)
     return analysis.result
+
+
+@dataclass(frozen=True)
+class AnalysisFigures:
+    """A round's analysis without its result, and the few figures read out of it."""
+
+    pk: int
+    answers_seen: int
+    progress: int
+    finished_at: dt.datetime | None
+    queued_for: int | None
+    queued_at: dt.datetime | None
+    has_result: bool
+    respondents: int | None
+    within: float | None  # the within-group mean
+    between: float | None  # the between-group mean
+    rc_min_n: int | None  # None when the ties were not analysed (no answers about them)
+
+
+def light_analysis(round_: Round) -> AnalysisFigures | None:
+    """The round's analysis without its result (up to a hundred kB of JSON to decode),
+    with the few figures pages show beside it taken out of it by the database."""
+    # Compiled once per process (core.prepared): the JSON paths cost more to compile than
+    # the statement takes to run.
+    found = prepared(
+        "surveys.light_analysis",
+        lambda round_id: (
+            Analysis.objects.filter(round_id=round_id)
+            .annotate(
+                has_result=ExpressionWrapper(Q(result__isnull=False), output_field=BooleanField()),
+                respondents=F("result__respondents"),
+                within=F("result__rc__within"),
+                between=F("result__rc__between"),
+                rc_min_n=F("result__rc__min_n"),
+            )
+            .values(*(f.name for f in fields(AnalysisFigures)))
+            .order_by("pk")[:1]
+        ),
+        round_id=round_.pk,
+    )
+    return next((AnalysisFigures(**row) for row in found), None)
+
+
+def fresh_summary(round_: Round) -> AnalysisFigures | None:
+    """As fresh_result, without reading the result itself (see light_analysis)."""
+    analysis = light_analysis(round_)
+    if analysis and analysis.has_result and analysis.answers_seen == submitted_count(round_.pk):
+        return analysis
+    analyse_round.call(round_.pk)
+    return light_analysis(round_)
 
 
 def json_safe(value: object) -> object:

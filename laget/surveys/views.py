@@ -220,14 +220,16 @@ RESULTS_CACHE_SECONDS = 24 * 3600
 def _results_context(request: HttpRequest, round_id: int) -> dict[str, Any]:
     res = selectors.results(actor=request.user, round_id=round_id)
     context: dict[str, Any] = {"r": res, "round": res.round, "labels": _labels(), "dims": ITEMS}
-    if res.ready and res.result and res.result.get("rc"):
+    if res.has_ties and res.analysis is not None:
         focus = request.GET.get("fokus") or None
         # The organiser's action form (a drop-down of every tie) opens on demand: with htmx
         # it loads when its <details> opens, without JavaScript its link reloads the page
         # with it open. Most visits only read.
         if res.role == "organiser" and request.GET.get("skjema") == ACTION_FORM:
             context["action_form"] = ActionForm(groups=list(res.round.groups.all()))
-        context["trend"] = selectors.trend(actor=request.user, round_=res.round, result=res.result)
+        context["trend"] = selectors.trend(
+            actor=request.user, round_=res.round, analysis=res.analysis
+        )
         context["body"] = _results_body(request, res, focus, context)
     return context
 
@@ -236,7 +238,8 @@ def _results_body(request: HttpRequest, res: Any, focus: str | None, context: di
     """The results themselves (matrix, map, readings, trend), rendered once and kept in the
     cache: they are the same for everyone who may see them (aggregates over groups of at
     least min_n, no names, no forms), so the key holds everything they are made of: the
-    analysis, the focus, the language, the trend and the agreed actions shown beside."""
+    analysis (named by its version, not hashed whole: that cost more than rendering), the
+    focus, the language, the trend and the agreed actions shown beside."""
     trend = [
         (t.round.pk, t.round.title, t.respondents, t.within, t.between) for t in context["trend"]
     ]
@@ -247,7 +250,7 @@ def _results_body(request: HttpRequest, res: Any, focus: str | None, context: di
         [
             res.round.pk,
             res.round.title,
-            res.result,
+            res.version,
             focus,
             translation.get_language(),
             trend,
