@@ -7,7 +7,10 @@ one run, in a throwaway database:
 
 - `spread`: each connection logs reads of its own stream of persons (the normal case);
 - `one_person`: every connection logs reads of the same person (every append in one chain,
-  which is how every read behaved when the log had a single chain).
+  which is how every read behaved when the log had a single chain);
+- how busy the machine's CPU was meanwhile, and from that the most 8 connections could give
+  over 1 on this machine (`cpu_bound_8_vs_1`): one connection keeps a Python process and a
+  PostgreSQL backend busy in turns, so on 2 cores it is about 2 however the log is built.
 
 Each connection is its own process (no shared interpreter lock), writes through
 `audit.services.access_log_write` outside any transaction (as a page does), for a fixed time.
@@ -65,7 +68,23 @@ def _worker(url: str, worker: int, spread: bool, seconds: float, start, out) -> 
     out.put(n)
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of the whole machine so far, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def measure(url: str, connections: int, spread: bool, seconds: float) -> float:
+    return measure_with_cpu(url, connections, spread, seconds)[0]
+
+
+def measure_with_cpu(
+    url: str, connections: int, spread: bool, seconds: float
+) -> tuple[float, float]:
+    """(audited reads per second, the share of the machine's CPU busy meanwhile). The busy
+    share tells a lock from a machine at its limit: reads that wait on a lock leave cores
+    idle, reads bound by CPU do not."""
     ctx = mp.get_context("spawn")
     start, out = ctx.Barrier(connections + 1), ctx.Queue()
     procs = [
@@ -75,10 +94,13 @@ def measure(url: str, connections: int, spread: bool, seconds: float) -> float:
     for proc in procs:
         proc.start()
     start.wait()
+    busy_before, total_before = machine_ticks()
     total = sum(out.get() for _ in procs)
+    busy_after, total_after = machine_ticks()
     for proc in procs:
         proc.join()
-    return total / seconds
+    busy = (busy_after - busy_before) / max(1, total_after - total_before)
+    return total / seconds, busy
 
 
 def main() -> None:
@@ -97,12 +119,17 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
         results: dict[str, dict[str, float]] = {}
+        busy: dict[str, dict[str, float]] = {}
         for case, spread in (("spread", True), ("one_person", False)):
-            results[case] = {}
+            results[case], busy[case] = {}, {}
             for connections in (1, 8):
-                per_s = measure(url, connections, spread, args.seconds)
+                per_s, share = measure_with_cpu(url, connections, spread, args.seconds)
                 results[case][str(connections)] = round(per_s, 1)
-                print(f"{case:>10}, {connections} connection(s): {per_s:8.1f} audited reads/s")
+                busy[case][str(connections)] = round(share, 3)
+                print(
+                    f"{case:>10}, {connections} connection(s): {per_s:8.1f} audited reads/s,"
+                    f" machine CPU {share:6.1%} busy"
+                )
         from django.db import connections as dbs
 
         from laget.audit.verify import verify_all
@@ -120,6 +147,11 @@ def main() -> None:
         "one_person_8_vs_1": round(results["one_person"]["8"] / results["one_person"]["1"], 2),
         "one_person": results["one_person"],
         "chains_verified": intact,
+        # What the machine allows: one connection keeps this share of all cores busy, so
+        # more connections can at most fill the rest (1 / share), lock or no lock.
+        "cores": os.cpu_count(),
+        "cpu_busy": busy,
+        "cpu_bound_8_vs_1": round(1 / max(busy["spread"]["1"], 1e-3), 2),
     }
     print(json.dumps(summary))
 
