@@ -12,7 +12,7 @@ from ninja.security import django_auth
 from laget.audit.services import EditConflict
 from laget.core.validation import MAX_PAGE
 from laget.directory.models import LONG_TEXT
-from laget.plans import lifecycle_api, selectors, services
+from laget.plans import lifecycle_api, message_selectors, selectors, services
 from laget.plans.models import Category, Measure, Task
 
 router = Router(tags=["plans"], auth=django_auth)
@@ -235,7 +235,7 @@ def get_plan(request: HttpRequest, plan_id: int):
 def list_messages(request: HttpRequest, plan_id: int, page: Query[MessagesIn]):
     """Newest first. Page by cursor (`before` = the last answer's `next`); `page` numbers
     (with `count` and `pages`) stay for older clients."""
-    result = selectors.messages_page(
+    result = message_selectors.messages_page(
         actor=request.user,
         plan_id=plan_id,
         before=page.before,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.notifications import services as notifications
-from laget.plans import person_selectors, selectors, services
+from laget.plans import message_selectors, person_selectors, selectors, services
 from laget.plans.forms import MessageForm
 from laget.plans.links import plan_links
 from laget.plans.models import Message, Plan
@@ -41,7 +41,7 @@ def plan_messages(request: HttpRequest, plan_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Your message is sent to the team."))
                 return redirect("plans:messages", plan_id=plan_id)
-    result = selectors.messages_page(
+    result = message_selectors.messages_page(
         actor=request.user,
         plan_id=plan_id,
         before=request.GET.get("eldre", ""),
@@ -97,7 +97,7 @@ def _message_of(plan: Plan, message_id: str | None) -> Message | None:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def attachment_download(request: HttpRequest, plan_id: int, attachment_id: int) -> FileResponse:
-    attachment = selectors.attachment_get(
+    attachment = message_selectors.attachment_get(
         actor=request.user,
         plan_id=plan_id,
         attachment_id=attachment_id,

@@ -18,7 +18,7 @@ from laget.audit.services import EditConflict
 from laget.core.feedback import run_and_report
 from laget.directory.selectors import CatalogueFilters, service_queryset
 from laget.meetings import selectors as meetings_selectors
-from laget.plans import selectors, services
+from laget.plans import message_selectors, selectors, services
 from laget.plans.access import may_open_emergency_access
 from laget.plans.forms import (
     CrisisPlanForm,
@@ -365,7 +365,7 @@ def stand_in(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox(request: HttpRequest) -> HttpResponse:
-    inbox = selectors.coordinator_inbox(
+    inbox = message_selectors.coordinator_inbox(
         actor=request.user, request_id=_request_id(request), before=request.GET.get("eldre", "")
     )
     return render(request, "plans/inbox.html", {"inbox": inbox, "items": inbox.items})

@@ -85,7 +85,7 @@ def test_the_dashboard_is_paged_and_logs_only_the_plans_shown(plan_world, plan_c
 def test_the_inbox_pages_by_keyset_and_logs_the_persons_on_each_page(
     plan_world, plan_client, monkeypatch
 ):
-    from laget.plans import selectors
+    from laget.plans import message_selectors as selectors
 
     monkeypatch.setattr(selectors, "INBOX_PER_PAGE", 2)
     grow(plan_world, 3)  # a message from the person on the plan for each round
