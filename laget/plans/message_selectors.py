@@ -60,6 +60,12 @@ def _parse_message_cursor(value: str) -> tuple[dt.datetime, int] | None:
         return None
 
 
+def _older_than(messages: QuerySet[Message], cursor: tuple[dt.datetime, int]) -> QuerySet[Message]:
+    """The messages after `cursor` in (created_at, id) order, newest first: one index range."""
+    created, pk = cursor
+    return messages.filter(created_at__lte=created).filter(Q(created_at__lt=created) | Q(pk__lt=pk))
+
+
 def _first_messages(plan_id: int) -> QuerySet[Message]:
     return _with_correction_flag(
         Message.objects.filter(plan_id=plan_id).prefetch_related("attachments")
@@ -90,12 +96,11 @@ def messages_page(
         if cursor is None:
             rows = list(prepared("messages_page.first", _first_messages, plan_id=access.plan.pk))
         else:
-            created, pk = cursor
             rows = list(
                 _with_correction_flag(
-                    Message.objects.filter(plan_id=access.plan.pk, created_at__lte=created)
-                    .filter(Q(created_at__lt=created) | Q(pk__lt=pk))
-                    .prefetch_related("attachments")
+                    _older_than(
+                        Message.objects.filter(plan_id=access.plan.pk), cursor
+                    ).prefetch_related("attachments")
                 ).order_by("-created_at", "-pk")[: MESSAGES_PER_PAGE + 1]
             )
         more = len(rows) > MESSAGES_PER_PAGE
@@ -163,10 +168,7 @@ def coordinator_inbox(
     # thousands of messages.
     newest = Message.objects.filter(plan_id__in=mine, created_at__gte=since).exclude(author=actor)
     if cursor is not None:
-        created, pk = cursor
-        newest = newest.filter(created_at__lte=created).filter(
-            Q(created_at__lt=created) | Q(pk__lt=pk)
-        )
+        newest = _older_than(newest, cursor)
     rows = list(
         Message.objects.filter(
             pk__in=newest.order_by("-created_at", "-pk").values("pk")[: INBOX_PER_PAGE + 1]
