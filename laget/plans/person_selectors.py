@@ -375,6 +375,19 @@ def consent_cards(consents: list[Consent], *, today: dt.date) -> list[ConsentCar
     return sorted(cards, key=lambda card: order[card.state])
 
 
+@dataclass
+class ConsentSummary:
+    current: list[ConsentCard]  # in force or still to come: what the plan page lists
+    earlier: int  # withdrawn or run out: their history is on the consents page
+
+
+def consent_summary(cards: list[ConsentCard]) -> ConsentSummary:
+    """The plan page's consents section: the cards in force or still to come, and how
+    many earlier ones (withdrawn or run out) the consents page keeps. No queries."""
+    current = [card for card in cards if card.state in ("in_force", "future")]
+    return ConsentSummary(current=current, earlier=len(cards) - len(current))
+
+
 def current_and_past(cards: list[ConsentCard]) -> tuple[list[ConsentCard], list[ConsentCard]]:
     """The cards that matter now (in force, coming, or withdrawn today and still undoable),
     and the history (run out, withdrawn earlier), which the page folds away."""

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -132,14 +131,12 @@ def consents(request: HttpRequest, plan_id: int) -> HttpResponse:
 def consent_summary(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan page's consents section, loaded when it is opened (htmx): the consents in
     force or still to come, and how many earlier ones the consents page keeps."""
-    summary = selectors.consent_summary(
+    consents = selectors.managed_consents(
         actor=request.user, plan_id=plan_id, request_id=_request_id(request)
     )
-    return render(
-        request,
-        "plans/_consent_summary.html",
-        {"summary": summary, "consents_url": reverse("plans:consents", args=[plan_id])},
-    )
+    cards = person_selectors.consent_cards(consents, today=timezone.localdate())
+    summary = person_selectors.consent_summary(cards)
+    return render(request, "plans/_consent_summary.html", {"summary": summary})
 
 
 @login_required

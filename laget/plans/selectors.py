@@ -405,25 +405,15 @@ def person_consents(plan: Plan) -> list[Consent]:
     )
 
 
-@dataclass
-class ConsentSummary:
-    current: list[Consent]  # in force or still to come: what the plan page lists
-    earlier: int  # withdrawn or run out: their history is on the consents page
-    today: dt.date
-
-
-def consent_summary(*, actor: Actor, plan_id: int, request_id: str = "") -> ConsentSummary:
-    """The plan page's consents section, loaded when it is opened: for those who manage
-    the consents (the coordinator and the person). Withdrawn and run-out consents pile up
-    over the years, so only their number is given here."""
+def managed_consents(*, actor: Actor, plan_id: int, request_id: str = "") -> list[Consent]:
+    """The person's consents, for those who manage them (the coordinator and the person):
+    the plan page's consents section, loaded when it is opened."""
     access = access_or_404(actor=actor, plan_id=plan_id)
     if not access.may_manage_team:
         raise PermissionDenied  # before anything is read, so nothing is logged
     consents = person_consents(access.plan)
     log_read(access, categories=[Category.PLAN], request_id=request_id)
-    today = timezone.localdate()
-    current = [c for c in consents if c.withdrawn_at is None and c.valid_to >= today]
-    return ConsentSummary(current=current, earlier=len(consents) - len(current), today=today)
+    return consents
 
 
 @dataclass

@@ -437,7 +437,7 @@ def test_the_plan_pages_consents_section_lists_those_in_force_and_counts_the_ear
     response = client.get(summary_url)
     assert response.status_code == 200
     summary = response.context["summary"]
-    assert {c.pk for c in summary.current} == {
+    assert {card.consent.pk for card in summary.current} == {
         Consent.objects.get(person=w.plan.person, to_service=w.dps).pk,
         coming.pk,
     }
